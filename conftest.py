@@ -1,0 +1,92 @@
+"""Shared fixtures: a small region tree and the named personas of the conventions."""
+
+import pytest
+
+from gonggu.accounts.models import User
+from gonggu.accounts.permissions import Department, Role
+from gonggu.core.codes import PREFIX_LENGTH, Level
+from gonggu.regions.models import Region
+
+PASSWORD = "Test-pass-2026"
+
+
+def make_region(code: str, name: str, level: Level, parent: Region | None = None) -> Region:
+    return Region.objects.create(code=code, name=name, level=level, parent=parent, prefix=code[: PREFIX_LENGTH[level]])
+
+
+@pytest.fixture
+def regions(db):
+    """Two counties; the first with two townships of two villages each, the second with one village."""
+    province = make_region("410000000000", "河南省", Level.PROVINCE)
+    city = make_region("410100000000", "郑州市", Level.CITY, province)
+    county = make_region("410122000000", "中牟县", Level.COUNTY, city)
+    t1 = make_region("410122100000", "城关镇", Level.TOWNSHIP, county)
+    t2 = make_region("410122101000", "白沙镇", Level.TOWNSHIP, county)
+    v11 = make_region("410122100201", "东村", Level.VILLAGE, t1)
+    v12 = make_region("410122100202", "西村", Level.VILLAGE, t1)
+    v21 = make_region("410122101201", "南村", Level.VILLAGE, t2)
+    v22 = make_region("410122101202", "北村", Level.VILLAGE, t2)
+    other_county = make_region("410181000000", "巩义市", Level.COUNTY, city)
+    other_township = make_region("410181100000", "孝义街道", Level.TOWNSHIP, other_county)
+    other_village = make_region("410181100201", "孝南村", Level.VILLAGE, other_township)
+    return {
+        "province": province, "city": city, "county": county, "township": t1, "township2": t2,
+        "village": v11, "village_b": v12, "village_c": v21, "village_d": v22,
+        "other_county": other_county, "other_township": other_township, "other_village": other_village,
+    }
+
+
+def make_user(username: str, role: str, region: Region, **extra) -> User:
+    user = User(username=username, full_name=username, role=role, region=region, **extra)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+@pytest.fixture
+def village_clerk(regions):
+    return make_user("village_clerk", Role.VILLAGE_CLERK, regions["village"])
+
+
+@pytest.fixture
+def township_reviewer(regions):
+    return make_user("township_reviewer", Role.TOWNSHIP_REVIEWER, regions["township"])
+
+
+@pytest.fixture
+def county_admin(regions):
+    return make_user("county_admin", Role.COUNTY_ADMIN, regions["county"])
+
+
+@pytest.fixture
+def other_county_user(regions):
+    return make_user("other_county_user", Role.COUNTY_ADMIN, regions["other_county"])
+
+
+@pytest.fixture
+def department_user(regions):
+    return make_user("department_user", Role.DEPARTMENT_USER, regions["county"], department=Department.MZ)
+
+
+@pytest.fixture
+def leader(regions):
+    return make_user("leader", Role.LEADER, regions["county"])
+
+
+@pytest.fixture
+def personas(village_clerk, township_reviewer, county_admin, other_county_user, department_user, leader):
+    return {
+        "village_clerk": village_clerk, "township_reviewer": township_reviewer, "county_admin": county_admin,
+        "other_county_user": other_county_user, "department_user": department_user, "leader": leader,
+    }
+
+
+@pytest.fixture
+def login(client):
+    """`login(user)` returns the test client logged in as that user."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

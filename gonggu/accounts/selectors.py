@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from gonggu.core.codes import in_scope_q
+from gonggu.core.errors import NotFoundInScope
+
+from .models import User
+
+
+def users_for_user(actor: User, *, text: str = "", role: str = "") -> QuerySet[User]:
+    qs = User.objects.select_related("region")
+    if actor.scope_prefix is not None:
+        qs = qs.filter(in_scope_q("region__code", actor.scope_prefix), is_superuser=False)
+    if text:
+        qs = qs.filter(Q(username__icontains=text) | Q(full_name__icontains=text) | Q(phone__contains=text))
+    if role:
+        qs = qs.filter(role=role)
+    return qs.order_by("region__code", "role", "username")
+
+
+def user_get_for_user(actor: User, pk: int) -> User:
+    user = users_for_user(actor).filter(pk=pk).first()
+    if user is None:
+        raise NotFoundInScope("用户")
+    return user

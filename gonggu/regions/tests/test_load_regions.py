@@ -1,0 +1,148 @@
+import json
+import subprocess
+import sys
+
+import pytest
+import xlsxwriter
+from django.core.management import call_command
+
+from gonggu.core.errors import UserFacingError
+from gonggu.regions.models import Region
+from gonggu.regions.services import RegionFileError, regions_load
+
+HEADER = ["区划代码", "名称", "级别", "上级代码"]
+GOOD = [
+    ["410000000000", "河南省", "省", ""],
+    ["410100000000", "郑州市", "市", "410000000000"],
+    ["410122000000", "中牟县", "县", "410100000000"],
+    ["410122100000", "城关镇", "乡", "410122000000"],
+    ["410122100201", "东村", "村", "410122100000"],
+    ["410122100202", "西村", "村", "410122100000"],
+]
+
+
+def write_xlsx(path, rows, header=HEADER):
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet()
+    for r, row in enumerate([header, *rows]):
+        for c, v in enumerate(row):
+            ws.write_string(r, c, v)
+    book.close()
+    return path
+
+
+def write_csv(path, rows, header=HEADER, encoding="utf-8"):
+    path.write_text("\n".join(",".join(r) for r in [header, *rows]), encoding=encoding)
+    return path
+
+
+@pytest.mark.django_db
+def test_loads_tree_from_xlsx(tmp_path):
+    result = regions_load(write_xlsx(tmp_path / "r.xlsx", GOOD))
+    assert result.created == 6
+    village = Region.objects.get(code="410122100201")
+    assert village.parent.code == "410122100000"
+    assert village.prefix == "410122100201"
+    assert Region.objects.get(code="410122000000").prefix == "410122"
+    assert village.full_name() == "河南省郑州市中牟县城关镇东村"
+
+
+@pytest.mark.django_db
+def test_reload_updates_in_place(tmp_path):
+    regions_load(write_csv(tmp_path / "r.csv", GOOD))
+    renamed = [r[:] for r in GOOD]
+    renamed[4][1] = "东庄村"
+    result = regions_load(write_csv(tmp_path / "r2.csv", renamed, encoding="gbk"))
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 5)
+    assert Region.objects.get(code="410122100201").name == "东庄村"
+    assert Region.objects.count() == 6
+
+
+@pytest.mark.django_db
+def test_child_may_reference_parent_already_loaded(tmp_path):
+    regions_load(write_csv(tmp_path / "r.csv", GOOD[:4]))
+    result = regions_load(write_csv(tmp_path / "r2.csv", GOOD[4:]))
+    assert result.created == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bad_row,row_no,column,fragment", [
+    (["41012210020", "短码村", "村", "410122100000"], 8, "区划代码", "12 位数字"),
+    (["410122100201", "重复村", "村", "410122100000"], 8, "区划代码", "与第 6 行重复"),
+    (["410122100203", "孤村", "村", "410122999000"], 8, "上级代码", "既不在本文件中"),
+    (["410122100203", "错级村", "村", "410122000000"], 8, "上级代码", "应为「乡」级"),
+    (["410122100203", "怪村", "镇子", "410122100000"], 8, "级别", "不是 省、市、县、乡、村"),
+    (["410123100203", "串村", "村", "410122100000"], 8, "区划代码", "不以上级"),
+    (["410122102000", "", "乡", "410122000000"], 8, "名称", "不能为空"),
+])
+def test_bad_rows_reject_whole_file(tmp_path, bad_row, row_no, column, fragment):
+    with pytest.raises(RegionFileError) as exc:
+        regions_load(write_xlsx(tmp_path / "bad.xlsx", [*GOOD, bad_row]))
+    errors = [e for e in exc.value.errors if e.row == row_no]
+    assert errors and errors[0].column == column and fragment in errors[0].reason, exc.value.errors
+    assert "bad.xlsx" in exc.value.message
+    assert Region.objects.count() == 0  # nothing half-loaded
+
+
+@pytest.mark.django_db
+def test_missing_column(tmp_path):
+    with pytest.raises(UserFacingError, match="缺少必需的列：级别"):
+        regions_load(write_csv(tmp_path / "r.csv", [r[:2] + r[3:] for r in GOOD], header=["区划代码", "名称", "上级代码"]))
+
+
+@pytest.mark.django_db
+def test_header_aliases_and_fullwidth(tmp_path):
+    result = regions_load(write_csv(tmp_path / "r.csv", GOOD, header=["行政区划代码", " 区划名称 ", "层级", "上级区划代码"]))
+    assert result.created == 6
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name,content,fragment", [
+    ("r.pdf", b"%PDF-1.4", "是文档"),
+    ("r.json", b"{}", "无法读取"),
+    ("r.xlsx", b"this is not a spreadsheet", "不是有效的电子表格"),
+    ("r.csv", b"", "空文件"),
+    ("r.csv", "区划代码,名称,级别,上级代码\n".encode(), "没有区划数据"),
+])
+def test_unreadable_files(tmp_path, name, content, fragment):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(UserFacingError, match=fragment):
+        regions_load(path)
+
+
+@pytest.mark.django_db
+def test_command_json_output(tmp_path, capsys):
+    call_command("load_regions", str(write_csv(tmp_path / "r.csv", GOOD)), "--format", "json")
+    out = json.loads(capsys.readouterr().out)
+    assert out["created"] == 6 and out["by_level"]["村"] == 2
+
+
+@pytest.mark.django_db
+def test_command_bad_file_exits_1_with_reason(tmp_path, capsys):
+    bad = write_csv(tmp_path / "bad.csv", [*GOOD, ["4101", "坏", "村", "410122100000"]])
+    with pytest.raises(SystemExit) as exc:
+        call_command("load_regions", str(bad))
+    assert exc.value.code == 1
+    err = capsys.readouterr().err
+    assert "bad.csv" in err and "第 8 行" in err and "区划代码" in err
+    assert Region.objects.count() == 0
+
+
+def test_installed_command_end_to_end(tmp_path):
+    """The `gonggu` console script on a fresh SQLite data directory: migrate, then a bad and a good file."""
+    import os
+    import shutil
+
+    gonggu = shutil.which("gonggu") or os.path.join(os.path.dirname(sys.executable), "gonggu")
+    env = {**os.environ, "GONGGU_DATA_DIR": str(tmp_path / "data"), "GONGGU_DATABASE_URL": ""}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    subprocess.run([gonggu, "migrate", "-v0"], env=env, check=True, timeout=300)
+    bad = write_csv(tmp_path / "bad.csv", [*GOOD, ["4101", "坏", "村", "410122100000"]])
+    proc = subprocess.run([gonggu, "load_regions", str(bad)], env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr and "第 8 行" in proc.stderr
+    good = write_csv(tmp_path / "good.csv", GOOD)
+    proc = subprocess.run([gonggu, "load_regions", str(good), "--format", "json"], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["created"] == 6

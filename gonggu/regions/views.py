@@ -1,0 +1,59 @@
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from gonggu.core.access import Perm, require_perm
+from gonggu.core.errors import UserFacingError
+from gonggu.core.jobs import job_start
+from gonggu.core.uploads import upload_save
+from gonggu.dataio.writers import blank_template
+
+from .jobs import load_regions_job
+from .models import Region
+from .selectors import region_children, region_get_in_scope, region_search, regions_in_scope
+from .services import REGION_SPEC
+
+
+@require_perm(Perm.VIEW_REGISTRY, Perm.MANAGE_REGIONS)
+def region_home(request):
+    user = request.user
+    if user.region is not None:
+        return redirect("region_detail", code=user.region.code)
+    roots = Region.objects.filter(parent__isnull=True).order_by("code")
+    return render(request, "regions/region_roots.html", {"roots": roots})
+
+
+@require_perm(Perm.VIEW_REGISTRY, Perm.MANAGE_REGIONS)
+def region_detail(request, code: str):
+    prefix = request.user.scope_prefix
+    region = region_get_in_scope(code, prefix)
+    # Ancestors above the user's own region are shown as plain names, not links.
+    crumbs = [(r, regions_in_scope(prefix).filter(pk=r.pk).exists()) for r in region.ancestors()]
+    q = request.GET.get("q", "")
+    return render(request, "regions/region_detail.html", {
+        "region": region, "crumbs": crumbs, "children": region_children(region),
+        "q": q, "found": region_search(prefix, q) if q else None,
+    })
+
+
+@require_perm(Perm.MANAGE_REGIONS)
+def region_upload(request):
+    if request.method == "POST":
+        try:
+            path, _sha = upload_save(request.FILES.get("file"), kind="regions")
+        except UserFacingError as exc:
+            messages.error(request, exc.message)
+            return redirect("region_upload")
+        name = request.FILES["file"].name
+        job = job_start(kind="load_regions", title=f"导入行政区划：{name}", user=request.user,
+                        task=load_regions_job, path=str(path), file_label=name)
+        return redirect("job_detail", pk=job.pk)
+    return render(request, "regions/region_upload.html", {"spec": REGION_SPEC})
+
+
+@require_perm(Perm.MANAGE_REGIONS)
+def region_template(request):
+    response = HttpResponse(blank_template(REGION_SPEC),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E8%A1%8C%E6%94%BF%E5%8C%BA%E5%88%92%E6%A8%A1%E6%9D%BF.xlsx"
+    return response

@@ -1,0 +1,36 @@
+"""The main menu: one entry per module, shown only to roles that may use it."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from gonggu.core.access import Perm
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    perm: Perm | None = None
+
+
+NAV_ITEMS = [
+    NavItem("首页", "home"),
+    NavItem("行政区划", "region_home"),
+    NavItem("用户管理", "user_list", Perm.MANAGE_USERS),
+    NavItem("审计日志", "audit_list", Perm.VIEW_AUDIT),
+]
+
+
+def nav_for(user, current_path: str) -> list[dict]:
+    items = []
+    for item in NAV_ITEMS:
+        if item.perm is not None and not user.has_perm_code(item.perm):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({"label": item.label, "url": url, "active": active})
+    return items
