@@ -5,4 +5,11 @@ urlpatterns = [
     path("regions/", include("gonggu.regions.urls")),
     path("accounts/", include("gonggu.accounts.urls")),
     path("jobs/", include("gonggu.core.urls")),
+    path("registry/", include("gonggu.registry.urls")),
+    path("sources/", include("gonggu.sources.urls")),
+    path("rules/", include("gonggu.rules.urls")),
+    path("screening/", include("gonggu.screening.urls")),
+    path("monitoring/", include("gonggu.monitoring.urls")),
+    path("tasks/", include("gonggu.tasks.urls")),
+    path("assessment/", include("gonggu.assessment.urls")),
 ]

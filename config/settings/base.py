@@ -36,6 +36,13 @@ INSTALLED_APPS = [
     "gonggu.dataio",
     "gonggu.regions",
     "gonggu.accounts",
+    "gonggu.registry",
+    "gonggu.sources",
+    "gonggu.rules",
+    "gonggu.screening",
+    "gonggu.monitoring",
+    "gonggu.tasks",
+    "gonggu.assessment",
     "gonggu.web",
 ]
 
