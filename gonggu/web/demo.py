@@ -6,8 +6,11 @@ Codes follow the national 12-digit scheme under a county code that is not in use
 
 from __future__ import annotations
 
+import datetime as dt
+import importlib
+import importlib.util
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 
@@ -26,6 +29,32 @@ VILLAGE_HEADS = ["张", "王", "李", "赵", "刘", "陈", "杨", "黄", "周", 
 VILLAGE_TAILS = ["庄村", "营村", "寨村", "楼村", "河村", "岗村", "店村", "湾村", "沟村", "坡村"]
 
 
+# Each module that has demo data provides `<app>/demo.py` with one function taking a DemoContext and
+# returning counts for the summary. They run in this order: later steps use what earlier ones made.
+DEMO_STEPS = [
+    "gonggu.registry.demo.demo_registry",
+    "gonggu.sources.demo.demo_sources",
+    "gonggu.rules.demo.demo_rules",
+    "gonggu.screening.demo.demo_screening",
+    "gonggu.monitoring.demo.demo_monitoring",
+    "gonggu.tasks.demo.demo_tasks",
+    "gonggu.assessment.demo.demo_assessment",
+]
+
+
+@dataclass
+class DemoContext:
+    rng: random.Random
+    county: Region
+    townships: list[Region]
+    villages: list[Region]
+    households: int
+    users: dict[str, User]
+    today: dt.date
+    seed: int
+    extra: dict = field(default_factory=dict)
+
+
 @dataclass
 class DemoLogin:
     username: str
@@ -37,9 +66,22 @@ def _region(code: str, name: str, level: Level, parent: Region | None) -> Region
     return Region.objects.create(code=code, name=name, level=level, parent=parent, prefix=code[: PREFIX_LENGTH[level]])
 
 
+def _steps():
+    for dotted in DEMO_STEPS:
+        module_name, func_name = dotted.rsplit(".", 1)
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        module = importlib.import_module(module_name)
+        yield module, getattr(module, func_name)
+
+
 def demo_clear() -> None:
-    """Remove the demo county (users first: they point at regions)."""
+    """Remove the demo county: each module clears its own data first (latest steps first), then users and regions."""
     prefix = COUNTY[0][:6]
+    for module, _func in reversed(list(_steps())):
+        clear = getattr(module, "demo_clear", None)
+        if clear is not None:
+            clear(prefix=prefix)
     User.objects.filter(region__code__startswith=prefix).delete()
     for level in (Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY):
         Region.objects.filter(code__startswith=prefix, level=level).delete()
@@ -97,16 +139,22 @@ def demo_build_users(county: Region, townships: list[Region], villages: list[Reg
     return logins
 
 
-def demo_build(*, households: int, seed: int) -> dict:
+def demo_build(*, households: int, seed: int, today: dt.date | None = None) -> dict:
     rng = random.Random(seed)
     demo_clear()
     county, townships, villages = demo_build_regions(rng)
     logins = demo_build_users(county, townships, villages)
+    users = {u.username: u for u in User.objects.filter(region__code__startswith=county.prefix)}
+    ctx = DemoContext(rng=rng, county=county, townships=townships, villages=villages, households=households,
+                      users=users, today=today or dt.date.today(), seed=seed)
+    summary: dict = {"households": 0}
+    for _module, step in _steps():
+        summary.update(step(ctx) or {})
     return {
         "county": county.code,
         "townships": len(townships),
         "villages": len(villages),
-        "households": 0,
+        **summary,
         "password": DEMO_PASSWORD,
         "logins": [login.__dict__ for login in logins[:14]],
     }
