@@ -79,6 +79,13 @@ class ParsedDocument:
     tasks: list[ParsedTask]
     warnings: list[str] = field(default_factory=list)
     shape: str = ""
+    # The title line of the document (the file name is in `document` when a file was read).
+    title: str = ""
+    # A standing reporting rule of the covering notice ("牵头单位要在每年11月20日前…反馈工作进展情况").
+    report_recurrence: dict | None = None
+    report_text: str = ""
+    # The notice asks for a yearly breakdown (任务书、时间表、路线图) of every task.
+    asks_breakdown: bool = False
 
     def as_dict(self) -> dict:
         return {"document": self.document, "tasks": [task.as_dict() for task in self.tasks]}
@@ -118,29 +125,51 @@ def parse_text(text: str, *, document: str = "", year: int | None = None) -> Par
         )
     title = title or _first_title(text)
     _warn_unparsed_deadlines(tasks, warnings)
-    return ParsedDocument(document or title, doc_year, tasks, warnings, shape)
+    recurrence, report_text = detect_report_schedule(text)
+    return ParsedDocument(document or title, doc_year, tasks, warnings, shape, title=_document_title(text) or title,
+                          report_recurrence=recurrence, report_text=report_text,
+                          asks_breakdown=asks_yearly_breakdown(text))
+
+
+def check_readable(name: str) -> None:
+    """Refuse, with the formats that are read, a file the parser cannot read (by its name)."""
+    suffix = Path(name).suffix.lower()
+    if suffix in READABLE_SUFFIXES:
+        return
+    if suffix == ".pdf":
+        hint = ("PDF 文件（尤其是扫描件）无法读取其中的表格和文字：请使用原始的 Word 文件（另存为 .docx），"
+                "或把扫描件经文字识别后另存为 .docx 或 .txt 再导入。")
+    elif suffix in (".doc", ".wps", ".rtf", ".et", ".xls"):
+        hint = f"{suffix} 是旧版或其他格式，请先在 Word、WPS 或 Excel 中另存为 .docx 或 .xlsx 再导入。"
+    else:
+        hint = ".doc、.wps、.pdf 等格式请先在 Word 或 WPS 中另存为 .docx 再导入。"
+    raise UserFacingError(f"无法读取“{Path(name).name}”：任务清单只能读取 {READABLE_LABEL} 文件；{hint}")
 
 
 def parse_file(path: str | Path, *, year: int | None = None, document: str = "") -> ParsedDocument:
-    """Parse a `.txt` (UTF-8 or GB18030), `.docx` or `.xlsx` task list."""
+    """Parse a `.txt` (UTF-8 or GB18030), `.docx` or `.xlsx` task list.
+
+    `document` names the file in the result and in messages (an upload is stored under
+    another name); default the file's own name.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix not in READABLE_SUFFIXES:
-        raise UserFacingError(
-            f"无法读取“{path.name}”：任务清单只能读取 {READABLE_LABEL} 文件；"
-            ".doc、.wps、.pdf 等格式请先在 Word 或 WPS 中另存为 .docx 再导入。"
-        )
+    label = document or path.name
+    check_readable(label if Path(label).suffix.lower() == suffix else path.name)
     if not path.is_file():
         raise UserFacingError(f"找不到文件“{path}”。")
     document = document or path.name
     if suffix == ".txt":
-        return parse_text(_read_text(path), document=document, year=year)
+        try:
+            return parse_text(_read_text(path), document=document, year=year)
+        except UserFacingError as exc:
+            raise UserFacingError(exc.message.replace(f"“{path.name}”", f"“{label}”")) from None
     try:
         blocks = list(_read_docx(path) if suffix == ".docx" else _read_xlsx(path))
     except (UserFacingError, ImportError):
         raise
     except Exception as exc:  # python-docx and calamine raise many types for a damaged file
-        raise UserFacingError(f"无法打开“{path.name}”：文件已损坏，或不是真正的 {suffix} 文件。") from exc
+        raise UserFacingError(f"无法打开“{label}”：文件已损坏，或不是真正的 {suffix} 文件。") from exc
     return _parse_blocks(blocks, document=document, year=year)
 
 
@@ -178,6 +207,35 @@ def detect_year(text: str) -> int | None:
             return int(m.group(1))  # a title such as "某县2024年…任务清单"
     years = Counter(re.findall(r"(\d{4})\s*年度", text))
     return int(years.most_common(1)[0][0]) if years else None
+
+
+_REPORT_SENTENCE = re.compile(r"[^。；;]*每\s*(?:年|半年|季度|季|月|周)[^。；;]*")
+
+
+def detect_report_schedule(text: str) -> tuple[dict | None, str]:
+    """A standing progress-reporting rule of the notice, as (recurrence, sentence).
+
+    Only a sentence that asks for progress to be reported ("进展"/"进度" with "反馈"/"报送"/
+    "上报"/"报告"/"报") counts, and only outside the tasks: a frequency inside a numbered task
+    or a table row is that task's own rhythm, not a rule of the whole list.
+    """
+    for line in _normalise_newlines(text).splitlines():
+        if "\t" in line or ITEM_RE.match(line.strip()):
+            continue
+        for m in _REPORT_SENTENCE.finditer(line):
+            sentence = _tidy(m.group(0))
+            if not re.search(r"进展|进度", sentence) or not re.search(r"反馈|报送|上报|报告|报", sentence):
+                continue
+            deadline = normalize_deadline(sentence)
+            if deadline is not None and deadline.recurrence:
+                return deadline.recurrence, sentence
+    return None, ""
+
+
+def asks_yearly_breakdown(text: str) -> bool:
+    """Whether the notice asks units to break every task down per year (任务书、时间表、路线图)."""
+    flat = _squash(text)
+    return ("任务书" in flat and "时间表" in flat and "路线图" in flat) or "每个年度的目标任务" in flat
 
 
 def split_units(text: str | None) -> list[str]:
@@ -326,6 +384,23 @@ def _trailing_units(text: str) -> tuple[str, list[str]]:
     if m and _looks_like_units(m.group(1)):
         return text[: m.start()].rstrip(), split_units(m.group(1))
     return text, []
+
+
+def _document_title(text: str) -> str:
+    """The name of the list: the 《…》 of "关于印发《…》的通知", else the first line that reads
+    as a title (…清单, …一览表), else the first line; a letterhead ("…文件") is passed over."""
+    lines = [_squash(line) for line in text.splitlines()[:80]]
+    for line in lines:
+        m = re.match(r"^关于印发《(.+)》的通知$", line)
+        if m:
+            return m.group(1)[:200]
+    for i, line in enumerate(lines):
+        if 4 <= len(line) <= 80 and re.search(r"(清单|一览表|分解表|任务表|工作要点|实施方案)$", line):
+            # A title wrapped onto a second line ("…重点工作" / "任务清单").
+            if len(line) <= 8 and i and lines[i - 1] and not lines[i - 1].endswith(("。", "：", ":")):
+                return lines[i - 1] + line
+            return line
+    return _first_title(text)
 
 
 def _first_title(text: str) -> str:
@@ -579,11 +654,28 @@ def _read_tab_row(cells: list[str], header: list[str], page: int) -> _Row:
             text = _take_deadline_from_units(plain, row)
             if text not in (t for _, t in unit_cells):  # the same cell printed twice
                 unit_cells.append((col, text))
+        elif _is_vague_deadline_cell(plain, col, header):
+            row.deadline = plain if row.deadline is None else f"{row.deadline} {plain}"
+            deadline_col = col
         else:
             for segment in _segments(cell):
                 _classify_segment(segment, row)
+    # A 序号 cell ("1") before a task cell that repeats the number ("1.完善…") is one task.
+    row.items = [item for i, item in enumerate(row.items)
+                 if not (not item.title and not item.content and i + 1 < len(row.items)
+                         and row.items[i + 1].no == item.no)]
     _assign_units(row, unit_cells, header, deadline_col)
     return row
+
+
+_VAGUE_DEADLINE = re.compile(r"^(及时|尽快|立即|定期|按时|按期|按要求|适时|随时|年内|近期|另行)")
+
+
+def _is_vague_deadline_cell(text: str, col: int, header: list[str]) -> bool:
+    """A short cell whose words are a deadline without a date ("尽快", "按要求", "定期"): kept as
+    the deadline text, for a person to settle, rather than read as a task title."""
+    flat = _squash(text).rstrip("。")
+    return len(flat) <= 12 and not re.search(r"[，,；;。]", flat) and bool(_VAGUE_DEADLINE.match(flat))
 
 
 def _assign_units(
@@ -651,7 +743,7 @@ def _strip_html(cell: str) -> str:
 def _looks_like_deadline(text: str) -> bool:
     flat = _squash(text)
     return len(flat) <= 120 and bool(
-        re.match(r"^(持续推进|长期坚持|常态化|到?\d{4}年|\d{1,2}月|每年|每季度|每月|每半年|[未末]完成)", flat)
+        re.match(r"^(持续推进|长期坚持|常态化|到?\d{4}年|\d{1,2}月|每年|每季度|每月|每半年|每周|每旬|[未末]完成)", flat)
     )
 
 
@@ -1125,7 +1217,12 @@ def _parse_blocks(blocks: list[tuple[str, object]], *, document: str, year: int 
             "也没有带编号的任务段落（如“1.…”）。"
         )
     _warn_unparsed_deadlines(tasks, warnings)
-    return ParsedDocument(document or title, doc_year, tasks, warnings, "structured")
+    title = title or _first_title(all_text)
+    recurrence, report_text = detect_report_schedule(all_text)
+    return ParsedDocument(document or title, doc_year, tasks, warnings, "structured",
+                          title=_document_title(all_text) or title,
+                          report_recurrence=recurrence, report_text=report_text,
+                          asks_breakdown=asks_yearly_breakdown(all_text))
 
 
 def _find_grid_header(grid: list[list[str | None]]) -> int | None:

@@ -1,3 +1,43 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("", views.task_home, name="task_home"),
+    path("lists/", views.task_list_index, name="task_list_index"),
+    path("lists/<int:pk>/", views.task_list_detail, name="task_list_detail"),
+    path("lists/<int:pk>/settings/", views.task_list_settings, name="task_list_settings"),
+    path("lists/<int:pk>/units/", views.task_list_units, name="task_list_units"),
+    path("lists/<int:pk>/slots/", views.task_list_slots, name="task_list_slots"),
+    path("lists/<int:pk>/concerns/", views.task_list_concerns, name="task_list_concerns"),
+    path("lists/<int:pk>/delete/", views.task_list_delete, name="task_list_delete"),
+    path("lists/<int:pk>/export.xlsx", views.task_list_export, name="task_list_export"),
+    path("import/", views.task_import, name="task_import"),
+    path("import/<int:pk>/", views.task_draft, name="task_draft"),
+    path("import/<int:pk>/rows/<int:index>/", views.task_draft_row, name="task_draft_row"),
+    path("import/<int:pk>/rows/<int:index>/edit/", views.task_draft_row_edit, name="task_draft_row_edit"),
+    path("import/<int:pk>/rows/<int:index>/exclude/", views.task_draft_row_exclude, name="task_draft_row_exclude"),
+    path("import/<int:pk>/save/", views.task_draft_save, name="task_draft_save"),
+    path("import/<int:pk>/discard/", views.task_draft_discard, name="task_draft_discard"),
+    path("t/<int:pk>/", views.task_detail, name="task_detail"),
+    path("t/<int:pk>/report/", views.task_report, name="task_report"),
+    path("t/<int:pk>/targets/", views.task_target, name="task_target"),
+    path("t/<int:pk>/concerns/", views.task_concerns, name="task_concerns"),
+    path("t/<int:pk>/assign/", views.task_assign, name="task_assign"),
+    path("t/<int:pk>/assign/<int:link>/remove/", views.task_unassign, name="task_unassign"),
+    path("t/<int:pk>/deadline/", views.task_deadline, name="task_deadline"),
+    path("t/<int:pk>/remind/", views.task_remind, name="task_remind"),
+    path("t/<int:pk>/close/", views.task_close, name="task_close"),
+    path("t/<int:pk>/reopen/", views.task_reopen, name="task_reopen"),
+    path("targets/<int:pk>/delete/", views.task_target_delete, name="task_target_delete"),
+    path("concerns/<int:pk>/check/", views.task_concern_check, name="task_concern_check"),
+    path("evidence/<int:pk>/", views.task_evidence, name="task_evidence"),
+    path("board/", views.task_board, name="task_board"),
+    path("mine/", views.task_mine, name="task_mine"),
+    path("inbox/", views.task_inbox, name="task_inbox"),
+    path("inbox/<int:pk>/read/", views.task_inbox_read, name="task_inbox_read"),
+    path("units/", views.task_units, name="task_units"),
+    path("units/new/", views.task_unit_new, name="task_unit_new"),
+    path("units/<int:pk>/", views.task_unit_edit, name="task_unit_edit"),
+    path("settings/", views.task_settings, name="task_settings"),
+]

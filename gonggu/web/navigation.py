@@ -16,6 +16,15 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem("首页", "home"),
+    NavItem("农户台账", "household_list", Perm.VIEW_REGISTRY),
+    NavItem("监测帮扶", "monitoring:queue", Perm.VIEW_REGISTRY),
+    NavItem("预警核实", "warning_inbox", Perm.VERIFY_WARNINGS),
+    NavItem("筛查预警", "screening_summary", Perm.VIEW_REGISTRY),
+    NavItem("部门数据", "batch_list", Perm.IMPORT_DEPT),
+    NavItem("规则库", "rule_list", Perm.VIEW_REGISTRY),
+    NavItem("数据质量", "quality_list", Perm.VIEW_REGISTRY),
+    NavItem("任务清单", "task_home", Perm.REPORT_TASKS),
+    NavItem("考核评估", "assessment_home", Perm.VIEW_REGISTRY),
     NavItem("行政区划", "region_home"),
     NavItem("用户管理", "user_list", Perm.MANAGE_USERS),
     NavItem("审计日志", "audit_list", Perm.VIEW_AUDIT),
