@@ -7,6 +7,7 @@ indexed column, without joins to the region tree.
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -115,3 +116,143 @@ class IncomeAccount(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.year}"
+
+
+# --- Registry imports -------------------------------------------------------------------------------
+# A registry file is imported as a batch. Rows written by an import are inserted and updated in bulk,
+# without simple-history rows: the batch (stored file, checksum, who, when, and the per-household
+# outcomes below) is their audit trail.
+
+
+class RegistryBatch(TimeStampedModel):
+    """One registry file: validated first (nothing written), then applied on confirmation."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待校验"
+        VALIDATED = "validated", "已校验，待确认"
+        APPLYING = "applying", "导入中"
+        APPLIED = "applied", "已导入"
+        FAILED = "failed", "失败"
+
+    file_name = models.CharField("文件名", max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    stored_path = models.CharField("存档路径", max_length=500)
+    # The importer's region (or the one county the file covers): scopes who may see the batch.
+    region_code = models.CharField("区划代码", max_length=12, blank=True, db_index=True)
+    years = models.JSONField("收入年度", default=list, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    message = models.TextField("说明", blank=True)
+    validated_at = models.DateTimeField("校验时间", null=True, blank=True)
+    applied_at = models.DateTimeField("导入时间", null=True, blank=True)
+    rows = models.PositiveIntegerField("数据行数", default=0)
+    households = models.PositiveIntegerField("导入户数", default=0)
+    persons = models.PositiveIntegerField("导入人数", default=0)
+    # Created = new; updated = already registered and changed by the file; unchanged = identical to the file.
+    households_created = models.PositiveIntegerField("新增户数", default=0)
+    households_updated = models.PositiveIntegerField("更新户数", default=0)
+    households_unchanged = models.PositiveIntegerField("未变户数", default=0)
+    persons_created = models.PositiveIntegerField("新增人数", default=0)
+    persons_updated = models.PositiveIntegerField("更新人数", default=0)
+    persons_unchanged = models.PositiveIntegerField("未变人数", default=0)
+    rejected_rows = models.PositiveIntegerField("拒绝行数", default=0)
+    warning_count = models.PositiveIntegerField("提示条数", default=0)
+    missing_count = models.PositiveIntegerField("缺失成员数", default=0)
+    # Unknown columns, timings and other figures of the run, shown on the report page.
+    report = models.JSONField("报告", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "台账导入批次"
+        verbose_name_plural = verbose_name
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.file_name}"
+
+
+class RegistryBatchIssue(models.Model):
+    """A rejected row (one entry per offending cell) or a warning about storable but implausible data."""
+
+    class Kind(models.TextChoices):
+        REJECTED = "rejected", "拒绝"
+        WARNING = "warning", "提示"
+
+    # Not indexed alone: the (batch, kind, row) index below serves every lookup by batch.
+    batch = models.ForeignKey(RegistryBatch, verbose_name="批次", on_delete=models.CASCADE, related_name="issues",
+                              db_index=False)
+    kind = models.CharField("类别", max_length=8, choices=Kind.choices)
+    row = models.PositiveIntegerField("行号")
+    column = models.CharField("列", max_length=40, blank=True)
+    reason = models.CharField("原因", max_length=300)
+    household_no = models.CharField("户编号", max_length=40, blank=True)
+    # Masked already: reports never hold a full identity number.
+    id_masked = models.CharField("身份证号（脱敏）", max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = "导入问题"
+        verbose_name_plural = verbose_name
+        ordering = ["batch", "kind", "row", "id"]
+        indexes = [models.Index(fields=["batch", "kind", "row"], name="registry_issue_batch_idx")]
+
+    def __str__(self) -> str:
+        return f"第 {self.row} 行「{self.column}」：{self.reason}"
+
+
+class RegistryBatchHousehold(models.Model):
+    """A registered household that an import changed (its members, its income or itself).
+
+    Households an import created are not listed here (a first import creates hundreds of thousands):
+    the batch keeps their ids as runs in `report["created_households"]`.
+    """
+
+    class Outcome(models.TextChoices):
+        CREATED = "created", "新增"
+        UPDATED = "updated", "更新"
+
+    # A first import writes one row per household: two indexes (the key and the one below) keep that cheap.
+    batch = models.ForeignKey(RegistryBatch, verbose_name="批次", on_delete=models.CASCADE, related_name="outcomes",
+                              db_index=False)
+    household = models.ForeignKey(Household, verbose_name="农户", on_delete=models.CASCADE, related_name="+",
+                                  db_index=False)
+    region_code = models.CharField("行政区划代码", max_length=12)
+    outcome = models.CharField("结果", max_length=8, choices=Outcome.choices)
+    persons_created = models.PositiveIntegerField("新增成员", default=0)
+    persons_updated = models.PositiveIntegerField("变更成员", default=0)
+    income_changed = models.BooleanField("收入有变化", default=False)
+
+    class Meta:
+        verbose_name = "导入户结果"
+        verbose_name_plural = verbose_name
+        indexes = [models.Index(fields=["batch", "outcome", "region_code"], name="registry_outcome_batch_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.get_outcome_display()}"
+
+
+class RegistryBatchMissing(models.Model):
+    """A person on record (在册) in a household or village of the file but absent from it: left for a decision."""
+
+    class Decision(models.TextChoices):
+        KEEP = "keep", "保留（仍在册）"
+        MOVED_OUT = "moved_out", "标记为迁出"
+        DECEASED = "deceased", "标记为死亡"
+
+    batch = models.ForeignKey(RegistryBatch, verbose_name="批次", on_delete=models.CASCADE, related_name="missing",
+                              db_index=False)
+    person = models.ForeignKey(Person, verbose_name="成员", on_delete=models.CASCADE, related_name="+")
+    household_no = models.CharField("户编号", max_length=40)
+    region_code = models.CharField("行政区划代码", max_length=12)
+    # True when the whole household is absent from the file (not just this member).
+    household_absent = models.BooleanField("整户未出现在文件中", default=False)
+    decision = models.CharField("处理结果", max_length=10, choices=Decision.choices, blank=True)
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="处理人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "导入缺失成员"
+        verbose_name_plural = verbose_name
+        ordering = ["batch", "region_code", "household_no", "id"]
+        indexes = [models.Index(fields=["batch", "decision"], name="registry_missing_batch_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.household_no} {self.person_id}"

@@ -10,7 +10,14 @@ A rule's query returns one row per finding with at least the columns
 `grade`, `risk_type`, `region_code`, `detail` (VARCHAR, Chinese, shown to users)
 and `evidence` (VARCHAR, JSON text). Parameters are available to the query as
 the snapshot table `params(name, year, value)` and, for scalar parameters, as
-`{param_name}` placeholders substituted with exact decimal literals.
+`{param_name}` placeholders substituted with exact decimal literals, and
+`{as_of}` as a DATE literal. Derived views over the snapshot tables
+(`register_view`) are computed once per run and read like tables.
+
+Parameters are declared with `register_param`; a rule that needs a per-year
+parameter states which years with `param_years`, a query returning
+(`name`, `year`) rows, so that a missing year is reported instead of giving a
+silent zero.
 """
 
 from __future__ import annotations
@@ -37,6 +44,9 @@ class RuleDef:
     tables: tuple[str, ...] = ()  # snapshot tables the query reads
     version: int = 1
     description: str = ""        # exact semantics in Chinese, as shown in the 规则库 page
+    # SQL returning (name, year) rows: the per-year parameters this run needs (see module docstring).
+    param_years: str = ""
+    grade_note: str = ""         # how the query grades rows when `grade` is "" (shown to people)
 
 
 @dataclass
@@ -48,10 +58,40 @@ class TableProvider:
     description: str = ""
 
 
+@dataclass(frozen=True)
+class ViewDef:
+    """A derived table defined in SQL over snapshot tables (e.g. active persons), built once per run."""
+
+    name: str
+    sql: str
+    tables: tuple[str, ...]        # snapshot tables or other views it reads
+    description: str = ""
+    # Computed once into a table (a few rules reuse an expensive result), or kept as a view that each
+    # rule's query folds in (cheaper when it is a filter over a large table, or read by one rule only).
+    materialise: bool = True
+
+
+@dataclass(frozen=True)
+class ParamDef:
+    """A rule parameter: per year or not, with its default (None = must be set) and allowed range."""
+
+    name: str
+    title: str
+    yearly: bool = False
+    default: str | None = None     # decimal text; seeded into the parameter table by migration
+    unit: str = ""
+    description: str = ""
+    integer: bool = False
+    minimum: str | None = None
+    maximum: str | None = None
+
+
 @dataclass
 class Catalog:
     rules: dict[str, RuleDef] = field(default_factory=dict)
     tables: dict[str, TableProvider] = field(default_factory=dict)
+    views: dict[str, ViewDef] = field(default_factory=dict)
+    params: dict[str, ParamDef] = field(default_factory=dict)
 
     def register_rule(self, rule: RuleDef) -> RuleDef:
         if rule.code in self.rules and self.rules[rule.code] != rule:
@@ -63,6 +103,16 @@ class Catalog:
         self.tables[provider.name] = provider
         return provider
 
+    def register_view(self, view: ViewDef) -> ViewDef:
+        self.views[view.name] = view
+        return view
+
+    def register_param(self, param: ParamDef) -> ParamDef:
+        if param.name in self.params and self.params[param.name] != param:
+            raise ValueError(f"parameter {param.name} registered twice with different definitions")
+        self.params[param.name] = param
+        return param
+
     def of_kind(self, kind: Kind) -> list[RuleDef]:
         return sorted((r for r in self.rules.values() if r.kind == kind), key=lambda r: r.code)
 
@@ -70,3 +120,5 @@ class Catalog:
 CATALOG = Catalog()
 register_rule = CATALOG.register_rule
 register_table = CATALOG.register_table
+register_view = CATALOG.register_view
+register_param = CATALOG.register_param

@@ -12,6 +12,7 @@ import importlib.util
 import random
 from dataclasses import dataclass, field
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from gonggu.accounts.models import User
@@ -129,9 +130,11 @@ def demo_build_users(county: Region, townships: list[Region], villages: list[Reg
         specs.append((f"xiangzhen{i}", f"{township.name}审核员", Role.TOWNSHIP_REVIEWER, township, ""))
     logins = []
     users = []
+    # One hash for all: hashing is deliberately slow, and every demo user shares the password.
+    password_hash = make_password(DEMO_PASSWORD)
     for username, full_name, role, region, dept in specs:
-        user = User(username=username, full_name=full_name, role=role, region=region, department=dept)
-        user.set_password(DEMO_PASSWORD)
+        user = User(username=username, full_name=full_name, role=role, region=region, department=dept,
+                    password=password_hash)
         users.append(user)
         logins.append(DemoLogin(username, user.display_role if not dept else f"{role.label}（{Department(dept).label}）",
                                 region.name))

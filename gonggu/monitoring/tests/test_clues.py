@@ -1,0 +1,149 @@
+"""Clues from the four channels: public self-declaration, cadres, screening warnings, social information."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from conftest import make_user
+from gonggu.accounts.permissions import Role
+from gonggu.screening.models import Warning, WarningStatus
+from gonggu.screening.services import warning_verify
+
+from .. import services as s
+from ..choices import Channel
+from ..models import Clue, PublicCounter
+from .factories import CaseFactory, household
+from .test_workflow import D, at, refused
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def hh(regions):
+    return household(regions["village"])
+
+
+def declaration(hh, **extra):
+    head = hh.members.get()
+    return {"name": head.name, "id_number": head.id_number, "phone": "13912345678",
+            "village": hh.region_code, "difficulty": "妻子住院，花了五万多", "risk_types": ["因病"], **extra}
+
+
+def test_public_page_needs_no_login_and_works_on_phones(client, regions):
+    page = client.get(reverse("monitoring:declare"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="id_number"' in html and "一键申报" in html and 'name="viewport"' in html
+    options = client.get(reverse("monitoring:declare_regions"), {"county": regions["county"].code})
+    assert "城关镇" in options.content.decode() and "孝义街道" not in options.content.decode()
+    villages = client.get(reverse("monitoring:declare_regions"), {"township": regions["township"].code})
+    assert "东村" in villages.content.decode() and "南村" not in villages.content.decode()
+
+
+def test_declaration_gives_a_receipt_and_never_echoes_personal_data(client, hh):
+    data = declaration(hh)
+    with at("2025-03-03"):
+        response = client.post(reverse("monitoring:declare"), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    clue = Clue.objects.get()
+    assert clue.receipt_code in html
+    assert data["id_number"] not in html and data["name"] not in html and data["phone"] not in html
+    assert (clue.channel, clue.discovered_on, clue.household, clue.region_code) == (
+        Channel.SELF_DECLARED, D(2025, 3, 3), hh, hh.region_code)
+    status = client.post(reverse("monitoring:declare_status"), {"receipt": clue.receipt_code.lower()})
+    assert "等待村里入户核实" in status.content.decode()
+    assert data["name"] not in status.content.decode()
+
+
+def test_invalid_identity_number_is_refused_with_the_reason(client, hh):
+    data = declaration(hh)
+    data["id_number"] = data["id_number"][:17] + ("0" if data["id_number"][17] != "0" else "1")
+    response = client.post(reverse("monitoring:declare"), data)
+    assert response.status_code == 400
+    assert "身份证号有误：身份证号校验位错误" in response.content.decode()
+    assert not Clue.objects.exists()
+
+
+def test_repeated_declaration_is_refused_politely(client, hh):
+    with at("2025-03-03"):
+        first = s.clue_declare(**{k: v for k, v in declaration(hh).items() if k != "village"},
+                               village_code=hh.region_code)
+        response = client.post(reverse("monitoring:declare"), declaration(hh, difficulty="再次申报"))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "已有一份申报正在办理" in html and first.receipt_code[-4:] in html and "无需重复申报" in html
+    assert Clue.objects.count() == 1
+
+
+def test_declaration_while_identification_runs_is_refused(hh):
+    CaseFactory(household=hh, status="notice", county_approved_on=None)
+    refused(s.clue_declare, contains="监测识别程序正在办理", **{k: v for k, v in declaration(hh).items()
+                                                            if k != "village"}, village_code=hh.region_code)
+
+
+def test_rate_limit_per_address(client, hh, regions):
+    other = household(regions["village_b"])
+    with at("2025-03-03"):
+        for _ in range(5):
+            client.post(reverse("monitoring:declare"), declaration(other, id_number="bad"))
+        response = client.post(reverse("monitoring:declare"), declaration(hh))
+    assert response.status_code == 400 and "提交过于频繁" in response.content.decode()
+    assert not Clue.objects.exists()
+    assert PublicCounter.objects.get().count == 5
+    with at("2025-03-04"):
+        assert client.post(reverse("monitoring:declare"), declaration(hh)).status_code == 200
+
+
+def test_unknown_receipt(client):
+    response = client.post(reverse("monitoring:declare_status"), {"receipt": "ZZZZ-ZZZZ"})
+    assert "没有找到这个回执号" in response.content.decode()
+
+
+def test_cadre_clue_by_village_users_of_that_village(regions, hh, village_clerk, township_reviewer):
+    other_clerk = make_user("west_clerk", Role.VILLAGE_CLERK, regions["village_b"])
+    args = dict(channel=Channel.CADRE, village=regions["village"], household=hh, discovered_on=D(2025, 3, 1),
+                difficulty="务工受伤", risk_types=["因意外事故"])
+    with at("2025-03-03"):
+        refused(s.clue_create, contains="村级步骤须由该户所在村", user=other_clerk, **args)
+        refused(s.clue_create, contains="您的角色不能办理村级步骤", user=township_reviewer, **args)
+        refused(s.clue_create, contains="发现日期不能晚于今天", user=village_clerk, **{**args, "discovered_on": D(2025, 3, 4)})
+        refused(s.clue_create, contains="未知的风险类型", user=village_clerk, **{**args, "risk_types": ["因懒"]})
+        clue = s.clue_create(user=village_clerk, **args)
+        refused(s.clue_create, contains="已有待受理的线索", user=village_clerk, **args)
+    assert clue.discovered_on == D(2025, 3, 1) and clue.created_by == village_clerk
+
+
+def test_social_clue_by_county_users(regions, hh, county_admin, village_clerk, other_county_user):
+    args = dict(channel=Channel.SOCIAL, village=regions["village"], household=hh, discovered_on=D(2025, 3, 1),
+                difficulty="媒体报道该户因灾房屋倒塌", risk_types=["因灾"], source_note="县融媒体中心 3 月 1 日报道")
+    with at("2025-03-03"):
+        refused(s.clue_create, contains="由县级用户登记", user=village_clerk, **args)
+        refused(s.clue_create, contains="由县级用户登记", user=other_county_user, **args)
+        refused(s.clue_create, contains="请填写信息来源", user=county_admin, **{**args, "source_note": ""})
+        clue = s.clue_create(user=county_admin, **args)
+    assert clue.channel == Channel.SOCIAL
+
+
+def test_screening_inclusion_opens_a_department_clue(hh, village_clerk):
+    warning = Warning.objects.create(rule="MED-HIGH-EXPENSE", household=hh, region_code=hh.region_code, grade="red",
+                                     risk_type="因病", detail="自付费用 45000 元", first_raised_on=D(2025, 3, 1),
+                                     last_seen_on=D(2025, 3, 1), deadline=D(2025, 3, 4))
+    with at("2025-03-03"):
+        warning_verify(warning=warning, user=village_clerk, outcome=WarningStatus.INCLUDED, note="入户核实属实")
+    clue = Clue.objects.get()
+    assert clue.channel == Channel.DEPARTMENT and clue.warning_ref == warning.pk
+    # The clock starts when the department data raised the warning, not when the village verified it.
+    assert clue.discovered_on == D(2025, 3, 1)
+    assert clue.risk_types == "因病" and "MED-HIGH-EXPENSE" in clue.difficulty
+
+
+def test_dismiss_clue(hh, village_clerk):
+    clue = s.clue_create(user=village_clerk, channel=Channel.CADRE, village=hh.village, household=hh,
+                         discovered_on=dt.date.today(), difficulty="x", risk_types=[])
+    refused(s.clue_dismiss, contains="请填写不予受理的理由", clue=clue, user=village_clerk, reason="")
+    s.clue_dismiss(clue=clue, user=village_clerk, reason="经核实为一般困难，已对接临时救助")
+    clue.refresh_from_db()
+    assert clue.status == Clue.Status.DISMISSED
+    refused(s.clue_dismiss, contains="已经处理过了", clue=clue, user=village_clerk, reason="x")

@@ -1,0 +1,493 @@
+"""Importing the registry (formats.md `registry`): validate a file, report, then apply it as one batch.
+
+    read (importing_read) → validate and plan in DuckDB (importing_stage) → write in bulk (importing_db)
+
+The web flow validates first (`registry_batch_validate`: nothing is written but the batch and its report)
+and applies on confirmation (`registry_batch_apply`: the file is validated again against the registry as it
+is then, and written in one transaction). The command line does both in one go (`registry_import`).
+
+Rows are keyed by (county, 户编号) and 身份证号, so importing a file again updates in place and never
+duplicates. Persons on record in the households or villages of the file whom the file no longer lists are
+never deleted: they are listed with the batch for someone to decide (`registry_missing_decide`).
+
+Registry rows written by an import do not get simple-history rows (they are written in bulk); the batch —
+the stored original file, its checksum, who imported it and when, and the per-household outcomes — is
+their audit trail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
+
+from gonggu.core.audit import audit_log
+from gonggu.core.errors import UserFacingError
+from gonggu.core.uploads import file_sha256, upload_save
+
+from . import importing_db as db
+from .choices import PersonStatus
+from .importing_read import read_registry_file
+from .importing_stage import Counts, Options, Stage
+from .models import (
+    Household,
+    IncomeAccount,
+    Person,
+    RegistryBatch,
+    RegistryBatchHousehold,
+    RegistryBatchIssue,
+    RegistryBatchMissing,
+)
+
+Progress = Callable[[int, int], None]
+# Rejected cells and warnings listed in the JSON of the command line and kept with the batch.
+ISSUE_KINDS = RegistryBatchIssue.Kind
+
+
+@dataclass
+class ImportResult:
+    batch: RegistryBatch | None
+    file_label: str
+    counts: Counts
+    dry_run: bool
+    unknown_columns: list[str] = field(default_factory=list)
+    rejected: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    same_file_as: int | None = None
+
+    def as_json(self) -> dict:
+        c = self.counts
+        return {
+            "batch": self.batch.pk if self.batch else None,
+            "households": c.households,
+            "persons": c.persons,
+            "created": c.persons_created,
+            "updated": c.persons_updated,
+            "rejected": self.rejected,
+            "unreported_missing": c.missing,
+            # Beyond the contract's keys:
+            "unchanged": c.persons_unchanged,
+            "moved": c.persons_moved,
+            "households_created": c.households_created,
+            "households_updated": c.households_updated,
+            "households_unchanged": c.households_unchanged,
+            "income_accounts_created": c.incomes_created,
+            "income_accounts_updated": c.incomes_updated,
+            "rows": c.rows,
+            "rejected_rows": c.rejected_rows,
+            "warnings": self.warnings,
+            "years": c.years,
+            "unknown_columns": self.unknown_columns,
+            "dry_run": self.dry_run,
+            "same_file_as": self.same_file_as,
+            "file": self.file_label,
+        }
+
+    def summary(self) -> str:
+        c = self.counts
+        head = "校验完成（未写入）" if self.dry_run else "导入完成"
+        lines = [
+            f"{self.file_label}：{head}。数据行 {c.rows}，导入 {c.households} 户 {c.persons} 人；"
+            f"新增 {c.households_created} 户 {c.persons_created} 人，更新 {c.households_updated} 户 {c.persons_updated} 人，"
+            f"未变 {c.households_unchanged} 户 {c.persons_unchanged} 人。",
+            f"拒绝 {c.rejected_rows} 行，提示 {c.warnings} 条，文件中缺少的在册成员 {c.missing} 人（待确认）。",
+        ]
+        if self.unknown_columns:
+            lines.append(f"已忽略不认识的列：{'、'.join(self.unknown_columns)}。")
+        for item in self.rejected[:50]:
+            lines.append(f"  第 {item['row']} 行「{item['column']}」：{item['reason']}")
+        if len(self.rejected) > 50:
+            lines.append(f"  ……另有 {len(self.rejected) - 50} 条，见 --format json 或网页报告")
+        return "\n".join(lines)
+
+
+class _Clock:
+    """Wall and CPU seconds of one stage (CPU counts every thread: DuckDB's, the writer's helper)."""
+
+    def __init__(self):
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+
+    def record(self, timings: dict, name: str) -> None:
+        timings[name] = round(time.perf_counter() - self.wall, 3)
+        timings[f"{name}_cpu"] = round(time.process_time() - self.cpu, 3)
+
+
+class _Steps:
+    """Progress in units of data rows, so the command line can show rows per second."""
+
+    SHARE = {"read": 0.1, "validate": 0.35, "plan": 0.55, "write": 1.0}
+
+    def __init__(self, progress: Progress | None, timings: dict[str, float]):
+        self.progress = progress
+        self.timings = timings
+        self.total = 1
+        self.last = _Clock()
+        self.base = 0.0
+
+    def done(self, stage: str, *, total: int | None = None) -> None:
+        self.last.record(self.timings, stage)
+        self.last = _Clock()
+        if total is not None:
+            self.total = max(total, 1)
+        self.base = self.SHARE.get(stage, self.base)
+        if self.progress:
+            self.progress(int(self.total * self.base), self.total)
+
+    def writing(self, fraction: float) -> None:
+        if self.progress:
+            share = self.SHARE["plan"] + (1 - self.SHARE["plan"]) * min(fraction, 1.0)
+            self.progress(int(self.total * share), self.total)
+
+
+def _stage(path: str | Path, file_label: str | None, *, scope_prefix: str | None, user_id: int | None,
+           steps: _Steps) -> Stage:
+    raw = read_registry_file(path, file_label=file_label)
+    steps.done("read", total=raw.rows)
+    stage = Stage(raw, Options(scope_prefix=scope_prefix, today=timezone.localdate(), user_id=user_id))
+    try:
+        stage.clean()
+        stage.normalise_slow_ids()
+        stage.lookup_villages()
+        stage.reject()
+        steps.done("validate")
+        stage.load_existing()
+        steps.done("load_existing")
+        stage.accept()
+        stage.plan_households()
+        stage.plan_persons()
+        stage.warn()
+        stage.plan_incomes()
+        stage.plan_outcomes()
+        stage.plan_missing()
+        stage.collect_issues()
+        stage.count()
+        steps.done("plan")
+    except BaseException:
+        stage.close()
+        raise
+    return stage
+
+
+def _issues(stage: Stage, kind: str, limit: int | None = None) -> list[dict]:
+    query = ("SELECT row_no, col, reason, hh_no, id_masked FROM issues WHERE kind = ? ORDER BY row_no, col_order, reason"
+             + (f" LIMIT {int(limit)}" if limit else ""))
+    return [{"row": r[0], "column": r[1], "reason": r[2], "household_no": r[3], "id_number": r[4]}
+            for r in stage.rows(query, [kind])]
+
+
+def _region_for(counties: list[str], user) -> str:
+    if len(counties) == 1:
+        return counties[0].ljust(12, "0")
+    region = getattr(user, "region", None)
+    return region.code if region is not None else ""
+
+
+# --- writing -------------------------------------------------------------------------------------------
+
+def _write(stage: Stage, batch: RegistryBatch, *, user, steps: _Steps) -> None:
+    """Apply the plan: one transaction (the caller's), set-based statements only."""
+    now = db.timestamp_literal(timezone.now())
+    uid = "NULL" if user is None else str(int(user.pk))
+    stamp = {"created_at": f"'{now}'", "updated_at": f"'{now}'", "created_by_id": uid, "updated_by_id": uid}
+    touched = {"updated_at": f"'{now}'", "updated_by_id": uid}
+    c = stage.counts
+    planned = max(c.households_created + c.households_updated + c.persons_created + c.persons_updated
+                  + c.incomes_created + c.incomes_updated, 1)
+    written = 0
+
+    def advance(n: int) -> None:
+        nonlocal written
+        written += n
+        steps.writing(written / planned)
+
+    writer = db.BulkWriter(stage.con, progress=advance)
+    H, P, inc = Household._meta.db_table, Person._meta.db_table, IncomeAccount._meta.db_table
+    t = _Clock()
+
+    # New households get their ids first, so that persons and incomes can refer to them in the same pass.
+    ids = db.reserve_ids(H, c.households_created)
+    stage.created_households = db.ranges(ids.to_pylist())
+    stage.con.register("ids_arrow", pa.table({"n": pa.array(range(1, len(ids) + 1), pa.int64()), "id": ids}))
+    stage.sql("""
+        UPDATE hp SET hh_id = x.id FROM (
+            SELECT k.hh_key, i.id FROM (SELECT hh_key, row_number() OVER (ORDER BY county, hh_no) AS n
+                                        FROM hp WHERE is_new) k JOIN ids_arrow i USING (n)
+        ) x WHERE hp.hh_key = x.hh_key
+    """)
+    stage.con.unregister("ids_arrow")
+    writer.insert(H, ["id", "household_no", "county_code", "village_id", "region_code", "household_type",
+                      "monitoring_type", "relocated", "head_name"],
+                  "SELECT hh_id, hh_no, county, village_id, region_code, household_type, monitoring_type, relocated, "
+                  "head_name FROM hp WHERE is_new ORDER BY hh_id", constants=stamp, rows=c.households_created)
+    writer.update(H, ["village_id", "region_code", "household_type", "monitoring_type", "relocated", "head_name"],
+                  "SELECT village_id, region_code, household_type, monitoring_type, relocated, head_name, hh_id "
+                  "FROM hp WHERE changed", constants=touched)
+    t.record(stage.timings, "write_households")
+    t = _Clock()
+
+    # Ordered by identity number: the unique index on it then grows at its end instead of all over.
+    writer.insert(P, ["household_id", "region_code", "id_number", "name", "relation", "gender", "birth_date",
+                      "labour_ability", "health", "disability_grade", "school_status", "work_months", "work_place",
+                      "medical_insured"],
+                  "SELECT h.hh_id, pp.region_code, id_number, name, relation, gender, birth_date, labour_ability, "
+                  "health, disability_grade, school_status, work_months, work_place, medical_insured "
+                  "FROM pp JOIN hp h USING (hh_key) WHERE pp.is_new ORDER BY id_number",
+                  constants={"status": f"'{PersonStatus.ACTIVE}'", **stamp}, rows=c.persons_created)
+    writer.update(P, ["household_id", "region_code", "name", "relation", "labour_ability", "health",
+                      "disability_grade", "school_status", "work_months", "work_place", "medical_insured"],
+                  "SELECT h.hh_id, pp.region_code, name, relation, labour_ability, health, disability_grade, "
+                  "school_status, work_months, work_place, medical_insured, person_id "
+                  "FROM pp JOIN hp h USING (hh_key) WHERE pp.changed", constants=touched)
+    t.record(stage.timings, "write_persons")
+    t = _Clock()
+
+    money = ", ".join(f"money(ip.{a}_c)" for a in ("wage", "business", "property", "transfer", "expense"))
+    amounts = ["wage", "business", "property", "transfer", "business_expense", "household_size", "net_income",
+               "per_capita"]
+    writer.insert(inc, ["household_id", "year", *amounts],
+                  f"SELECT h.hh_id, ip.year, {money}, ip.household_size, money(ip.net_c), money(ip.pc_c) "
+                  f"FROM ip JOIN hp h USING (hh_key) WHERE ip.is_new ORDER BY h.hh_id", constants=stamp,
+                  rows=c.incomes_created)
+    writer.update(inc, amounts,
+                  f"SELECT {money}, household_size, money(net_c), money(pc_c), income_id FROM ip WHERE changed",
+                  constants=touched)
+    t.record(stage.timings, "write_incomes")
+    t = _Clock()
+    _write_report(stage, batch, writer)
+    t.record(stage.timings, "write_report")
+
+
+def _write_report(stage: Stage, batch: RegistryBatch, writer: db.BulkWriter | None = None) -> None:
+    """The batch's issues, per-household outcomes and missing persons (replacing those of an earlier run)."""
+    RegistryBatchIssue.objects.filter(batch=batch).delete()
+    RegistryBatchMissing.objects.filter(batch=batch).delete()
+    RegistryBatchHousehold.objects.filter(batch=batch).delete()
+    writer = writer or db.BulkWriter(stage.con)
+    writer.insert(RegistryBatchIssue._meta.db_table,
+                  ["kind", '"row"', '"column"', "reason", "household_no", "id_masked"],
+                  "SELECT kind, row_no, col, left(reason, 300), left(hh_no, 40), id_masked FROM issues "
+                  "ORDER BY kind, row_no, col_order", constants={"batch_id": str(batch.pk)})
+    writer.insert(RegistryBatchMissing._meta.db_table,
+                  ["person_id", "household_no", "region_code", "household_absent"],
+                  "SELECT person_id, household_no, region_code, household_absent FROM missing "
+                  "ORDER BY region_code, household_no, person_id", constants={"batch_id": str(batch.pk), "decision": "''"})
+    if batch.status in (RegistryBatch.Status.APPLYING, RegistryBatch.Status.APPLIED):
+        writer.insert(RegistryBatchHousehold._meta.db_table,
+                      ["household_id", "region_code", "outcome", "persons_created", "persons_updated", "income_changed"],
+                      "SELECT h.hh_id, o.region_code, o.outcome, o.persons_created, o.persons_updated, o.income_changed "
+                      "FROM outcomes o JOIN hp h USING (hh_key) WHERE o.outcome = 'updated' "
+                      "ORDER BY o.region_code, o.hh_no",
+                      constants={"batch_id": str(batch.pk)}, rows=stage.counts.households_updated)
+
+
+def _fill_batch(batch: RegistryBatch, stage: Stage, result_unknown: list[str]) -> None:
+    c = stage.counts
+    batch.rows, batch.households, batch.persons = c.rows, c.households, c.persons
+    batch.households_created, batch.households_updated = c.households_created, c.households_updated
+    batch.households_unchanged = c.households_unchanged
+    batch.persons_created, batch.persons_updated = c.persons_created, c.persons_updated
+    batch.persons_unchanged = c.persons_unchanged
+    batch.rejected_rows, batch.warning_count, batch.missing_count = c.rejected_rows, c.warnings, c.missing
+    batch.years = c.years
+    batch.report = {
+        "unknown_columns": result_unknown,
+        # The households the batch created, as runs of ids (their ids were reserved before the insert).
+        "created_households": getattr(stage, "created_households", []),
+        "counts": asdict(c),
+        "timings": stage.timings,
+    }
+
+
+# --- services --------------------------------------------------------------------------------------------
+
+def _same_file(sha: str, exclude: int | None = None) -> int | None:
+    earlier = RegistryBatch.objects.filter(sha256=sha, status=RegistryBatch.Status.APPLIED)
+    if exclude:
+        earlier = earlier.exclude(pk=exclude)
+    return earlier.order_by("-pk").values_list("pk", flat=True).first()
+
+
+def registry_import(*, path: str | Path, file_label: str | None = None, user=None, dry_run: bool = False,
+                    progress: Progress | None = None) -> ImportResult:
+    """Validate and (unless `dry_run`) apply a registry file in one go: the command line's service.
+
+    A problem with the file as a whole raises UserFacingError and writes nothing; rejected rows are
+    reported and the rest imported.
+    """
+    path = Path(path)
+    label = file_label or path.name
+    if not path.is_file():
+        raise UserFacingError(f"文件 {label} 不存在或不是文件。")
+    scope = user.scope_prefix if user is not None else None
+    timings: dict[str, float] = {}
+    steps = _Steps(progress, timings)
+    if dry_run:
+        stage = _stage(path, label, scope_prefix=scope, user_id=getattr(user, "pk", None), steps=steps)
+        try:
+            return _result(stage, None, label, dry_run=True, timings=timings,
+                           same_file_as=_same_file(file_sha256(path)))
+        finally:
+            stage.close()
+    with path.open("rb") as f:
+        stored, sha = upload_save(File(f, name=label), kind="registry")
+    try:
+        with db.bulk_transaction():
+            stage = _stage(stored, label, scope_prefix=scope, user_id=getattr(user, "pk", None), steps=steps)
+            try:
+                batch = RegistryBatch.objects.create(
+                    file_name=label[:255], sha256=sha, stored_path=str(stored),
+                    region_code=_region_for(stage.counts.counties, user),
+                    status=RegistryBatch.Status.APPLYING, created_by=user, updated_by=user,
+                    validated_at=timezone.now())
+                same = _same_file(sha, exclude=batch.pk)
+                _write(stage, batch, user=user, steps=steps)
+                steps.done("write")
+                _finish(batch, stage, raw_unknown=stage.raw.unknown, user=user)
+                result = _result(stage, batch, label, dry_run=False, timings=timings, same_file_as=same)
+            finally:
+                stage.close()
+    except UserFacingError:
+        stored.unlink(missing_ok=True)
+        raise
+    return result
+
+
+def _finish(batch: RegistryBatch, stage: Stage, *, raw_unknown: list[str], user, request=None) -> None:
+    _fill_batch(batch, stage, raw_unknown)
+    batch.status = RegistryBatch.Status.APPLIED
+    batch.applied_at = timezone.now()
+    batch.updated_by = user
+    batch.message = ""
+    batch.save()
+    c = stage.counts
+    audit_log(user=user, request=request, action="import", object_type="registry_batch", object_id=batch.pk,
+              region_code=batch.region_code,
+              summary=f"导入农户台账 {batch.file_name}：{c.households} 户 {c.persons} 人，新增 {c.persons_created} 人，"
+                      f"更新 {c.persons_updated} 人，拒绝 {c.rejected_rows} 行",
+              detail={"sha256": batch.sha256, "years": c.years, "rejected_rows": c.rejected_rows,
+                      "missing": c.missing})
+
+
+def _result(stage: Stage, batch, label: str, *, dry_run: bool, timings: dict, same_file_as) -> ImportResult:
+    timings.update(stage.timings)
+    return ImportResult(batch=batch, file_label=label, counts=stage.counts, dry_run=dry_run,
+                        unknown_columns=list(stage.raw.unknown), rejected=_issues(stage, "rejected"),
+                        warnings=_issues(stage, "warning"), timings=timings, same_file_as=same_file_as)
+
+
+def registry_batch_upload(*, uploaded, user) -> RegistryBatch:
+    """Keep the uploaded original and open a batch for it; validation runs as a background job."""
+    stored, sha = upload_save(uploaded, kind="registry")
+    region = user.region.code if getattr(user, "region", None) is not None else ""
+    return RegistryBatch.objects.create(file_name=Path(uploaded.name).name[:255], sha256=sha, stored_path=str(stored),
+                                        region_code=region, created_by=user, updated_by=user)
+
+
+def _fail(batch_id: int, message: str) -> None:
+    RegistryBatch.objects.filter(pk=batch_id).update(status=RegistryBatch.Status.FAILED, message=message,
+                                                     updated_at=timezone.now())
+
+
+def registry_batch_validate(*, batch_id: int, user, progress: Progress | None = None) -> RegistryBatch:
+    """Check the batch's file against the registry and store the report; the registry itself is not written."""
+    batch = RegistryBatch.objects.get(pk=batch_id)
+    steps = _Steps(progress, {})
+    try:
+        stage = _stage(batch.stored_path, batch.file_name, scope_prefix=user.scope_prefix, user_id=user.pk, steps=steps)
+    except UserFacingError as exc:
+        _fail(batch_id, exc.message)
+        raise
+    try:
+        with transaction.atomic():
+            batch.status = RegistryBatch.Status.VALIDATED
+            batch.validated_at = timezone.now()
+            batch.region_code = _region_for(stage.counts.counties, user) if stage.counts.counties else batch.region_code
+            batch.report = {}
+            _fill_batch(batch, stage, stage.raw.unknown)
+            same = _same_file(batch.sha256, exclude=batch.pk)
+            if same:
+                batch.report["same_file_as"] = same
+            batch.save()
+            _write_report(stage, batch)
+    finally:
+        stage.close()
+    return batch
+
+
+def registry_batch_apply(*, batch_id: int, user, progress: Progress | None = None) -> RegistryBatch:
+    """Apply a validated batch: the file is checked again against the registry as it is now, then written."""
+    with transaction.atomic():
+        claimed = RegistryBatch.objects.filter(pk=batch_id, status=RegistryBatch.Status.VALIDATED).update(
+            status=RegistryBatch.Status.APPLYING, updated_by=user, updated_at=timezone.now())
+    if not claimed:
+        raise UserFacingError("该批次不是“已校验、待确认”状态，不能导入（可能已经导入过）。")
+    batch = RegistryBatch.objects.get(pk=batch_id)
+    steps = _Steps(progress, {})
+    try:
+        with db.bulk_transaction():
+            stage = _stage(batch.stored_path, batch.file_name, scope_prefix=user.scope_prefix, user_id=user.pk,
+                           steps=steps)
+            try:
+                _write(stage, batch, user=user, steps=steps)
+                steps.done("write")
+                _finish(batch, stage, raw_unknown=stage.raw.unknown, user=user)
+            finally:
+                stage.close()
+    except UserFacingError as exc:
+        _fail(batch_id, exc.message)
+        raise
+    except Exception:
+        _fail(batch_id, "导入意外失败，未写入任何数据，请联系管理员查看日志。")
+        raise
+    return batch
+
+
+MISSING_STATUS = {
+    RegistryBatchMissing.Decision.MOVED_OUT: PersonStatus.MOVED_OUT,
+    RegistryBatchMissing.Decision.DECEASED: PersonStatus.DECEASED,
+}
+
+
+def registry_missing_decide(*, batch: RegistryBatch, user, decisions: dict[int, str], on: dt.date | None = None,
+                            request=None) -> int:
+    """Record what happens to persons a re-import no longer lists: keep them, or mark them moved out or dead.
+
+    Status changes go through simple-history (one history row per person), unlike the bulk import rows.
+    """
+    valid = set(RegistryBatchMissing.Decision.values)
+    decisions = {int(k): v for k, v in decisions.items() if v in valid}
+    if not decisions:
+        return 0
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        items = list(RegistryBatchMissing.objects.select_for_update().filter(
+            batch=batch, pk__in=list(decisions), decision="").select_related("person"))
+        now = timezone.now()
+        changed_persons = []
+        for item in items:
+            item.decision = decisions[item.pk]
+            item.decided_at, item.decided_by = now, user
+            status = MISSING_STATUS.get(item.decision)
+            if status is not None and item.person.status == PersonStatus.ACTIVE:
+                item.person.status, item.person.status_date = status, on
+                item.person.updated_by, item.person.updated_at = user, now
+                changed_persons.append(item.person)
+        RegistryBatchMissing.objects.bulk_update(items, ["decision", "decided_at", "decided_by"])
+        if changed_persons:
+            bulk_update_with_history(changed_persons, Person, ["status", "status_date", "updated_by", "updated_at"],
+                                     default_user=user, default_change_reason=f"台账导入批次 #{batch.pk} 缺失成员处理")
+        batch.missing_count = RegistryBatchMissing.objects.filter(batch=batch, decision="").count()
+        batch.save(update_fields=["missing_count", "updated_at"])
+        audit_log(user=user, request=request, action="update", object_type="registry_batch", object_id=batch.pk,
+                  region_code=batch.region_code,
+                  summary=f"处理导入批次 #{batch.pk} 的缺失成员 {len(items)} 人（迁出/死亡 {len(changed_persons)} 人）")
+    return len(items)

@@ -1,0 +1,352 @@
+"""Moving registry rows between the database and the import's DuckDB workspace, in bulk.
+
+Reads come back as Arrow tables (one query per table, never one per row). Writes go through the raw
+DB-API connection of the current transaction: `executemany` on SQLite, `COPY` on PostgreSQL (updates
+through a temporary table and one `UPDATE … FROM`). Rows written here bypass the ORM and therefore
+simple-history: the import batch that wrote them is their audit trail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import queue
+import tempfile
+import threading
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pyarrow as pa
+from django.db import connection, transaction
+
+from gonggu.core.codes import Level
+
+_CHUNK = 50_000
+REBUILD_MIN_ROWS = 100_000
+# SQLite allows 32,766 bound parameters per statement; PostgreSQL takes an array.
+_IN_CHUNK = 30_000
+
+
+@contextlib.contextmanager
+def bulk_transaction() -> Iterator[None]:
+    """`transaction.atomic()` for a bulk import.
+
+    On SQLite, when this is the outermost transaction, foreign keys are not looked up row by row (a
+    million lookups of the household of each new person): every key the import writes was read or
+    reserved inside this same write transaction (villages, households, the user), which holds SQLite's
+    write lock throughout, so none can be missing. Inside an outer transaction (tests) the checks stay on.
+    """
+    relaxed = connection.vendor == "sqlite" and not connection.in_atomic_block and connection.disable_constraint_checking()
+    try:
+        with transaction.atomic():
+            yield
+    finally:
+        if relaxed:
+            connection.enable_constraint_checking()
+
+
+def ranges(ids: Iterable[int]) -> list[list[int]]:
+    """[[first, last], …] runs of consecutive ids (the households an import created, compactly)."""
+    runs: list[list[int]] = []
+    for i in ids:
+        if runs and runs[-1][1] == i - 1:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i])
+    return runs
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _fetch_arrow(sql: str, params: Iterable, schema: pa.Schema) -> pa.Table:
+    if is_postgres():
+        return _copy_out(sql, list(params), schema)
+    batches = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        while rows := cursor.fetchmany(_CHUNK):
+            columns = list(zip(*rows, strict=True))
+            batches.append(pa.record_batch([pa.array(c, type=f.type) for c, f in zip(columns, schema, strict=True)],
+                                           schema=schema))
+    return pa.Table.from_batches(batches, schema=schema)
+
+
+def _copy_out(sql: str, params: list, schema: pa.Schema) -> pa.Table:
+    """PostgreSQL: the query's rows as CSV through COPY, parsed by Arrow (no Python object per value)."""
+    import psycopg
+    import pyarrow.csv as pacsv
+
+    connection.ensure_connection()
+    raw = connection.connection
+    query = psycopg.ClientCursor(raw).mogrify(sql, params)
+    with tempfile.TemporaryDirectory(prefix="gonggu-import-") as folder:
+        path = Path(folder) / "rows.csv"
+        with raw.cursor() as cur, path.open("wb") as out:
+            with cur.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)") as copy:
+                for block in copy:
+                    out.write(block)
+        if path.stat().st_size == 0:
+            return schema.empty_table()
+        return pacsv.read_csv(
+            path, read_options=pacsv.ReadOptions(column_names=schema.names),
+            convert_options=pacsv.ConvertOptions(column_types=schema, strings_can_be_null=True,
+                                                 quoted_strings_can_be_null=False))
+
+
+def villages_by_code(codes: list[str]) -> dict[str, int]:
+    """Village-level regions among `codes`: code -> region id."""
+    from gonggu.regions.models import Region
+
+    found: dict[str, int] = {}
+    for i in range(0, len(codes), _IN_CHUNK):
+        part = codes[i: i + _IN_CHUNK]
+        found.update(Region.objects.filter(code__in=part, level=Level.VILLAGE).values_list("code", "id"))
+    return found
+
+
+HOUSEHOLD_SCHEMA = pa.schema([
+    ("id", pa.int64()), ("county_code", pa.string()), ("household_no", pa.string()), ("village_id", pa.int64()),
+    ("region_code", pa.string()), ("household_type", pa.string()), ("monitoring_type", pa.string()),
+    ("relocated", pa.int8()), ("head_name", pa.string()),
+])
+NEW_HOUSEHOLD_SCHEMA = pa.schema([("id", pa.int64()), ("county_code", pa.string()), ("household_no", pa.string())])
+PERSON_SCHEMA = pa.schema([
+    ("id", pa.int64()), ("id_number", pa.string()), ("household_id", pa.int64()), ("region_code", pa.string()),
+    ("name", pa.string()), ("relation", pa.string()), ("labour_ability", pa.string()), ("health", pa.string()),
+    ("disability_grade", pa.string()), ("school_status", pa.string()), ("work_months", pa.int16()),
+    ("work_place", pa.string()), ("medical_insured", pa.int8()), ("status", pa.string()),
+])
+INCOME_SCHEMA = pa.schema([
+    ("id", pa.int64()), ("household_id", pa.int64()), ("year", pa.int32()), ("wage_c", pa.int64()),
+    ("business_c", pa.int64()), ("property_c", pa.int64()), ("transfer_c", pa.int64()), ("expense_c", pa.int64()),
+    ("household_size", pa.int32()), ("net_c", pa.int64()), ("pc_c", pa.int64()),
+])
+
+
+def _placeholders(n: int) -> str:
+    return ", ".join(["%s"] * n)
+
+
+def _bool(column: str) -> str:
+    # SQLite keeps booleans as 0/1, PostgreSQL as boolean: both read back as 0/1 here.
+    return f"CASE WHEN {column} IS NULL THEN NULL WHEN {column} THEN 1 ELSE 0 END"
+
+
+def _cents(column: str) -> str:
+    return f"CAST(ROUND({column} * 100) AS BIGINT)"
+
+
+def existing_households(counties: list[str]) -> pa.Table:
+    if not counties:
+        return HOUSEHOLD_SCHEMA.empty_table()
+    return _fetch_arrow(
+        "SELECT id, county_code, household_no, village_id, region_code, household_type, monitoring_type, "
+        f"{_bool('relocated')}, head_name FROM registry_household WHERE county_code IN ({_placeholders(len(counties))})",
+        counties, HOUSEHOLD_SCHEMA)
+
+
+def existing_persons(counties: list[str]) -> pa.Table:
+    """Persons registered in the counties of the file (their region code starts with the county code)."""
+    if not counties:
+        return PERSON_SCHEMA.empty_table()
+    ranges = " OR ".join(["region_code BETWEEN %s AND %s"] * len(counties))
+    params = [x for c in counties for x in (c.ljust(12, "0"), c.ljust(12, "9"))]
+    return _fetch_arrow(
+        "SELECT id, id_number, household_id, region_code, name, relation, labour_ability, health, disability_grade, "
+        f"school_status, work_months, work_place, {_bool('medical_insured')}, status FROM registry_person "
+        f"WHERE {ranges}", params, PERSON_SCHEMA)
+
+
+def existing_incomes(counties: list[str], years: list[int]) -> pa.Table:
+    if not counties or not years:
+        return INCOME_SCHEMA.empty_table()
+    return _fetch_arrow(
+        f"SELECT i.id, i.household_id, i.year, {_cents('i.wage')}, {_cents('i.business')}, {_cents('i.property')}, "
+        f"{_cents('i.transfer')}, {_cents('i.business_expense')}, i.household_size, {_cents('i.net_income')}, "
+        f"{_cents('i.per_capita')} FROM registry_incomeaccount i JOIN registry_household h ON h.id = i.household_id "
+        f"WHERE h.county_code IN ({_placeholders(len(counties))}) AND i.year IN ({_placeholders(len(years))})",
+        [*counties, *years], INCOME_SCHEMA)
+
+
+def persons_outside(counties: list[str], known: int) -> bool:
+    """Whether any person is registered outside these counties (if not, no number can clash with one)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM registry_person")
+        return cursor.fetchone()[0] > known
+
+
+def persons_by_number(numbers: list[str]) -> pa.Table:
+    """Registered persons among `numbers`, wherever they live: (id_number, region_code)."""
+    schema = pa.schema([("id_number", pa.string()), ("region_code", pa.string())])
+    tables = []
+    for i in range(0, len(numbers), _IN_CHUNK):
+        part = numbers[i: i + _IN_CHUNK]
+        if is_postgres():
+            tables.append(_fetch_arrow("SELECT id_number, region_code FROM registry_person WHERE id_number = ANY(%s)",
+                                       [part], schema))
+        else:
+            tables.append(_fetch_arrow(
+                f"SELECT id_number, region_code FROM registry_person WHERE id_number IN ({_placeholders(len(part))})",
+                part, schema))
+    return pa.concat_tables(tables) if tables else schema.empty_table()
+
+
+def timestamp_literal(now: dt.datetime) -> str:
+    """`now` as the backend stores a DateTimeField (SQLite: naive UTC text; PostgreSQL: ISO with offset)."""
+    utc = now.astimezone(dt.UTC)
+    if is_postgres():
+        return utc.isoformat()
+    return utc.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+
+def reserve_ids(table: str, n: int) -> pa.Array:
+    """`n` primary keys for rows about to be inserted into `table`, so their ids are known before the insert.
+
+    SQLite: the caller holds the database's write lock (the import's transaction), so the next `n` ids are
+    free; AUTOINCREMENT's counter follows the explicit ids. PostgreSQL: taken from the table's sequence,
+    which is safe with concurrent inserts (the ids need not be consecutive).
+    """
+    if n <= 0:
+        return pa.array([], pa.int64())
+    with connection.cursor() as cursor:
+        if is_postgres():
+            cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)", [n])
+            return pa.array([r[0] for r in cursor.fetchall()], pa.int64())
+        cursor.execute(f"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608
+                       f"COALESCE((SELECT MAX(id) FROM {table}), 0))", [table])
+        first = cursor.fetchone()[0] + 1
+    return pa.array(range(first, first + n), pa.int64())
+
+
+class BulkWriter:
+    """Inserts and updates rows produced by a DuckDB query, without a Python object per row."""
+
+    def __init__(self, duck, *, progress=None):
+        self.duck = duck
+        self.progress = progress or (lambda n: None)
+        self.pg = is_postgres()
+        connection.ensure_connection()
+        self.raw = connection.connection
+        if not self.pg:
+            # A larger page cache for this connection keeps index pages in memory during a bulk load.
+            self.raw.execute("PRAGMA cache_size = -262144")
+            # Lets SQLite sort in a helper thread when it (re)builds an index.
+            self.raw.execute("PRAGMA threads = 2")
+
+    def insert(self, table: str, columns: list[str], query: str, *, constants: dict[str, str] | None = None,
+               rows: int | None = None) -> int:
+        """Insert the rows of `query` into `columns`, and the SQL literals `constants` (the same on every row).
+
+        `rows`, how many rows there will be, lets a large load rebuild indexes instead of updating them.
+        """
+        constants = constants or {}
+        if self.pg:
+            extra = "".join(f", {value} AS {name}" for name, value in constants.items())
+            return self._copy_in(table, [*columns, *constants], f"SELECT *{extra} FROM ({query})")
+        values = ", ".join(["?"] * len(columns) + list(constants.values()))
+        sql = f"INSERT INTO {table} ({', '.join([*columns, *constants])}) VALUES ({values})"
+        rebuild = self._drop_indexes(table, keep=set(constants)) if rows and self._worth_rebuilding(table, rows) else []
+        n = self._executemany(sql, query)
+        for create in rebuild:
+            self.raw.execute(create)
+        return n
+
+    def _worth_rebuilding(self, table: str, rows: int) -> bool:
+        # Building an index once over sorted keys beats a million scattered insertions into it, but only
+        # when the load is large next to what the table already holds.
+        if rows < REBUILD_MIN_ROWS:
+            return False
+        existing = self.raw.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+        return rows >= existing
+
+    def _drop_indexes(self, table: str, *, keep: set[str]) -> list[str]:
+        """Drop the table's plain (non-unique) indexes; returns the statements that recreate them exactly.
+
+        SQLite's DDL is transactional: if the import fails, the rollback brings the indexes back too.
+        Unique indexes stay, so constraints are enforced row by row as usual; so do indexes on columns that
+        have the same value on every row of this load (created_by …): new entries only append to those.
+        """
+        found = self.raw.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+            (table,)).fetchall()
+        kept = []
+        for name, create in found:
+            columns = {c.strip().strip('"') for c in create[create.rindex("(") + 1: create.rindex(")")].split(",")}
+            if create.lstrip().upper().startswith("CREATE UNIQUE") or columns <= keep:
+                continue
+            self.raw.execute(f'DROP INDEX "{name}"')
+            kept.append(create)
+        return kept
+
+    def update(self, table: str, columns: list[str], query: str, *, constants: dict[str, str] | None = None) -> int:
+        """`query` yields the new values of `columns` followed by the row id; `constants` as for insert."""
+        constants = constants or {}
+        if self.pg:
+            tmp = f"_import_{table}"
+            with self.raw.cursor() as cur:
+                cur.execute(f"CREATE TEMP TABLE {tmp} AS SELECT {', '.join(columns)}, id FROM {table} WITH NO DATA")
+            n = self._copy_in(tmp, [*columns, "id"], query)
+            with self.raw.cursor() as cur:
+                sets = ", ".join([f"{c} = x.{c}" for c in columns] + [f"{c} = {v}" for c, v in constants.items()])
+                cur.execute(f"UPDATE {table} t SET {sets} FROM {tmp} x WHERE t.id = x.id")
+                cur.execute(f"DROP TABLE {tmp}")
+            return n
+        sets = ", ".join([f"{c} = ?" for c in columns] + [f"{c} = {v}" for c, v in constants.items()])
+        return self._executemany(f"UPDATE {table} SET {sets} WHERE id = ?", query)
+
+    def _executemany(self, sql: str, query: str) -> int:
+        """Rows flow from DuckDB to SQLite in chunks; a second thread turns the next chunk into Python tuples
+        while SQLite (which releases the GIL while it works on the B-trees) stores the current one."""
+        chunks: queue.Queue = queue.Queue(maxsize=2)
+
+        def produce(cursor) -> None:
+            try:
+                result = cursor.execute(query)
+                while rows := result.fetchmany(_CHUNK):
+                    chunks.put(rows)
+            except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which raises it
+                chunks.put(exc)
+            finally:
+                chunks.put(None)
+
+        duck_cursor = self.duck.cursor()
+        producer = threading.Thread(target=produce, args=(duck_cursor,), daemon=True)
+        producer.start()
+        cursor = self.raw.cursor()
+        total = 0
+        try:
+            while (rows := chunks.get()) is not None:
+                if isinstance(rows, BaseException):
+                    raise rows
+                cursor.executemany(sql, rows)
+                total += len(rows)
+                self.progress(len(rows))
+        finally:
+            cursor.close()
+            # Drain so the producer can finish if the consumer stopped early.
+            while producer.is_alive():
+                try:
+                    chunks.get(timeout=0.1)
+                except queue.Empty:
+                    pass
+            producer.join()
+            duck_cursor.close()
+        return total
+
+    def _copy_in(self, table: str, columns: list[str], query: str) -> int:
+        with tempfile.TemporaryDirectory(prefix="gonggu-import-") as folder:
+            path = Path(folder) / "rows.csv"
+            self.duck.execute(f"COPY ({query}) TO '{path}' (FORMAT csv, HEADER false)")
+            with self.raw.cursor() as cur:
+                with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT csv)") as copy:
+                    with path.open("rb") as f:
+                        while block := f.read(1 << 20):
+                            copy.write(block)
+                n = cur.rowcount
+        self.progress(max(n, 0))
+        return max(n, 0)
+
+    def read_ids(self, sql: str, params: list, schema: pa.Schema) -> pa.Table:
+        return _fetch_arrow(sql, params, schema)

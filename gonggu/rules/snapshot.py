@@ -1,0 +1,262 @@
+"""Snapshot tables: the registry and the department facts, pulled once per run as Arrow tables.
+
+Pulling is columnar where the database allows it: on PostgreSQL each table is
+one `COPY (SELECT …) TO STDOUT` in CSV parsed by Arrow's multi-threaded reader
+(about five times faster than fetching Python tuples); elsewhere rows are
+fetched in large chunks and turned into Arrow arrays column by column. No
+Django model instances are built.
+
+The tables (columns are English snake_case; dates DATE, money DECIMAL(14,2)):
+
+- `households`: household_id, household_no, county_code, region_code (village), household_type,
+  monitoring_type, relocated
+- `persons`: person_id, household_id, id_number, name, relation, labour_ability, health, disability_grade,
+  school_status, work_months, work_place, medical_insured, status, region_code, and derived from the
+  identity number: birth_date, gender ('M'/'F'), age (whole years at the as-of date)
+- `incomes`: household_id, year, household_size, net_income, per_capita
+- `dept_<source>`: the latest fact per person (per person and year for yb_expense) among batches with
+  as-of date ≤ the run's as-of date: id_number, name, the source's columns (specs.py), batch_id,
+  row_number, as_of
+- `eliminated_households`: household_no of 监测户 whose risk is marked eliminated (empty here; the
+  monitoring app provides the real one)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import threading
+
+import duckdb
+import pyarrow as pa
+import pyarrow.csv as pacsv
+from django.db import connection
+
+from gonggu.core.codes import code_range
+from gonggu.sources.specs import SOURCES, SourceDef
+
+from .catalog import CATALOG, TableProvider, register_table
+
+MONEY = pa.decimal128(14, 2)
+# Value-list columns (relation, labour ability, status …) hold a handful of distinct values: read as
+# dictionaries, which halves the parse time and the memory; identity numbers and names stay plain strings.
+CAT = pa.dictionary(pa.int32(), pa.string())
+_DIGITS = re.compile(r"^\d{1,12}$")
+_local = threading.local()
+
+
+def _reshape(raw: pa.Table, sql: str) -> pa.Table:
+    """Run `sql` over the Arrow table `raw` in DuckDB (a connection kept per thread: opening one costs ~50 ms)."""
+    con = getattr(_local, "con", None)
+    if con is None:
+        con = _local.con = duckdb.connect()
+    con.register("raw", raw)
+    try:
+        # Row order is kept (DuckDB preserves insertion order for projections), so columns can be appended.
+        return con.sql(sql).to_arrow_table()
+    finally:
+        con.unregister("raw")
+
+
+def scope_sql(column: str, prefix: str | None) -> str:
+    """A WHERE condition on a 12-digit code column; literals inlined (digits only, checked)."""
+    if prefix is None:
+        return "1=1"
+    if not _DIGITS.match(prefix):
+        raise ValueError(f"bad region prefix {prefix!r}")
+    if len(prefix) == 12:
+        return f"{column} = '{prefix}'"
+    low, high = code_range(prefix)
+    return f"{column} BETWEEN '{low}' AND '{high}'"
+
+
+def pull(sql: str, schema: list[tuple[str, pa.DataType]]) -> pa.Table:
+    """Run `sql` (no parameters) and return its rows as an Arrow table with the given column types."""
+    if connection.vendor == "postgresql":
+        return _pull_copy(sql, schema)
+    return _pull_fetch(sql, schema)
+
+
+def _pull_copy(sql: str, schema: list[tuple[str, pa.DataType]]) -> pa.Table:
+    buffer = io.BytesIO()
+    with connection.cursor() as cursor:
+        # PostgreSQL sends one message per row; writing each into one buffer is the cheapest way to collect
+        # them (joining a list of a million memoryviews costs four times as much).
+        with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
+            for chunk in copy:
+                buffer.write(chunk)
+    names = [n for n, _ in schema]
+    if buffer.tell() == 0:
+        return pa.table({n: pa.array([], type=t) for n, t in schema})
+    buffer.seek(0)
+    return pacsv.read_csv(
+        buffer,
+        read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 20),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict(schema), true_values=["t"], false_values=["f"],
+            # PostgreSQL writes NULL unquoted and the empty string as "": keep the difference.
+            strings_can_be_null=True, quoted_strings_can_be_null=False,
+        ),
+    )
+
+
+def _pull_fetch(sql: str, schema: list[tuple[str, pa.DataType]]) -> pa.Table:
+    columns: list[list] = [[] for _ in schema]
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(100_000):
+            for i, col in enumerate(zip(*rows, strict=True)):
+                columns[i].extend(col)
+    arrays = []
+    for (_name, typ), values in zip(schema, columns, strict=True):
+        arrays.append(_to_array(values, typ))
+    return pa.table(arrays, names=[n for n, _ in schema])
+
+
+def _to_array(values: list, typ: pa.DataType) -> pa.Array:
+    """Driver values to an Arrow array: SQLite hands back dates and booleans converted, decimals as doubles."""
+    if pa.types.is_decimal(typ):
+        # Every stored amount has ≤ 15 significant digits: rounding the double to the scale gives it back exactly.
+        return pa.array(values, type=pa.float64()).cast(typ)
+    try:
+        return pa.array(values, type=typ)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        pass
+    if pa.types.is_date(typ):
+        return pa.array(values, type=pa.string()).cast(typ)
+    if pa.types.is_boolean(typ):
+        return pa.array(values, type=pa.int8()).cast(typ)
+    raise TypeError(f"cannot convert column to {typ}")
+
+
+# --- registry -------------------------------------------------------------------------------------------
+
+def build_households(*, prefix: str | None, as_of: dt.date) -> pa.Table:
+    return pull(
+        "SELECT id, household_no, county_code, region_code, household_type, monitoring_type, relocated "
+        f"FROM registry_household WHERE {scope_sql('region_code', prefix)}",
+        [("household_id", pa.int64()), ("household_no", pa.string()), ("county_code", CAT),
+         ("region_code", CAT), ("household_type", CAT), ("monitoring_type", CAT), ("relocated", pa.bool_())],
+    )
+
+
+def build_persons(*, prefix: str | None, as_of: dt.date) -> pa.Table:
+    raw = pull(
+        "SELECT id, household_id, id_number, name, relation, labour_ability, health, disability_grade, "
+        "school_status, work_months, work_place, medical_insured, status, region_code "
+        f"FROM registry_person WHERE {scope_sql('region_code', prefix)}",
+        [("person_id", pa.int64()), ("household_id", pa.int64()), ("id_number", pa.string()),
+         ("name", pa.string()), ("relation", CAT), ("labour_ability", CAT), ("health", CAT),
+         ("disability_grade", CAT), ("school_status", CAT), ("work_months", pa.int16()), ("work_place", CAT),
+         ("medical_insured", pa.bool_()), ("status", CAT), ("region_code", CAT)],
+    )
+    # Birth date, gender and age come from the identity number itself (formats.md), computed set-wise;
+    # only the three new columns are produced and appended (the rest is not copied).
+    derived = _reshape(raw.select(["id_number"]), f"""
+        WITH b AS (
+          SELECT id_number, make_date(CAST(substr(id_number, 7, 4) AS INTEGER),
+                                      CAST(substr(id_number, 11, 2) AS INTEGER),
+                                      CAST(substr(id_number, 13, 2) AS INTEGER)) AS birth_date
+          FROM raw)
+        SELECT id_number, birth_date,
+          CASE WHEN CAST(substr(id_number, 17, 1) AS INTEGER) % 2 = 1 THEN 'M' ELSE 'F' END AS gender,
+          CAST({as_of.year} - year(birth_date)
+            - CASE WHEN month(birth_date) > {as_of.month}
+                     OR (month(birth_date) = {as_of.month} AND day(birth_date) > {as_of.day}) THEN 1 ELSE 0 END
+            AS INTEGER) AS age
+        FROM b""")
+    if not derived.column("id_number").equals(raw.column("id_number")):
+        raise RuntimeError("row order changed while deriving birth dates")  # DuckDB keeps insertion order
+    for column in ("birth_date", "gender", "age"):
+        raw = raw.append_column(column, derived.column(column))
+    return raw
+
+
+def build_incomes(*, prefix: str | None, as_of: dt.date) -> pa.Table:
+    # The income components stay in the registry: rules read the totals the registry computed from them.
+    cols = "i.household_id, i.year, i.household_size, i.net_income, i.per_capita"
+    if not _registry_outside(prefix, "registry_household"):
+        sql = f"SELECT {cols} FROM registry_incomeaccount i"
+    else:
+        sql = (f"SELECT {cols} FROM registry_incomeaccount i JOIN registry_household h ON h.id = i.household_id "
+               f"WHERE {scope_sql('h.region_code', prefix)}")
+    return pull(sql, [("household_id", pa.int64()), ("year", pa.int32()), ("household_size", pa.int32()),
+                      ("net_income", MONEY), ("per_capita", MONEY)])
+
+
+# --- department facts -----------------------------------------------------------------------------------
+
+_STORE_TYPES = {"category": CAT, "status": CAT, "grade": CAT, "fact_date": pa.date32(),
+                "year": pa.int32(), "amount": MONEY, "amount2": MONEY, "months": pa.int16(), "place": CAT}
+
+
+def _registry_outside(prefix: str | None, table: str = "registry_person") -> bool:
+    """Whether the registry holds rows outside `prefix` (two index probes: the lowest and highest code)."""
+    if prefix is None:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MIN(region_code), MAX(region_code) FROM {table}")
+        low, high = cursor.fetchone()
+    if low is None:
+        return False
+    return not (low.startswith(prefix) and high.startswith(prefix))
+
+
+def build_dept(source: SourceDef, *, prefix: str | None, as_of: dt.date) -> pa.Table:
+    stores = [f.store for f in source.fields]
+    select = ", ".join(["f.id_number", "f.name", "f.batch_id", "f.row_number", "f.as_of"]
+                       + [f"f.{s}" for s in stores])
+    where = f"f.source = '{source.key}' AND f.as_of <= '{as_of.isoformat()}'"
+    if _registry_outside(prefix):
+        # Only facts about persons of the region; otherwise every fact (unmatched rows simply join nothing).
+        sql = (f"SELECT {select} FROM sources_fact f JOIN registry_person p ON p.id_number = f.id_number "
+               f"WHERE {where} AND {scope_sql('p.region_code', prefix)}")
+    else:
+        sql = f"SELECT {select} FROM sources_fact f WHERE {where}"
+    raw = pull(sql, [("id_number", pa.string()), ("name", pa.string()), ("batch_id", pa.int64()),
+                     ("row_number", pa.int32()), ("as_of", pa.date32())]
+               + [(s, _STORE_TYPES[s]) for s in stores])
+    partition = "id_number, year" if source.per_year else "id_number"
+    renamed = ", ".join(f"{f.store} AS {f.name}" for f in source.fields)
+    # The latest batch that speaks of the person wins (as-of date, then import order); an older
+    # batch's row stays in force until then.
+    return _reshape(raw, f"""
+        SELECT id_number, name, {renamed}, batch_id, row_number, as_of FROM (
+          SELECT *, row_number() OVER (PARTITION BY {partition}
+                                       ORDER BY as_of DESC, batch_id DESC, row_number DESC) AS rn
+          FROM raw) t
+        WHERE rn = 1""")
+
+
+def _dept_provider(source: SourceDef) -> TableProvider:
+    cols = ", ".join(["id_number", "name", *(f.name for f in source.fields), "batch_id", "row_number", "as_of"])
+    per = "每人每年度" if source.per_year else "每人"
+    return TableProvider(
+        name=f"dept_{source.key}",
+        build=lambda *, prefix, as_of: build_dept(source, prefix=prefix, as_of=as_of),
+        description=f"{source.label}：{per}取最新一批中的该行（按截至日期、再按导入顺序）。列：{cols}",
+    )
+
+
+def build_eliminated_households(*, prefix: str | None, as_of: dt.date) -> pa.Table:
+    return pa.table({"household_no": pa.array([], type=pa.string())})
+
+
+def register_base_tables() -> None:
+    register_table(TableProvider("households", build_households,
+                                 "农户：household_id, household_no, county_code, region_code（村代码）, household_type, "
+                                 "monitoring_type, relocated"))
+    register_table(TableProvider("persons", build_persons,
+                                 "家庭成员：person_id, household_id, id_number, name, relation, labour_ability, health, "
+                                 "disability_grade, school_status, work_months, work_place, medical_insured, status, "
+                                 "region_code, birth_date, gender, age（检查基准日的周岁）"))
+    register_table(TableProvider("incomes", build_incomes,
+                                 "收入账户：household_id, year, household_size, net_income（家庭纯收入）, "
+                                 "per_capita（人均纯收入）"))
+    for source in SOURCES.values():
+        register_table(_dept_provider(source))
+    if "eliminated_households" not in CATALOG.tables:
+        # A default with no rows: every 监测户 counts as monitored until the monitoring app registers its own.
+        register_table(TableProvider("eliminated_households", build_eliminated_households,
+                                     "风险已标注消除的监测户：household_no"))

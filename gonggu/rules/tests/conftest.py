@@ -1,0 +1,30 @@
+import datetime as dt
+
+import pyarrow as pa
+import pytest
+
+from gonggu.rules.catalog import CATALOG, TableProvider
+from gonggu.rules.services import param_set
+
+D = dt.date(2025, 6, 30)
+
+
+@pytest.fixture
+def params_2024(db):
+    """Enough parameters to check 2024 incomes and 2024 medical expenses: line 2024 = 7500 × 1.066 = 7995."""
+    param_set(name="rural_income_growth", value="0.066", year=2023)
+    param_set(name="disposable_income", value="20000", year=2023)
+
+
+@pytest.fixture
+def eliminated():
+    """Plug a provider of `eliminated_households` (as the monitoring app does) naming the given households."""
+    original = CATALOG.tables.get("eliminated_households")
+    names: list[str] = []
+
+    def build(*, prefix, as_of):
+        return pa.table({"household_no": pa.array(names, type=pa.string())})
+
+    CATALOG.tables["eliminated_households"] = TableProvider("eliminated_households", build, "test")
+    yield names
+    CATALOG.tables["eliminated_households"] = original
