@@ -373,7 +373,10 @@ def main() -> None:
 
     prefix = COUNTY
     note("screening rules")
+    cpu0 = resource.getrusage(resource.RUSAGE_SELF)
     result = run_rules(kinds=["screening"], as_of=AS_OF, prefix=prefix)
+    cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+    process_cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
     note(f"screening rules done: {result.timings}")
     quality = run_rules(kinds=["quality"], as_of=AS_OF, prefix=prefix)
     note(f"quality rules done: {quality.timings}")
@@ -406,6 +409,9 @@ def main() -> None:
             "evaluate_seconds": round(t["evaluate"], 3),
             "write_seconds": round(t.get("write", 0), 3),
             "total_seconds": round(t["total"], 3),
+            # CPU of this process (all threads; the database server's own CPU is not included).
+            "process_cpu_seconds": round(process_cpu, 2),
+            "evaluate_detail": {k[len("evaluate_"):]: round(v, 3) for k, v in t.items() if k.startswith("evaluate_")},
             "findings": result.findings.num_rows,
             "by_rule": result.counts_by_rule,
             "skipped": result.skipped,
@@ -416,6 +422,8 @@ def main() -> None:
         "screening_run_end_to_end": screening,
         "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "cpus": os.cpu_count(),
+        # Other work on the machine while this ran (the figures above are wall-clock seconds).
+        "load_average": [round(x, 2) for x in os.getloadavg()],
     }
     if not args.keep:
         clear_bench()

@@ -36,6 +36,7 @@ HERE = Path(__file__).resolve().parent
 # on purpose, and happens once per session).
 UNGATED = ("login", "login form")
 LOGIN_MARGIN_S = 10
+KEEP_ALIVE_S = 30
 ACCESS_FORMAT = "%(t)s %(m)s %(U)s %(q)s %(s)s %(D)s"
 
 
@@ -204,6 +205,7 @@ def main() -> int:
     args = parser.parse_args()
 
     run_seconds = seconds(args.duration)
+    wait_max = float(args.wait.split(",")[1])
     out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="gonggu_load_"))
     out.mkdir(parents=True, exist_ok=True)
     data_dir = Path(tempfile.gettempdir()) / "gonggu_load_data"
@@ -213,6 +215,15 @@ def main() -> int:
     samples_path = out / "samples.jsonl"
     samples_path.unlink(missing_ok=True)
 
+    # The app changes while the database stays: apply migrations added since prepare.py ran.
+    check = subprocess.run([str(BIN / "gonggu"), "migrate", "--check"], cwd=ROOT, env=env, capture_output=True)
+    if check.returncode:
+        print("applying migrations added since the database was prepared", file=sys.stderr)
+        done = subprocess.run([str(BIN / "gonggu"), "migrate", "--verbosity", "0"], cwd=ROOT, env=env,
+                              capture_output=True, text=True)
+        if done.returncode:
+            raise SystemExit(f"gonggu migrate failed:\n{done.stdout}\n{done.stderr}")
+
     gunicorn = locust = None
     load_before = [round(x, 2) for x in os.getloadavg()]
     app_cpu = locust_cpu = None
@@ -220,6 +231,9 @@ def main() -> int:
         gunicorn = subprocess.Popen(
             [str(BIN / "gunicorn"), args.wsgi, *(["--pythonpath", args.pythonpath] if args.pythonpath else []), "-w", str(args.workers), "--threads", str(args.threads),
              "-b", f"127.0.0.1:{args.port}", "--timeout", "60", "--log-level", "warning",
+             # Users reuse their connection after a pause of up to --wait seconds; gunicorn's default
+             # keep-alive (2 s) would close it under them (in production nginx holds the client connections).
+             "--keep-alive", str(max(KEEP_ALIVE_S, math.ceil(wait_max) + 10)),
              # Server-side time of every request, to tell the app's time from queueing in the load generator.
              "--access-logfile", str(out / "access.log"), "--access-logformat", ACCESS_FORMAT],
             cwd=ROOT, env=env, start_new_session=True, stdout=(out / "gunicorn.log").open("w"),

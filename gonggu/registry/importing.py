@@ -48,8 +48,6 @@ from .models import (
 )
 
 Progress = Callable[[int, int], None]
-# Rejected cells and warnings listed in the JSON of the command line and kept with the batch.
-ISSUE_KINDS = RegistryBatchIssue.Kind
 
 
 @dataclass
@@ -94,9 +92,9 @@ class ImportResult:
 
     def summary(self) -> str:
         c = self.counts
-        head = "校验完成（未写入）" if self.dry_run else "导入完成"
+        head, verb = ("校验完成（未写入任何数据）", "可导入") if self.dry_run else ("导入完成", "导入")
         lines = [
-            f"{self.file_label}：{head}。数据行 {c.rows}，导入 {c.households} 户 {c.persons} 人；"
+            f"{self.file_label}：{head}。数据行 {c.rows}，{verb} {c.households} 户 {c.persons} 人；"
             f"新增 {c.households_created} 户 {c.persons_created} 人，更新 {c.households_updated} 户 {c.persons_updated} 人，"
             f"未变 {c.households_unchanged} 户 {c.persons_unchanged} 人。",
             f"拒绝 {c.rejected_rows} 行，提示 {c.warnings} 条，文件中缺少的在册成员 {c.missing} 人（待确认）。",
@@ -148,11 +146,10 @@ class _Steps:
             self.progress(int(self.total * share), self.total)
 
 
-def _stage(path: str | Path, file_label: str | None, *, scope_prefix: str | None, user_id: int | None,
-           steps: _Steps) -> Stage:
+def _stage(path: str | Path, file_label: str | None, *, scope_prefix: str | None, steps: _Steps) -> Stage:
     raw = read_registry_file(path, file_label=file_label)
     steps.done("read", total=raw.rows)
-    stage = Stage(raw, Options(scope_prefix=scope_prefix, today=timezone.localdate(), user_id=user_id))
+    stage = Stage(raw, Options(scope_prefix=scope_prefix, today=timezone.localdate()))
     try:
         stage.clean()
         stage.normalise_slow_ids()
@@ -331,7 +328,7 @@ def registry_import(*, path: str | Path, file_label: str | None = None, user=Non
     timings: dict[str, float] = {}
     steps = _Steps(progress, timings)
     if dry_run:
-        stage = _stage(path, label, scope_prefix=scope, user_id=getattr(user, "pk", None), steps=steps)
+        stage = _stage(path, label, scope_prefix=scope, steps=steps)
         try:
             return _result(stage, None, label, dry_run=True, timings=timings,
                            same_file_as=_same_file(file_sha256(path)))
@@ -341,7 +338,7 @@ def registry_import(*, path: str | Path, file_label: str | None = None, user=Non
         stored, sha = upload_save(File(f, name=label), kind="registry")
     try:
         with db.bulk_transaction():
-            stage = _stage(stored, label, scope_prefix=scope, user_id=getattr(user, "pk", None), steps=steps)
+            stage = _stage(stored, label, scope_prefix=scope, steps=steps)
             try:
                 batch = RegistryBatch.objects.create(
                     file_name=label[:255], sha256=sha, stored_path=str(stored),
@@ -402,7 +399,7 @@ def registry_batch_validate(*, batch_id: int, user, progress: Progress | None = 
     batch = RegistryBatch.objects.get(pk=batch_id)
     steps = _Steps(progress, {})
     try:
-        stage = _stage(batch.stored_path, batch.file_name, scope_prefix=user.scope_prefix, user_id=user.pk, steps=steps)
+        stage = _stage(batch.stored_path, batch.file_name, scope_prefix=user.scope_prefix, steps=steps)
     except UserFacingError as exc:
         _fail(batch_id, exc.message)
         raise
@@ -434,7 +431,7 @@ def registry_batch_apply(*, batch_id: int, user, progress: Progress | None = Non
     steps = _Steps(progress, {})
     try:
         with db.bulk_transaction():
-            stage = _stage(batch.stored_path, batch.file_name, scope_prefix=user.scope_prefix, user_id=user.pk,
+            stage = _stage(batch.stored_path, batch.file_name, scope_prefix=user.scope_prefix,
                            steps=steps)
             try:
                 _write(stage, batch, user=user, steps=steps)

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from django.db import connection, transaction
 
 from gonggu.core.codes import Level
@@ -111,7 +112,6 @@ HOUSEHOLD_SCHEMA = pa.schema([
     ("region_code", pa.string()), ("household_type", pa.string()), ("monitoring_type", pa.string()),
     ("relocated", pa.int8()), ("head_name", pa.string()),
 ])
-NEW_HOUSEHOLD_SCHEMA = pa.schema([("id", pa.int64()), ("county_code", pa.string()), ("household_no", pa.string())])
 PERSON_SCHEMA = pa.schema([
     ("id", pa.int64()), ("id_number", pa.string()), ("household_id", pa.int64()), ("region_code", pa.string()),
     ("name", pa.string()), ("relation", pa.string()), ("labour_ability", pa.string()), ("health", pa.string()),
@@ -220,6 +220,23 @@ def reserve_ids(table: str, n: int) -> pa.Array:
     return pa.array(range(first, first + n), pa.int64())
 
 
+def _python_rows(batch: pa.RecordBatch) -> list[tuple]:
+    """Rows as tuples for executemany. Columns with few distinct texts (relation, health, the village code …)
+    reuse one Python string per distinct value instead of making a million: less to allocate, and SQLite
+    binds a string whose UTF-8 form Python has already cached."""
+    columns = []
+    for column in batch.columns:
+        if pa.types.is_string(column.type) and len(column) > 64:
+            encoded = pc.dictionary_encode(column)
+            if len(encoded.dictionary) * 8 < len(column):
+                values = encoded.dictionary.to_pylist() + [None]
+                codes = pc.fill_null(encoded.indices, len(values) - 1).to_pylist()
+                columns.append([values[i] for i in codes])
+                continue
+        columns.append(column.to_pylist())
+    return list(zip(*columns, strict=True))
+
+
 class BulkWriter:
     """Inserts and updates rows produced by a DuckDB query, without a Python object per row."""
 
@@ -231,9 +248,9 @@ class BulkWriter:
         self.raw = connection.connection
         if not self.pg:
             # A larger page cache for this connection keeps index pages in memory during a bulk load.
-            self.raw.execute("PRAGMA cache_size = -262144")
+            self._execute("PRAGMA cache_size = -262144")
             # Lets SQLite sort in a helper thread when it (re)builds an index.
-            self.raw.execute("PRAGMA threads = 2")
+            self._execute("PRAGMA threads = 2")
 
     def insert(self, table: str, columns: list[str], query: str, *, constants: dict[str, str] | None = None,
                rows: int | None = None) -> int:
@@ -242,43 +259,62 @@ class BulkWriter:
         `rows`, how many rows there will be, lets a large load rebuild indexes instead of updating them.
         """
         constants = constants or {}
+        rebuild = self._drop_indexes(table, keep=set(constants)) if rows and self._worth_rebuilding(table, rows) else []
         if self.pg:
             extra = "".join(f", {value} AS {name}" for name, value in constants.items())
-            return self._copy_in(table, [*columns, *constants], f"SELECT *{extra} FROM ({query})")
-        values = ", ".join(["?"] * len(columns) + list(constants.values()))
-        sql = f"INSERT INTO {table} ({', '.join([*columns, *constants])}) VALUES ({values})"
-        rebuild = self._drop_indexes(table, keep=set(constants)) if rows and self._worth_rebuilding(table, rows) else []
-        n = self._executemany(sql, query)
+            n = self._copy_in(table, [*columns, *constants], f"SELECT *{extra} FROM ({query})")
+        else:
+            values = ", ".join(["?"] * len(columns) + list(constants.values()))
+            n = self._executemany(f"INSERT INTO {table} ({', '.join([*columns, *constants])}) VALUES ({values})",
+                                  query)
+        if rebuild and self.pg:
+            # PostgreSQL will not build an index while deferred foreign-key checks of the same table are pending:
+            # run them now (they would run at commit anyway), then go back to deferring.
+            self._execute("SET CONSTRAINTS ALL IMMEDIATE")
         for create in rebuild:
-            self.raw.execute(create)
+            self._execute(create)
+        if rebuild and self.pg:
+            self._execute("SET CONSTRAINTS ALL DEFERRED")
         return n
+
+    def _execute(self, sql: str, params: tuple = ()) -> list[tuple]:
+        cursor = self.raw.cursor()
+        try:
+            cursor.execute(sql, params)
+            return cursor.fetchall() if cursor.description else []
+        finally:
+            cursor.close()
 
     def _worth_rebuilding(self, table: str, rows: int) -> bool:
         # Building an index once over sorted keys beats a million scattered insertions into it, but only
-        # when the load is large next to what the table already holds.
+        # when the load is large next to what the table already holds (a county's first import).
         if rows < REBUILD_MIN_ROWS:
             return False
-        existing = self.raw.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-        return rows >= existing
+        return rows >= self._execute(f"SELECT COUNT(*) FROM {table}")[0][0]
 
     def _drop_indexes(self, table: str, *, keep: set[str]) -> list[str]:
         """Drop the table's plain (non-unique) indexes; returns the statements that recreate them exactly.
 
-        SQLite's DDL is transactional: if the import fails, the rollback brings the indexes back too.
-        Unique indexes stay, so constraints are enforced row by row as usual; so do indexes on columns that
-        have the same value on every row of this load (created_by …): new entries only append to those.
+        DDL is transactional on both databases: if the import fails, the rollback brings the indexes back.
+        Unique indexes stay, so constraints are enforced row by row as usual. On SQLite so do indexes on
+        columns that have the same value on every row of this load (created_by …): new entries only append
+        there. (On PostgreSQL dropping an index locks the table until the import commits: readers wait for
+        the seconds a first load takes, which is why this happens only for loads as large as the table.)
         """
-        found = self.raw.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
-            (table,)).fetchall()
-        kept = []
+        if self.pg:
+            found = self._execute("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+                                  "AND tablename = %s", (table,))
+        else:
+            found = self._execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+                                  "AND sql IS NOT NULL", (table,))
+        recreate = []
         for name, create in found:
             columns = {c.strip().strip('"') for c in create[create.rindex("(") + 1: create.rindex(")")].split(",")}
-            if create.lstrip().upper().startswith("CREATE UNIQUE") or columns <= keep:
+            if "UNIQUE" in create.upper().split("INDEX")[0] or (not self.pg and columns <= keep):
                 continue
-            self.raw.execute(f'DROP INDEX "{name}"')
-            kept.append(create)
-        return kept
+            self._execute(f'DROP INDEX "{name}"')
+            recreate.append(create)
+        return recreate
 
     def update(self, table: str, columns: list[str], query: str, *, constants: dict[str, str] | None = None) -> int:
         """`query` yields the new values of `columns` followed by the row id; `constants` as for insert."""
@@ -303,9 +339,8 @@ class BulkWriter:
 
         def produce(cursor) -> None:
             try:
-                result = cursor.execute(query)
-                while rows := result.fetchmany(_CHUNK):
-                    chunks.put(rows)
+                for batch in cursor.sql(query).to_arrow_reader(_CHUNK):
+                    chunks.put(_python_rows(batch))
             except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which raises it
                 chunks.put(exc)
             finally:
@@ -347,6 +382,3 @@ class BulkWriter:
                 n = cur.rowcount
         self.progress(max(n, 0))
         return max(n, 0)
-
-    def read_ids(self, sql: str, params: list, schema: pa.Schema) -> pa.Table:
-        return _fetch_arrow(sql, params, schema)

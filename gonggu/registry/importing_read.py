@@ -109,30 +109,17 @@ def _match(header: list[str | None], label: str) -> tuple[dict[str, int], list[s
 
 # --- CSV -----------------------------------------------------------------------------------------------
 
-def _encoding(path: Path, label: str) -> str:
-    """UTF-8 when the whole file decodes as UTF-8 (checked in blocks: fast, constant memory), else GBK."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
+def _looks_utf8(head: bytes) -> bool:
     try:
-        with path.open("rb") as f:
-            while block := f.read(1 << 22):
-                decoder.decode(block)
-            decoder.decode(b"", final=True)
-        return "utf-8"
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError:
-        pass
-    decoder = codecs.getincrementaldecoder("gb18030")()
-    try:
-        with path.open("rb") as f:
-            while block := f.read(1 << 22):
-                decoder.decode(block)
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        raise UserFacingError(f"文件 {label} 的编码无法识别：请另存为 UTF-8 或 GBK 编码的 CSV，或 .xlsx。") from None
-    return "gb18030"
+        return False
+    return True
 
 
 def _csv_header(path: Path, encoding: str, label: str) -> tuple[int, list[str | None], int]:
     """The first non-empty record: (its 1-based row number, its cells, the number of records before it)."""
+    # Only the first records are decoded here (the header is within the first thousand).
     with path.open("r", encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="") as f:
         try:
             for index, record in enumerate(csv.reader(f), start=1):
@@ -147,8 +134,25 @@ def _csv_header(path: Path, encoding: str, label: str) -> tuple[int, list[str | 
 
 
 def _read_csv(path: Path, label: str, head: bytes) -> RawTable:
-    encoding = _encoding(path, label)
-    header_row, header, skip = _csv_header(path, encoding, label)
+    # UTF-8 first when the beginning of the file is UTF-8: pyarrow checks every cell as it reads and says so
+    # if one is not, and the file is then read again as GBK (GB 18030, its superset).
+    for encoding in (["utf-8"] if _looks_utf8(head) else []) + ["gb18030"]:
+        try:
+            return _read_csv_as(path, label, encoding)
+        except _NotThisEncoding:
+            continue
+    raise UserFacingError(f"文件 {label} 的编码无法识别：请另存为 UTF-8 或 GBK 编码的 CSV，或 .xlsx。")
+
+
+class _NotThisEncoding(Exception):
+    pass
+
+
+def _read_csv_as(path: Path, label: str, encoding: str) -> RawTable:
+    try:
+        header_row, header, skip = _csv_header(path, encoding, label)
+    except UnicodeDecodeError:
+        raise _NotThisEncoding from None
     positions, unknown = _match(header, label)
     names = [f"c{i}" for i in range(len(header))]
     wanted = {names[i]: key for key, i in positions.items()}
@@ -172,11 +176,13 @@ def _read_csv(path: Path, label: str, head: bytes) -> RawTable:
                 strings_can_be_null=True),
         )
     except pa.ArrowInvalid as exc:
+        if "utf8" in str(exc).lower() or "utf-8" in str(exc).lower():
+            raise _NotThisEncoding from None
         if "Could not skip" in str(exc):  # the header is the file's last line: no data rows
             raise UserFacingError(f"文件 {label} 只有表头，没有数据行。") from None
         raise UserFacingError(f"文件 {label} 不是有效的 CSV：{str(exc).splitlines()[0][:200]}") from None
-    except UnicodeDecodeError as exc:
-        raise UserFacingError(f"文件 {label} 不是有效的 CSV：{str(exc).splitlines()[0][:200]}") from None
+    except UnicodeDecodeError:
+        raise _NotThisEncoding from None
     # pyarrow numbers the rows it hands to the handler by record in the file, skipped rows included.
     n = table.num_rows
     if odd:

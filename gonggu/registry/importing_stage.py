@@ -79,7 +79,6 @@ def _mask_sql(col: str) -> str:
 class Options:
     scope_prefix: str | None
     today: dt.date
-    user_id: int | None = None
 
 
 @dataclass
@@ -105,7 +104,8 @@ class Counts:
 
 
 class Stage:
-    """Everything the import knows about one file, as DuckDB tables; `plan()` fills them."""
+    """Everything the import knows about one file, as DuckDB tables. `importing._stage` calls the methods
+    below in order; each creates the tables the next ones read."""
 
     def __init__(self, raw: RawTable, options: Options):
         self.raw = raw

@@ -5,6 +5,7 @@ from huey.contrib.djhuey import db_task
 
 from gonggu.core.jobs import job_running
 
+from .export import registry_export_job  # noqa: F401 - registered here so the worker finds it
 from .importing import registry_batch_apply, registry_batch_validate
 
 

@@ -225,6 +225,7 @@ def run_rules(
         for name in views:
             view = CATALOG.views[name]
             con.execute(f"CREATE {'TABLE' if view.materialise else 'VIEW'} {name} AS {view.sql}")
+        timings["evaluate_views"] = time.perf_counter() - t0
 
         # 2. Parameters: scalar values (with this deployment's overrides) and the years each rule needs.
         plans: list[tuple[RuleDef, dict[str, str], dict]] = []
@@ -248,7 +249,13 @@ def run_rules(
                 skipped.append({"rule": rule.code, "reason": "；".join(missing) + "，本规则未检查"})
                 continue
             if rule.param_years:
-                needed = con.execute(_substitute(rule.param_years, literals)).fetchall()
+                try:
+                    needed = con.execute(_substitute(rule.param_years, literals)).fetchall()
+                except duckdb.Error as exc:
+                    log.exception("parameter years of rule %s failed", rule.code)
+                    skipped.append({"rule": rule.code,
+                                    "reason": f"规则参数年度查询出错（{type(exc).__name__}），请联系管理员"})
+                    continue
                 for name, year in sorted({(n, int(y)) for n, y in needed if y is not None}):
                     value = values.yearly(name, year)
                     if value is None:
@@ -260,6 +267,7 @@ def run_rules(
             plans.append((rule, literals, used))
         con.unregister("params")
         con.register("params", _params_table(values, yearly_used))
+        timings["evaluate_params"] = time.perf_counter() - t0 - timings["evaluate_views"]
 
         # 3. Each rule's query, normalised to the findings schema.
         parts: list[str] = []
@@ -275,11 +283,13 @@ def run_rules(
             columns = [d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description]
             parts.append(_normalise(dialect, rule, table, columns, used))
             evaluated.append(rule.code)
+        t1 = time.perf_counter()
         if parts:
             findings = con.sql(" UNION ALL ".join(f"SELECT * FROM ({p})" for p in parts)).to_arrow_table()
             findings = findings.cast(FINDING_SCHEMA)
         else:
             findings = FINDING_SCHEMA.empty_table()
+        timings["evaluate_collect"] = time.perf_counter() - t1
         timings["evaluate"] = time.perf_counter() - t0
     finally:
         con.close()

@@ -54,7 +54,7 @@ class ScreeningSetting(models.Model):
     red_days = models.PositiveSmallIntegerField("红色预警核实时限（天）", default=3)
     orange_days = models.PositiveSmallIntegerField("橙色预警核实时限（天）", default=7)
     yellow_days = models.PositiveSmallIntegerField("黄色预警核实时限（天）", default=15)
-    # Data-quality prompts (DECEASED-ACTIVE, NAME-MISMATCH): rules.md sets no limit; a month to correct the registry.
+    # Data-quality notices (DECEASED-ACTIVE, NAME-MISMATCH): rules.md sets no limit; a month to correct the registry.
     info_days = models.PositiveSmallIntegerField("数据质量提示处理时限（天）", default=30)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="更新人", null=True, blank=True,
@@ -126,12 +126,10 @@ class Warning(TimeStampedModel):
     fact_key = models.CharField("证据指纹", max_length=40, blank=True)
     first_raised_on = models.DateField("首次预警日期")
     last_seen_on = models.DateField("最近命中日期")
-    # Rewritten for every warning a run sees: no database constraint (whose check would run per row);
-    # deleting a run nulls them through the ORM.
+    # Written in bulk by runs: no database constraint (whose check would run per row); deleting a run
+    # nulls it through the ORM.
     first_run = models.ForeignKey(ScreeningRun, verbose_name="首次预警运行", null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+", db_index=False, db_constraint=False)
-    last_run = models.ForeignKey(ScreeningRun, verbose_name="最近命中运行", null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="+", db_index=False, db_constraint=False)
     deadline = models.DateField("核实期限")
     status = models.CharField("状态", max_length=10, choices=WarningStatus.choices, default=WarningStatus.PENDING)
     ended_on = models.DateField("办结日期", null=True, blank=True)

@@ -24,7 +24,7 @@ def warnings_for_user(user) -> QuerySet[Warning]:
 
 def warning_get_for_user(user, pk: int) -> Warning:
     """The warning if it lies in the user's region; otherwise NotFoundInScope, exactly like a missing one."""
-    warning = warnings_for_user(user).select_related("household", "verified_by", "first_run", "last_run") \
+    warning = warnings_for_user(user).select_related("household", "verified_by", "first_run") \
         .filter(pk=pk).first()
     if warning is None:
         raise NotFoundInScope("预警")

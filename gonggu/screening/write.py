@@ -10,7 +10,8 @@ What happens to each (rule, household) of the findings:
 * An open warning exists (待核实): it is *seen again* — evidence, detail, grade,
   fact date and `last_seen_on` are refreshed; the deadline only moves closer
   (a grade that became more severe starts its shorter clock at the run's date).
-  Running twice on the same facts therefore changes nothing but `last_seen_on`.
+  Rows with nothing new are not rewritten: running twice on the same facts and
+  date writes nothing, a later date only moves `last_seen_on`.
 * No open warning, and a warning of the same (rule, household) was ended by
   verification (纳入监测, 不予纳入, 已是监测对象, 数据有误): the finding is raised
   again only when it brings a **newer fact** than that verification saw:
@@ -97,9 +98,9 @@ def _fact_date_pattern() -> str:
 def _prepare(findings) -> pa.Table:
     """One row per (rule, county, household_no) with its evidence list, fact date, fingerprint and department.
 
-    Computed by DuckDB over the whole findings table (no Python per finding): the rows of a person-level
-    rule for one household are merged — first person by identity number, most severe grade, every
-    evidence item, every distinct detail.
+    Computed by DuckDB over the whole findings table (no Python per finding). Several rows of one rule for
+    one household (hand-made findings; the engine already gives one) are merged: first person by identity
+    number, most severe grade, every evidence item (ordered by person), every distinct detail.
     """
     names = set(findings.column_names)
 
@@ -123,28 +124,42 @@ def _prepare(findings) -> pa.Table:
                      COALESCE({col('grade')}, '') AS grade, COALESCE({col('risk_type')}, '') AS risk_type,
                      COALESCE({col('detail')}, '') AS detail, NULLIF(trim({col('evidence')}), '') AS ev,
                      COALESCE(NULLIF(trim({col('params')}), ''), '{{}}') AS params,
-                     COALESCE({col('kind')}, '') AS kind, row_number() OVER () AS ord
+                     COALESCE({col('kind')}, '') AS kind
               FROM findings),
             items AS (
-              SELECT *,
+              SELECT rule, rule_version, county_code, household_no, id_number, grade, risk_type, detail,
                 CASE WHEN ev IS NULL THEN NULL
                      WHEN NOT json_valid(ev) THEN CAST(json_object('说明', ev) AS VARCHAR)
                      WHEN left(ev, 1) = '[' THEN NULLIF(trim(substr(ev, 2, length(ev) - 2)), '')
                      ELSE ev END AS item,
                 CASE WHEN json_valid(params) AND left(params, 1) = '{{' THEN params
-                     ELSE CAST(json_object('说明', params) AS VARCHAR) END AS params_json,
-                CASE grade WHEN 'red' THEN 0 WHEN 'orange' THEN 1 WHEN 'yellow' THEN 2 WHEN 'info' THEN 3
-                     ELSE 4 END AS severity
+                     ELSE CAST(json_object('说明', params) AS VARCHAR) END AS params
               FROM f
               WHERE kind IN ('', 'screening') AND rule IS NOT NULL AND household_no IS NOT NULL),
-            g AS (
-              SELECT rule, county_code, household_no, max(rule_version) AS rule_version, min(id_number) AS id_number,
-                     arg_min(grade, severity) AS grade, first(risk_type ORDER BY ord) AS risk_type,
-                     COALESCE(string_agg(DISTINCT detail, '；' ORDER BY detail) FILTER (WHERE detail <> ''), '')
+            dups AS (
+              SELECT rule, county_code, household_no FROM items GROUP BY rule, county_code, household_no
+              HAVING count(*) > 1),
+            -- The usual case (the engine already gives one row per rule and household): no aggregation.
+            single AS (
+              SELECT i.rule, i.county_code, i.household_no, i.rule_version, i.id_number, i.grade, i.risk_type,
+                     i.detail, '[' || COALESCE(i.item, '') || ']' AS evidence, i.params
+              FROM items i ANTI JOIN dups d
+                ON d.rule = i.rule AND d.county_code = i.county_code AND d.household_no = i.household_no),
+            merged AS (
+              SELECT i.rule, i.county_code, i.household_no, max(i.rule_version) AS rule_version,
+                     min(i.id_number) AS id_number,
+                     arg_min(i.grade, CASE i.grade WHEN 'red' THEN 0 WHEN 'orange' THEN 1 WHEN 'yellow' THEN 2
+                                                   WHEN 'info' THEN 3 ELSE 4 END) AS grade,
+                     min(i.risk_type) AS risk_type,
+                     COALESCE(string_agg(DISTINCT i.detail, '；' ORDER BY i.detail) FILTER (WHERE i.detail <> ''), '')
                        AS detail,
-                     '[' || COALESCE(string_agg(item, ',' ORDER BY ord), '') || ']' AS evidence,
-                     first(params_json ORDER BY ord) AS params
-              FROM items GROUP BY rule, county_code, household_no)
+                     '[' || COALESCE(string_agg(i.item, ',' ORDER BY i.id_number NULLS LAST, i.item), '') || ']'
+                       AS evidence,
+                     min(i.params) AS params
+              FROM items i SEMI JOIN dups d
+                ON d.rule = i.rule AND d.county_code = i.county_code AND d.household_no = i.household_no
+              GROUP BY i.rule, i.county_code, i.household_no),
+            g AS (SELECT * FROM single UNION ALL BY NAME SELECT * FROM merged)
             SELECT g.rule, g.rule_version, g.county_code, g.household_no, g.id_number, g.grade, g.risk_type,
                    COALESCE(sd.prefix, rd.department, '{REGISTRY_DEPARTMENT}') AS department,
                    g.evidence, g.params, g.detail,
@@ -193,6 +208,11 @@ def _fill_stage(cursor, pg: bool, rows: pa.Table) -> None:
     placeholders = ", ".join(["%s"] * len(STAGE_COLUMNS))
     cursor.executemany(f"INSERT INTO {STAGE_IN} ({', '.join(STAGE_COLUMNS)}) VALUES ({placeholders})",
                        list(zip(*columns, strict=True)))
+
+
+def _distinct(a: str, b: str, pg: bool) -> str:
+    """Null-safe "differs" in both dialects (SQLite's IS NOT compares NULLs as values)."""
+    return f"{a} IS DISTINCT FROM {b}" if pg else f"{a} IS NOT {b}"
 
 
 def _in(values: Iterable[str]) -> tuple[str, list[str]]:
@@ -297,26 +317,33 @@ def warnings_write(findings, *, as_of: dt.date, run=None, evaluated: Iterable[st
             f"WHERE s.outcome = 'open' AND w.grade <> s.grade",
             [WarningEvent.Type.GRADE_CHANGED.value, now, run_id],
         )
+        # Only rows with something new are rewritten: a rerun on the same day and facts writes nothing.
+        changed = " OR ".join([
+            *(f"{_distinct(f'{w}.{c}', f's.{c}', pg)}" for c in
+              ("rule_version", "id_number", "region_code", "grade", "risk_type", "department", "detail",
+               "fact_date", "fact_key")),
+            f"{w}.last_seen_on < %s", f"{deadline_case} < {w}.deadline",
+        ])
         cursor.execute(
             f"UPDATE {w} SET rule_version = s.rule_version, id_number = s.id_number, region_code = s.region_code, "
             f"grade = s.grade, risk_type = s.risk_type, department = s.department, evidence = s.evidence, "
             f"params = s.params, detail = s.detail, fact_date = s.fact_date, fact_key = s.fact_key, "
-            f"last_seen_on = %s, last_run_id = %s, updated_at = %s, "
+            f"last_seen_on = CASE WHEN {w}.last_seen_on < %s THEN %s ELSE {w}.last_seen_on END, updated_at = %s, "
             f"deadline = CASE WHEN {deadline_case} < {w}.deadline THEN {deadline_case} ELSE {w}.deadline END "
-            f"FROM {STAGE} AS s WHERE s.outcome = 'open' AND s.warning_id = {w}.id",
-            [as_of_value, run_id, now, *deadline_params, *deadline_params],
+            f"FROM {STAGE} AS s WHERE s.outcome = 'open' AND s.warning_id = {w}.id AND ({changed})",
+            [as_of_value, as_of_value, now, *deadline_params, *deadline_params, as_of_value, *deadline_params],
         )
         # New and re-raised warnings. Their creation is not an event row: the warning itself records when and
         # by which run it was raised (first_raised_on, first_run); events record what changes afterwards.
         cursor.execute(
             f"INSERT INTO {w} (created_at, updated_at, created_by_id, updated_by_id, rule, rule_version, "
             f"household_id, id_number, region_code, grade, risk_type, department, evidence, params, detail, "
-            f"fact_date, fact_key, first_raised_on, last_seen_on, first_run_id, last_run_id, deadline, status, "
+            f"fact_date, fact_key, first_raised_on, last_seen_on, first_run_id, deadline, status, "
             f"ended_on, verified_by_id, verified_at, verification_note) "
             f"SELECT %s, %s, %s, %s, s.rule, s.rule_version, s.household_id, s.id_number, s.region_code, s.grade, "
-            f"s.risk_type, s.department, s.evidence, s.params, s.detail, s.fact_date, s.fact_key, %s, %s, %s, %s, "
+            f"s.risk_type, s.department, s.evidence, s.params, s.detail, s.fact_date, s.fact_key, %s, %s, %s, "
             f"{deadline_case}, %s, NULL, NULL, NULL, '' FROM {STAGE} AS s WHERE s.outcome IN ('new', 'reraised')",
-            [now, now, user_id, user_id, as_of_value, as_of_value, run_id, run_id, *deadline_params, PENDING],
+            [now, now, user_id, user_id, as_of_value, as_of_value, run_id, *deadline_params, PENDING],
         )
 
         cursor.execute(f"SELECT outcome, COUNT(*) FROM {STAGE} GROUP BY outcome")

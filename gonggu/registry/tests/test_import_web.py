@@ -58,7 +58,11 @@ def test_per_file_error_fails_the_job_and_the_batch(county_admin, login):
     client.post(reverse("registry_import"), {"file": SimpleUploadedFile("坏.csv", "姓名\n张三\n".encode())})
     job = Job.objects.get()
     assert job.status == Job.Status.FAILED and "坏.csv" in job.message and "缺少必需的列" in job.message
-    assert RegistryBatch.objects.get().status == RegistryBatch.Status.FAILED
+    batch = RegistryBatch.objects.get()
+    assert batch.status == RegistryBatch.Status.FAILED
+    page = client.get(batch_url(batch)).content.decode()
+    assert "缺少必需的列" in page and "确认导入（" not in page
+    assert "失败" in client.get(reverse("registry_import")).content.decode()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -129,3 +129,59 @@ def test_every_rule_of_rules_md_is_in_the_catalog():
     for code in screening | quality:
         rule = CATALOG.rules[code]
         assert rule.title and rule.source and rule.source_text and rule.description and rule.sql
+
+
+def test_snapshot_pull_reports_errors_and_leaves_the_connection_usable(regions):
+    import pyarrow as pa
+    from django.db import DatabaseError, transaction
+
+    from gonggu.rules.snapshot import pull
+
+    with pytest.raises(DatabaseError), transaction.atomic():
+        pull("SELECT no_such_column FROM registry_person", [("x", pa.string())])
+    h = household(regions["village"])
+    person(h)
+    table = pull("SELECT id_number, name FROM registry_person", [("id_number", pa.string()), ("name", pa.string())])
+    assert table.num_rows == 1 and table.column("name").to_pylist() == ["成员" + table.column("name")[0].as_py()[2:]]
+
+
+@pytest.fixture
+def extra_rules():
+    """Register rules for one test only (as another app's rule_defs would)."""
+    from gonggu.rules.catalog import CATALOG
+
+    added = []
+
+    def add(rule):
+        CATALOG.register_rule(rule)
+        added.append(rule.code)
+        return rule
+
+    yield add
+    for code in added:
+        CATALOG.rules.pop(code, None)
+
+
+def test_rules_of_other_apps_may_name_households_by_number(regions, extra_rules):
+    from gonggu.rules.catalog import RuleDef
+
+    h = household(regions["village"])
+    person(h)
+    extra_rules(RuleDef(code="T-BY-NUMBER", title="测试", kind="compliance", source="测试",
+                        sql="SELECT household_no, region_code, CAST(NULL AS VARCHAR) AS id_number, '说明' AS detail, "
+                            "'{\"x\": 1}' AS evidence FROM households",
+                        grade="yellow", tables=("households",)))
+    [row] = run_rules(codes=["T-BY-NUMBER"], as_of=D, store=False).findings.to_pylist()
+    assert row["household_no"] == h.household_no and row["household_id"] == h.pk
+    assert row["region_code"] == regions["village"].code and row["evidence"] == '{"x": 1}' and row["grade"] == "yellow"
+
+
+def test_a_broken_rule_is_reported_and_the_others_still_run(regions, extra_rules):
+    from gonggu.rules.catalog import RuleDef
+
+    _dropout_household(regions["village"])
+    extra_rules(RuleDef(code="T-BROKEN", title="坏规则", kind="screening", source="测试",
+                        sql="SELECT no_such_column FROM persons", tables=("persons",)))
+    result = run_rules(codes=["T-BROKEN", "SCHOOL-DROPOUT"], as_of=D, store=False)
+    assert result.counts_by_rule == {"SCHOOL-DROPOUT": 1}
+    assert [s["rule"] for s in result.skipped] == ["T-BROKEN"] and "出错" in result.skipped[0]["reason"]

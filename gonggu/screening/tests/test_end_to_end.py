@@ -149,14 +149,17 @@ def test_whole_run_impossible_exits_1_and_writes_nothing(county, capsys):
     assert not Warning.objects.exists() and not ScreeningRun.objects.exists()
 
 
-def test_missing_parameter_year_is_reported_not_silent(county):
+def test_missing_parameter_year_is_reported_not_silent(county, capsys):
     first = _screen("--as-of", "2025-06-10")
     assert first["summary"]["skipped"] == []
     # The poor household's latest income year becomes 2025, whose line nobody set (nor the growth to derive it).
     _income(county["poor"], 2025, "3000.00")
-    doc = _screen("--as-of", "2025-06-10")
+    out, err = io.StringIO(), io.StringIO()
+    call_command("screen", "--format", "json", "--as-of", "2025-06-10", stdout=out, stderr=err)
+    doc = json.loads(out.getvalue())
     skipped = {s["rule"]: s["reason"] for s in doc["summary"]["skipped"]}
     assert "INCOME-BELOW-LINE" in skipped and "2025" in skipped["INCOME-BELOW-LINE"]
+    assert "已跳过 INCOME-BELOW-LINE" in err.getvalue()
     # A partly checked rule ends nothing: the household's open warning stays open.
     assert doc["summary"]["written"]["lapsed"] == 0
     assert Warning.objects.get(rule="INCOME-BELOW-LINE").status == WarningStatus.PENDING

@@ -71,7 +71,7 @@ def test_inbox_deadline_highlighting(village_clerk, login, warnings):
         assert "deadline-overdue" in page and "逾期 2 天" in page
 
 
-def test_inbox_separates_data_quality_prompts(village_clerk, login, warnings, regions):
+def test_inbox_separates_data_quality_notices(village_clerk, login, warnings, regions):
     from gonggu.screening.write import warnings_write
 
     from .factories import finding, household, table

@@ -185,3 +185,14 @@ def test_write_is_set_based(regions, django_assert_max_num_queries):
     assert result.created == 600 and Warning.objects.count() == 600
     with django_assert_max_num_queries(40):
         assert warnings_write(findings, as_of=AS_OF, evaluated=["MED-UNINSURED", "JOB-LOSS"]).updated == 600
+
+
+def test_same_day_rerun_rewrites_nothing(regions):
+    hh = household(regions["village"])
+    warnings_write(table(finding(hh)), as_of=AS_OF)
+    before = Warning.objects.values_list("updated_at", "last_seen_on").get()
+    assert warnings_write(table(finding(hh)), as_of=AS_OF).updated == 1
+    assert Warning.objects.values_list("updated_at", "last_seen_on").get() == before
+    # An earlier as-of (a back-dated rerun) never moves last_seen_on backwards.
+    warnings_write(table(finding(hh)), as_of=AS_OF - dt.timedelta(days=5))
+    assert Warning.objects.get().last_seen_on == AS_OF

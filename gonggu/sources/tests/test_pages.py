@@ -102,3 +102,34 @@ def test_blank_template_per_source(department_user, login):
     response = client.get(reverse("source_template", args=["mz_assistance"]))
     assert response.status_code == 200 and response.content[:2] == b"PK"
     assert client.get(reverse("source_template", args=["no_such"])).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_upload_job_says_why_and_keeps_nothing(county_admin, member, login):
+    client = login(county_admin)
+    client.post(reverse("batch_new"), {"source": "mz_assistance",
+                                       "file": _csv(f"身份证号,姓名,参保状态\n{member.id_number},张三,已参保\n")})
+    job = Job.objects.get(kind="import_dept")
+    assert job.status == Job.Status.FAILED and "缺少必需的列" in job.message and "yb_enrolment" in job.message
+    assert not Batch.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_uploading_the_same_file_again_points_to_the_first_batch(county_admin, member, login):
+    client = login(county_admin)
+    text = f"身份证号,姓名,救助类别,状态\n{member.id_number},张三,低保,在保\n"
+    client.post(reverse("batch_new"), {"source": "mz_assistance", "file": _csv(text)})
+    client.post(reverse("batch_new"), {"source": "mz_assistance", "file": _csv(text, name="again.csv")})
+    first, second = Job.objects.order_by("id")
+    batch = Batch.objects.get()
+    assert second.status == Job.Status.DONE and second.result["duplicate_of"] == batch.pk
+    assert "内容完全相同" in second.message and second.result["next_url"] == reverse("batch_detail", args=[batch.pk])
+
+
+@pytest.mark.django_db
+def test_blank_template_has_the_canonical_headers(county_admin, login):
+    from python_calamine import CalamineWorkbook
+
+    content = login(county_admin).get(reverse("source_template", args=["yb_expense"])).content
+    rows = CalamineWorkbook.from_filelike(__import__("io").BytesIO(content)).get_sheet_by_index(0).to_python()
+    assert rows[0] == ["身份证号", "姓名", "年度", "医疗总费用", "政策范围内自付费用"]

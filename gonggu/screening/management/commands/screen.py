@@ -42,5 +42,9 @@ class Command(GongguCommand):
         if s["by_department"]:
             lines.append("按部门：" + "，".join(f"{k} {v}" for k, v in s["by_department"].items()))
         for skipped in outcome.skipped:
-            lines.append(f"已跳过 {skipped.get('rule')}：{skipped.get('reason')}")
+            message = f"已跳过 {skipped.get('rule')}：{skipped.get('reason')}"
+            lines.append(message)
+            if options.get("format") == "json":
+                # Human messages go to stderr, so the JSON on stdout stays one document.
+                self.stderr.write(message)
         return payload, "\n".join(lines)
