@@ -110,15 +110,28 @@ def _text(value) -> str:
 
 class CopyTable:
     """COPY rows into a model's table. The generator gives the columns it knows; every other column gets
-    its model default, so a column added to the model later (with a default) does not break the benchmark."""
+    its model default, so a column added to the model later (with a default) does not break the benchmark.
+    With `optional=True` (warnings, findings: models of apps still changing) values for columns the model
+    no longer has are left out; the registry tables must have every column the generator writes."""
 
-    def __init__(self, model, columns: tuple[str, ...]):
+    def __init__(self, model, columns: tuple[str, ...], *, optional: bool = False):
+        from django.core.exceptions import FieldDoesNotExist
         from django.db import models
         from django.utils import timezone
 
         self.model = model
         self.table = model._meta.db_table
         now = timezone.now()
+        present = []
+        for c in columns:
+            try:
+                model._meta.get_field(c.removesuffix("_id") if c.endswith("_id") and c != "id" else c)
+                present.append(c)
+            except FieldDoesNotExist:
+                if not optional:
+                    raise SystemExit(f"{self.table}: the model has no column {c!r}; update bench/load/prepare.py")
+        self.keep = None if len(present) == len(columns) else [columns.index(c) for c in present]
+        columns = tuple(present)
         known = set(columns)
         rest, tail, missing = [], [], []
         for f in model._meta.concrete_fields:
@@ -140,12 +153,15 @@ class CopyTable:
             tail.append(_text(value))
         if missing:
             raise SystemExit(f"{self.table}: no value for required columns {missing}; update bench/load/prepare.py")
-        self.columns = [model._meta.get_field(c).column if c != "id" else "id" for c in columns] + rest
+        self.columns = [c if c == "id" or c.endswith("_id") else model._meta.get_field(c).column
+                        for c in columns] + rest
         self.tail = ("\t" + "\t".join(tail)) if tail else ""
         self.buffer = io.StringIO()
         self.rows = 0
 
     def add(self, row: tuple) -> None:
+        if self.keep is not None:
+            row = tuple(row[i] for i in self.keep)
         self.buffer.write("\t".join(_text(v) for v in row) + self.tail + "\n")
         self.rows += 1
 
@@ -324,7 +340,8 @@ def generate_registry(rng: random.Random, villages: list, persons: int, today: d
         else:
             months, place = "\\N", ""
         status = "在册" if relation == "户主" else status_list[int(random_() * 200)]
-        status_date = "\\N" if status == "在册" else dt.date.fromordinal(today_ord - 30 - int(random_() * 670)).isoformat()
+        status_date = "\\N" if status == "在册" else \
+            dt.date.fromordinal(today_ord - 30 - int(random_() * 670)).isoformat()
         persons_add(f"{pid}\t{household}\t{region}\t{number}\t{name}\t{relation}\t{gender}\t{iso}\t{labour}\t{health}\t"
                     f"{grade}\t{school}\t{months}\t{place}\t{'t' if random_() < 0.97 else 'f'}\t{status}\t"
                     f"{status_date}")
@@ -444,7 +461,7 @@ def generate_warnings(cursor, rng: random.Random, share: float, today: dt.date, 
                                                  rules=[r.code for r in quality_rules], counts={})
     findings = CopyTable(Finding, ("run_id", "rule", "rule_version", "kind", "household_ref", "household_no",
                                    "id_number", "region_code", "grade", "risk_type", "detail", "evidence",
-                                   "params"))
+                                   "params"), optional=True)
     finding_counts: dict[str, dict[str, int]] = {"screening": {}, "quality": {}}
 
     warnings = None
@@ -457,7 +474,7 @@ def generate_warnings(cursor, rng: random.Random, share: float, today: dt.date, 
         warnings = CopyTable(Warning, ("rule", "rule_version", "household_id", "id_number", "region_code", "grade",
                                        "risk_type", "department", "evidence", "params", "detail", "fact_date",
                                        "fact_key", "first_raised_on", "last_seen_on", "first_run_id", "last_run_id",
-                                       "deadline", "status", "ended_on", "verification_note"))
+                                       "deadline", "status", "ended_on", "verification_note"), optional=True)
         departments = {r.code: rule_department(r.code) for r in screening_rules}
         verified = ("纳入监测", "不予纳入", "已是监测对象", "数据有误")
         days = {"red": 3, "orange": 7, "yellow": 15, "info": 30}

@@ -229,7 +229,8 @@ def main() -> int:
     app_cpu = locust_cpu = None
     try:
         gunicorn = subprocess.Popen(
-            [str(BIN / "gunicorn"), args.wsgi, *(["--pythonpath", args.pythonpath] if args.pythonpath else []), "-w", str(args.workers), "--threads", str(args.threads),
+            [str(BIN / "gunicorn"), args.wsgi, *(["--pythonpath", args.pythonpath] if args.pythonpath else []),
+             "-w", str(args.workers), "--threads", str(args.threads),
              "-b", f"127.0.0.1:{args.port}", "--timeout", "60", "--log-level", "warning",
              # Users reuse their connection after a pause of up to --wait seconds; gunicorn's default
              # keep-alive (2 s) would close it under them (in production nginx holds the client connections).
@@ -285,6 +286,7 @@ def main() -> int:
     result = {
         "users": args.users, "duration_s": run_seconds, "think_time_s": args.wait, "workers": args.workers,
         "threads": args.threads, "requests": len(samples), "failures": failures,
+        "steady_requests": sum(1 for s in steady if not s["name"].startswith(UNGATED)),
         "steady_s": round(end - ready, 1), "ramp_up_s": round(ready - first, 1),
         # Other work on the machine skews the figures: the load average before the run and at its end, and
         # the CPU seconds the app itself used.
