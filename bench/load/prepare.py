@@ -129,7 +129,7 @@ class CopyTable:
                 present.append(c)
             except FieldDoesNotExist:
                 if not optional:
-                    raise SystemExit(f"{self.table}: the model has no column {c!r}; update bench/load/prepare.py")
+                    raise SystemExit(f"{self.table}: the model has no column {c!r}; update bench/load/prepare.py") from None
         self.keep = None if len(present) == len(columns) else [columns.index(c) for c in present]
         columns = tuple(present)
         known = set(columns)
