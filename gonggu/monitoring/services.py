@@ -103,6 +103,16 @@ def _move(procedure: str, name: str, obj, *, user, on_date: dt.date, note: str =
                   to_status=obj.get_status_display(), note=note)
 
 
+def _dated_step(procedure, action: str, model, pk: int, *, user, note: str, field: str):
+    """A review, approval or filing step: guards checked, today's date stamped on `field`, the move recorded."""
+    obj = _locked(model, pk)
+    today = _today()
+    check(procedure, action, obj, Ctx(user=user, today=today))
+    setattr(obj, field, today)
+    _move(procedure, action, obj, user=user, on_date=today, note=note, save_fields=[field])
+    return obj
+
+
 def _risk_types(values) -> str:
     values = list(values or [])
     unknown = [v for v in values if v not in RiskType.values]
@@ -494,13 +504,8 @@ def case_select(*, cases: list[MonitoringCase], user, notice_start: dt.date, not
 @transaction.atomic
 def case_township_review(*, case: MonitoringCase, user, note: str = "") -> MonitoringCase:
     """乡级审核: proposes the household for monitoring to the county, after the notice closed cleanly."""
-    case = _locked(MonitoringCase, case.pk)
-    today = _today()
-    check(Procedure.IDENTIFICATION, "township_review", case, Ctx(user=user, today=today))
-    case.township_reviewed_on = today
-    _move(Procedure.IDENTIFICATION, "township_review", case, user=user, on_date=today, note=note,
-          save_fields=["township_reviewed_on"])
-    return case
+    return _dated_step(Procedure.IDENTIFICATION, "township_review", MonitoringCase, case.pk, user=user, note=note,
+                       field="township_reviewed_on")
 
 
 APPROVAL_BODIES = ("县级党委农村工作领导小组批准", "县级领导小组授权县级乡村振兴部门批准")
@@ -956,25 +961,15 @@ def elimination_select(*, eliminations: list[Elimination], user, notice_start: d
 @transition_service(Procedure.ELIMINATION, "township_review")
 @transaction.atomic
 def elimination_township_review(*, elimination: Elimination, user, note: str = "") -> Elimination:
-    elim = _locked(Elimination, elimination.pk)
-    today = _today()
-    check(Procedure.ELIMINATION, "township_review", elim, Ctx(user=user, today=today))
-    elim.township_reviewed_on = today
-    _move(Procedure.ELIMINATION, "township_review", elim, user=user, on_date=today, note=note,
-          save_fields=["township_reviewed_on"])
-    return elim
+    return _dated_step(Procedure.ELIMINATION, "township_review", Elimination, elimination.pk, user=user, note=note,
+                       field="township_reviewed_on")
 
 
 @transition_service(Procedure.ELIMINATION, "county_approve")
 @transaction.atomic
 def elimination_county_approve(*, elimination: Elimination, user, note: str = "") -> Elimination:
-    elim = _locked(Elimination, elimination.pk)
-    today = _today()
-    check(Procedure.ELIMINATION, "county_approve", elim, Ctx(user=user, today=today))
-    elim.county_approved_on = today
-    _move(Procedure.ELIMINATION, "county_approve", elim, user=user, on_date=today, note=note,
-          save_fields=["county_approved_on"])
-    return elim
+    return _dated_step(Procedure.ELIMINATION, "county_approve", Elimination, elimination.pk, user=user, note=note,
+                       field="county_approved_on")
 
 
 @transition_service(Procedure.ELIMINATION, "announce")
@@ -1074,25 +1069,15 @@ def nolabour_select(*, designations: list[NoLabourDesignation], user, notice_sta
 @transaction.atomic
 def nolabour_township_determine(*, designation: NoLabourDesignation, user, note: str = "") -> NoLabourDesignation:
     """乡级确定 (the township decides; the county only files)."""
-    obj = _locked(NoLabourDesignation, designation.pk)
-    today = _today()
-    check(Procedure.NOLABOUR, "township_determine", obj, Ctx(user=user, today=today))
-    obj.township_determined_on = today
-    _move(Procedure.NOLABOUR, "township_determine", obj, user=user, on_date=today, note=note,
-          save_fields=["township_determined_on"])
-    return obj
+    return _dated_step(Procedure.NOLABOUR, "township_determine", NoLabourDesignation, designation.pk, user=user, note=note,
+                       field="township_determined_on")
 
 
 @transition_service(Procedure.NOLABOUR, "county_file")
 @transaction.atomic
 def nolabour_county_file(*, designation: NoLabourDesignation, user, note: str = "") -> NoLabourDesignation:
-    obj = _locked(NoLabourDesignation, designation.pk)
-    today = _today()
-    check(Procedure.NOLABOUR, "county_file", obj, Ctx(user=user, today=today))
-    obj.county_filed_on = today
-    _move(Procedure.NOLABOUR, "county_file", obj, user=user, on_date=today, note=note,
-          save_fields=["county_filed_on"])
-    return obj
+    return _dated_step(Procedure.NOLABOUR, "county_file", NoLabourDesignation, designation.pk, user=user, note=note,
+                       field="county_filed_on")
 
 
 @transition_service(Procedure.NOLABOUR, "mark")
