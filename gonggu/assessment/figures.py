@@ -616,6 +616,15 @@ def compliance_drill(rules: tuple[str, ...], population: str, title: str):
     return drill
 
 
+def _compliance_figure(*, code: str, title: str, indicator: str, formula: str, target: Target,
+                       rules: tuple[str, ...], population: str, drill_title: str) -> Figure:
+    """A share of monitoring cases with no finding of the given compliance rules (counted and drilled alike)."""
+    return Figure(code=code, title=title, indicator=indicator, formula=formula, unit="%", target=target,
+                  compute=compliance_compute(rules, population), value=_share("ok", "cases"), numerator="ok",
+                  denominator="cases", drill=compliance_drill(rules, population, drill_title),
+                  needs="监测帮扶记录、程序合规规则")
+
+
 def compute_warnings(ctx: EvalContext) -> FigureData:
     Warning = inputs.warning_model()
     if Warning is None:
@@ -765,55 +774,42 @@ REGISTERED: list[Figure] = [
                                 "发现返贫致贫风险户，及时反馈至镇村，开展村级研判后，符合条件的纳入监测台账"),
         compute=compute_warnings, value=_share("on_time", "due"), numerator="on_time", denominator="due",
         drill=drill_warnings, needs="筛查预警"),
-    Figure(
+    _compliance_figure(
         code="MON-IDENTIFY-15D", title="15 天内完成识别认定的比例", indicator="7",
         formula="本年纳入的监测对象中，没有 C-IDENTIFY-15D（发现至县级审批超过 15 天）发现的比例",
-        unit="%", target=Target(">=", Decimal(1), "一般不超过 15 天（100%）", "001 第三部分 一(二)2④、(三)4②",
+        target=Target(">=", Decimal(1), "一般不超过 15 天（100%）", "001 第三部分 一(二)2④、(三)4②",
                                 "从发现风险线索之日起，到完成监测对象识别认定，一般不超过15天"),
-        compute=compliance_compute(("C-IDENTIFY-15D",), "approved"), value=_share("ok", "cases"), numerator="ok",
-        denominator="cases", drill=compliance_drill(("C-IDENTIFY-15D",), "approved", "识别认定超过 15 天的监测对象"),
-        needs="监测帮扶记录、程序合规规则"),
-    Figure(
+        rules=("C-IDENTIFY-15D",), population="approved", drill_title="识别认定超过 15 天的监测对象"),
+    _compliance_figure(
         code="MON-PLAN-10D", title="10 天内制定帮扶计划的比例", indicator="7",
         formula="本年纳入的监测对象中，没有 C-PLAN-10D（县级审批后超过 10 天才制定帮扶计划）发现的比例",
-        unit="%", target=Target(">=", Decimal(1), "县级批准后 10 天内（100%）", "001 第三部分 一(二)3①",
+        target=Target(">=", Decimal(1), "县级批准后 10 天内（100%）", "001 第三部分 一(二)3①",
                                 "县级审核批准后10天内，明确一名国家公职人员作为帮扶责任人，并根据返贫致贫风险，完成帮扶计划制定和帮扶措施申报工作"),
-        compute=compliance_compute(("C-PLAN-10D",), "approved"), value=_share("ok", "cases"), numerator="ok",
-        denominator="cases", drill=compliance_drill(("C-PLAN-10D",), "approved", "超过 10 天未制定帮扶计划的监测对象"),
-        needs="监测帮扶记录、程序合规规则"),
-    Figure(
+        rules=("C-PLAN-10D",), population="approved", drill_title="超过 10 天未制定帮扶计划的监测对象"),
+    _compliance_figure(
         code="MON-DEV-MEASURE", title="有劳动力监测户落实开发式帮扶措施的比例", indicator="7",
         formula="监测帮扶中的监测对象中，没有 C-DEV-MEASURE（有劳动力但无在实施的开发式措施）发现的比例",
-        unit="%", target=Target(">=", Decimal(1), "至少一项开发式帮扶措施（100%）", "001 第三部分 一(二)3②",
+        target=Target(">=", Decimal(1), "至少一项开发式帮扶措施（100%）", "001 第三部分 一(二)3②",
                                 "对有劳动能力、有意愿的监测户，至少落实一项产业就业等开发式帮扶措施"),
-        compute=compliance_compute(("C-DEV-MEASURE",), "open"), value=_share("ok", "cases"), numerator="ok",
-        denominator="cases", drill=compliance_drill(("C-DEV-MEASURE",), "open", "缺少开发式帮扶措施的监测户"),
-        needs="监测帮扶记录、程序合规规则"),
-    Figure(
+        rules=("C-DEV-MEASURE",), population="open", drill_title="缺少开发式帮扶措施的监测户"),
+    _compliance_figure(
         code="MON-MEASURE-MATCH", title="帮扶措施与风险类型匹配的比例", indicator="7",
         formula="监测帮扶中的监测对象中，没有 C-MEASURE-MATCH（因病、因学、住房、饮水风险缺对应措施）发现的比例",
-        unit="%", target=Target(">=", Decimal(1), "措施与风险相匹配（100%）", "001 第三部分 一(三)3",
+        target=Target(">=", Decimal(1), "措施与风险相匹配（100%）", "001 第三部分 一(三)3",
                                 "对因病纳入的，没有按规定落实相应帮扶措施（关注问题）"),
-        compute=compliance_compute(("C-MEASURE-MATCH",), "open"), value=_share("ok", "cases"), numerator="ok",
-        denominator="cases", drill=compliance_drill(("C-MEASURE-MATCH",), "open", "措施与风险类型不匹配的监测户"),
-        needs="监测帮扶记录、程序合规规则"),
-    Figure(
+        rules=("C-MEASURE-MATCH",), population="open", drill_title="措施与风险类型不匹配的监测户"),
+    _compliance_figure(
         code="MON-VISIT-MONTHLY", title="每月入户走访的比例", indicator="7",
         formula="纳入满 31 天、监测帮扶中的监测对象中，没有 C-VISIT-MONTHLY（近 31 天无走访）发现的比例",
-        unit="%", target=Target(">=", Decimal(1), "每月入户（100%）", "004 任务3",
+        target=Target(">=", Decimal(1), "每月入户（100%）", "004 任务3",
                                 "帮扶联系人每月入户跟踪帮扶措施落实"),
-        compute=compliance_compute(("C-VISIT-MONTHLY",), "open_month"), value=_share("ok", "cases"), numerator="ok",
-        denominator="cases", drill=compliance_drill(("C-VISIT-MONTHLY",), "open_month", "近 31 天没有走访的监测户"),
-        needs="监测帮扶记录、程序合规规则"),
-    Figure(
+        rules=("C-VISIT-MONTHLY",), population="open_month", drill_title="近 31 天没有走访的监测户"),
+    _compliance_figure(
         code="ELIM-QUALITY", title="风险消除质量（满 3 个月且收入超过监测范围）", indicator="7",
         formula="本年风险消除的监测对象中，没有 C-ELIM-3M（不满 3 个月）和 C-ELIM-INCOME（收入低于当年监测范围）发现的比例",
-        unit="%", target=Target(">=", Decimal(1), "全部符合（100%）", "004 任务4；001 第三部分 一(二)4①",
+        target=Target(">=", Decimal(1), "全部符合（100%）", "004 任务4；001 第三部分 一(二)4①",
                                 "保证重点监测户从识别帮扶至退出的时间不少于3个月（004）；收入稳定超过当年监测范围（001）"),
-        compute=compliance_compute(("C-ELIM-3M", "C-ELIM-INCOME"), "eliminated"), value=_share("ok", "cases"),
-        numerator="ok", denominator="cases",
-        drill=compliance_drill(("C-ELIM-3M", "C-ELIM-INCOME"), "eliminated", "风险消除不满 3 个月或收入未超过监测范围的"),
-        needs="监测帮扶记录、程序合规规则"),
+        rules=("C-ELIM-3M", "C-ELIM-INCOME"), population="eliminated", drill_title="风险消除不满 3 个月或收入未超过监测范围的"),
     Figure(
         code="RECT-DONE", title="到期问题整改完成率", indicator="9",
         formula="已整改或已核实的问题 ÷ 整改时限已到的问题（问题整改台账）",
