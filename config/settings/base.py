@@ -6,6 +6,11 @@ Environment variables (all optional for the embedded default):
   GONGGU_SECRET_KEY    required in production
   GONGGU_REDIS_URL     huey queue on Redis instead of the embedded SQLite queue
   GONGGU_ALLOWED_HOSTS comma-separated host names
+  GONGGU_RULES_ENGINE  engine of rule runs that name none (web pages, jobs): duckdb (default) or spark
+  GONGGU_SPARK_MASTER  Spark master for `--engine spark` (default local[*]: Spark inside this process)
+  GONGGU_SPARK_INPUT   where Parquet snapshots for Spark are written; on a cluster a location every
+                       executor reads (hdfs://…, s3://…, or a shared mount); default <data dir>/spark
+  GONGGU_SPARK_CONF    extra Spark settings, "key=value;key=value" (executor memory, cores …)
 """
 
 import os
@@ -148,6 +153,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Imports of registries and department lists: the contract allows large files.
 GONGGU_MAX_UPLOAD_BYTES = int(os.environ.get("GONGGU_MAX_UPLOAD_BYTES", str(300 * 1024 * 1024)))
+
+RULES_ENGINE = os.environ.get("GONGGU_RULES_ENGINE", "") or "duckdb"
+SPARK_MASTER = os.environ.get("GONGGU_SPARK_MASTER", "") or "local[*]"
+SPARK_INPUT = os.environ.get("GONGGU_SPARK_INPUT", "") or str(DATA_DIR / "spark")
+SPARK_CONF = os.environ.get("GONGGU_SPARK_CONF", "")
 
 REDIS_URL = os.environ.get("GONGGU_REDIS_URL", "")
 if REDIS_URL:

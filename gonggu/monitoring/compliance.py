@@ -25,10 +25,12 @@ class ComplianceResult:
         }
 
 
-def compliance_run(*, as_of: dt.date, prefix: str | None = None, store: bool = True, user=None) -> ComplianceResult:
+def compliance_run(*, as_of: dt.date, prefix: str | None = None, store: bool = True, user=None,
+                   engine: str = "duckdb", snapshot: str | None = None) -> ComplianceResult:
     from gonggu.rules.engine import run_rules
 
-    result = run_rules(kinds=["compliance"], as_of=as_of, prefix=prefix, store=store, user=user)
+    result = run_rules(kinds=["compliance"], as_of=as_of, prefix=prefix, store=store, user=user, engine=engine,
+                       snapshot=snapshot)
     columns = ["rule", "household_no", "id_number", "region_code", "detail", "grade"]
     table = result.findings.select(columns).sort_by([("region_code", "ascending"), ("rule", "ascending"),
                                                      ("household_no", "ascending")])

@@ -22,8 +22,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -47,13 +46,17 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 class Dialect:
-    """What differs between SQL engines: literals and the few helper functions rules call."""
+    """What differs between SQL engines: literals, the few helper functions rules call, type names."""
 
     name = "duckdb"
 
-    def setup(self, con) -> None:
+    def setup(self, run) -> None:
         # days_before(d, n): the date n days before d (Spark: date_sub(d, n)).
-        con.execute("CREATE OR REPLACE MACRO days_before(d, n) AS CAST(d - CAST(n AS INTEGER) AS DATE)")
+        run.execute("CREATE OR REPLACE MACRO days_before(d, n) AS CAST(d - CAST(n AS INTEGER) AS DATE)")
+
+    def translate(self, sql: str) -> str:
+        """Rule SQL as this engine reads it (rules are written in the shared subset; DuckDB reads it as is)."""
+        return sql
 
     def date(self, value: dt.date) -> str:
         return f"DATE '{value.isoformat()}'"
@@ -68,6 +71,100 @@ class Dialect:
         if not pairs:
             return "'{}'"
         return "CAST(json_object(" + ", ".join(f"{self.string(k)}, {expr}" for k, expr in pairs) + ") AS VARCHAR)"
+
+    _NARROW_DECIMAL = re.compile(r"DECIMAL\((\d+),\s*(\d+)\)", re.IGNORECASE)
+
+    def evidence_value(self, expr: str, sql_type: str) -> str:
+        """A value as evidence JSON shows it. Money keeps its scale (7810.00): DuckDB writes decimals of up to
+        15 digits through a double (7810.0), so those are widened first, to read as Spark writes them."""
+        m = self._NARROW_DECIMAL.fullmatch(sql_type.strip())
+        if m and int(m.group(1)) <= 15:
+            return f"CAST({expr} AS DECIMAL(18,{m.group(2)}))"
+        return expr
+
+
+class DuckDBRun:
+    """One evaluation on an in-process DuckDB over the Arrow snapshot tables (the county engine)."""
+
+    errors: tuple[type[BaseException], ...] = (duckdb.Error,)
+
+    def __init__(self):
+        self.dialect = Dialect()
+        self.con = duckdb.connect()
+        self.dialect.setup(self)
+
+    def execute(self, sql: str) -> None:
+        self.con.execute(sql)
+
+    def load(self, names: list[str], *, prefix: str | None, as_of: dt.date, snapshot: str | None,
+             timings: dict) -> None:
+        t0 = time.perf_counter()
+        if snapshot:
+            from .parquet import snapshot_open
+
+            opened = snapshot_open(snapshot, names, as_of=as_of, prefix=prefix)
+            if not opened.local:
+                raise UserFacingError(f"DuckDB 引擎只读取本机上的快照，{snapshot} 请用 --engine spark 运行。")
+            for name in names:
+                files = ", ".join(self.dialect.string(f) for f in opened.files(name))
+                columns = ", ".join(opened.columns(name))
+                self.con.execute(f"CREATE VIEW {name} AS SELECT {columns} FROM read_parquet([{files}])")
+        else:
+            from .snapshot import build_tables
+
+            # Arrow tables are scanned in place (zero copy): copying them into DuckDB's own storage first
+            # costs more than it saves for a dozen queries.
+            for name, table in build_tables(names, prefix=prefix, as_of=as_of).items():
+                self.con.register(name, table)
+        timings["export"] = time.perf_counter() - t0
+
+    def set_params(self, table: pa.Table) -> None:
+        try:
+            self.con.unregister("params")
+        except duckdb.Error:
+            pass
+        self.con.register("params", table)
+
+    def create(self, name: str, sql: str, *, materialise: bool) -> None:
+        self.con.execute(f"CREATE {'TABLE' if materialise else 'VIEW'} {name} AS {sql}")
+
+    def create_rule(self, name: str, sql: str) -> None:
+        # Materialised: a rule that fails does so here, alone, and is skipped with its reason.
+        self.create(name, sql, materialise=True)
+
+    def rows(self, sql: str) -> list[tuple]:
+        return self.con.execute(sql).fetchall()
+
+    def columns(self, name: str) -> list[tuple[str, str]]:
+        """(name, SQL type) of each column of `name`."""
+        return [(d[0], str(d[1])) for d in self.con.execute(f"SELECT * FROM {name} LIMIT 0").description]
+
+    def collect(self, sql: str) -> pa.Table:
+        return self.con.sql(sql).to_arrow_table()
+
+    def close(self) -> None:
+        self.con.close()
+
+
+ENGINES = ("duckdb", "spark")
+
+
+def default_engine() -> str:
+    """The engine of runs that name none (web pages, jobs): GONGGU_RULES_ENGINE, duckdb unless set."""
+    from django.conf import settings
+
+    return getattr(settings, "RULES_ENGINE", "") or "duckdb"
+
+
+def open_run(engine: str):
+    """The evaluation backend of `engine`: DuckDB in process, or a Spark session (local or a cluster)."""
+    if engine == "duckdb":
+        return DuckDBRun()
+    if engine == "spark":
+        from .spark import SparkRun
+
+        return SparkRun()
+    raise UserFacingError(f"未知的计算引擎「{engine}」，可选：{'、'.join(ENGINES)}。")
 
 
 @dataclass
@@ -107,7 +204,7 @@ def select_rules(*, kinds: Iterable[str] | None, codes: Iterable[str] | None) ->
     return sorted(rules, key=lambda r: (r.kind, r.code))
 
 
-def _needed_tables(rules: list[RuleDef]) -> tuple[list[str], list[str]]:
+def needed_tables(rules: list[RuleDef]) -> tuple[list[str], list[str]]:
     """Base tables and views (in dependency order) the rules read; `households` is always needed."""
     tables: list[str] = ["households"]
     views: list[str] = []
@@ -132,34 +229,6 @@ def _needed_tables(rules: list[RuleDef]) -> tuple[list[str], list[str]]:
         for name in rule.tables:
             visit(name)
     return tables, views
-
-
-def build_tables(names: list[str], *, prefix: str | None, as_of: dt.date) -> dict[str, pa.Table]:
-    """Build the snapshot tables; on PostgreSQL outside a transaction, two at a time.
-
-    Each pull is a COPY that a PostgreSQL backend produces while Arrow parses the previous one, so two
-    threads keep both cores busy. Inside a transaction (tests, callers holding one) other connections
-    would not see its rows, so the tables are built one after the other on the caller's connection.
-    """
-    from django.db import connection, connections
-
-    providers = [CATALOG.tables[n] for n in names]
-    if connection.vendor != "postgresql" or connection.in_atomic_block or len(providers) < 2:
-        return {p.name: p.build(prefix=prefix, as_of=as_of) for p in providers}
-
-    def build(provider):
-        try:
-            return provider.name, provider.build(prefix=prefix, as_of=as_of)
-        finally:
-            connections.close_all()  # this thread's own connection
-
-    # Largest first, so the two workers finish at about the same time.
-    order = sorted(providers, key=lambda p: _EXPORT_WEIGHT.get(p.name, 0), reverse=True)
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="snapshot") as pool:
-        return dict(pool.map(build, order))
-
-
-_EXPORT_WEIGHT = {"persons": 10, "dept_yb_enrolment": 9, "incomes": 6, "households": 4}
 
 
 def _settings() -> dict[str, tuple[bool, dict]]:
@@ -191,14 +260,20 @@ def run_rules(
     codes: Iterable[str] | None = None,
     as_of: dt.date,
     prefix: str | None = None,
-    engine: str = "duckdb",
+    engine: str | None = None,
     store: bool = True,
     user=None,
+    snapshot: str | None = None,
+    on_stage: Callable[[str], None] | None = None,
 ) -> RunResult:
-    """Evaluate the enabled rules of `kinds` (or exactly `codes`) over the region `prefix` at `as_of`."""
-    if engine != "duckdb":
-        raise UserFacingError(f"计算引擎「{engine}」尚未配置：当前只支持 duckdb。")
-    dialect = Dialect()
+    """Evaluate the enabled rules of `kinds` (or exactly `codes`) over the region `prefix` at `as_of`.
+
+    `engine` is "duckdb" (in process) or "spark" (PySpark: local, or the cluster of GONGGU_SPARK_MASTER);
+    both run the same rule SQL. None: the deployment's default (`default_engine`). `snapshot` evaluates an existing Parquet snapshot (`gonggu snapshot`)
+    instead of pulling the tables from the database now. `on_stage(name)` is called as each stage starts
+    ("export", "evaluate", "write"), for benchmarks that measure them.
+    """
+    mark = on_stage or (lambda name: None)
     timings: dict[str, float] = {}
     started = time.perf_counter()
     selected = select_rules(kinds=kinds, codes=codes)
@@ -207,24 +282,21 @@ def run_rules(
     rules = [r for r in selected if r.code not in disabled]
     skipped: list[dict] = []
 
-    # 1. Snapshot tables, once per run.
-    tables, views = _needed_tables(rules)
-    con = duckdb.connect()
+    tables, views = needed_tables(rules)
+    run = open_run(engine or default_engine())
+    dialect = run.dialect
     try:
-        dialect.setup(con)
-        t0 = time.perf_counter()
-        # Arrow tables are scanned in place (zero copy): copying them into DuckDB's own storage first
-        # costs more than it saves for a dozen queries.
-        for name, table in build_tables(tables, prefix=prefix, as_of=as_of).items():
-            con.register(name, table)
-        timings["export"] = time.perf_counter() - t0
+        # 1. Snapshot tables, once per run.
+        mark("export")
+        run.load(tables, prefix=prefix, as_of=as_of, snapshot=snapshot, timings=timings)
 
+        mark("evaluate")
         t0 = time.perf_counter()
         values = ParamValues.load()
-        con.register("params", _params_table(values, {}))
+        run.set_params(_params_table(values, {}))
         for name in views:
             view = CATALOG.views[name]
-            con.execute(f"CREATE {'TABLE' if view.materialise else 'VIEW'} {name} AS {view.sql}")
+            run.create(name, dialect.translate(view.sql), materialise=view.materialise)
         timings["evaluate_views"] = time.perf_counter() - t0
 
         # 2. Parameters: scalar values (with this deployment's overrides) and the years each rule needs.
@@ -250,8 +322,8 @@ def run_rules(
                 continue
             if rule.param_years:
                 try:
-                    needed = con.execute(_substitute(rule.param_years, literals)).fetchall()
-                except duckdb.Error as exc:
+                    needed = run.rows(dialect.translate(_substitute(rule.param_years, literals)))
+                except run.errors as exc:
                     log.exception("parameter years of rule %s failed", rule.code)
                     skipped.append({"rule": rule.code,
                                     "reason": f"规则参数年度查询出错（{type(exc).__name__}），请联系管理员"})
@@ -265,8 +337,7 @@ def run_rules(
                         yearly_used[(name, year)] = value
                         used.setdefault(name, {})[str(year)] = fmt(value)
             plans.append((rule, literals, used))
-        con.unregister("params")
-        con.register("params", _params_table(values, yearly_used))
+        run.set_params(_params_table(values, yearly_used))
         timings["evaluate_params"] = time.perf_counter() - t0 - timings["evaluate_views"]
 
         # 3. Each rule's query, normalised to the findings schema.
@@ -275,24 +346,23 @@ def run_rules(
         for i, (rule, literals, used) in enumerate(plans):
             table = f"r_{i}"
             try:
-                con.execute(f"CREATE TABLE {table} AS {_substitute(rule.sql, literals)}")
-            except duckdb.Error as exc:
+                run.create_rule(table, dialect.translate(_substitute(rule.sql, literals)))
+            except run.errors as exc:
                 log.exception("rule %s failed", rule.code)
                 skipped.append({"rule": rule.code, "reason": f"规则查询执行出错（{type(exc).__name__}），请联系管理员"})
                 continue
-            columns = [d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description]
-            parts.append(_normalise(dialect, rule, table, columns, used))
+            parts.append(_normalise(dialect, rule, table, run.columns(table), used))
             evaluated.append(rule.code)
         t1 = time.perf_counter()
         if parts:
-            findings = con.sql(" UNION ALL ".join(f"SELECT * FROM ({p})" for p in parts)).to_arrow_table()
-            findings = findings.cast(FINDING_SCHEMA)
+            union = " UNION ALL ".join(f"SELECT * FROM ({p}) q{i}" for i, p in enumerate(parts))
+            findings = run.collect(dialect.translate(union)).cast(FINDING_SCHEMA)
         else:
             findings = FINDING_SCHEMA.empty_table()
         timings["evaluate_collect"] = time.perf_counter() - t1
         timings["evaluate"] = time.perf_counter() - t0
     finally:
-        con.close()
+        run.close()
 
     counts = dict.fromkeys(evaluated, 0)
     if findings.num_rows:
@@ -302,6 +372,7 @@ def run_rules(
                        rules=[r.code for r in rules], disabled=disabled, prefix=prefix,
                        params_by_rule={rule.code: used for rule, _literals, used in plans})
     if store:
+        mark("write")
         t0 = time.perf_counter()
         from .services import run_store
 
@@ -315,8 +386,9 @@ def _substitute(sql: str, literals: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: literals.get(m.group(1), m.group(0)), sql)
 
 
-def _normalise(dialect: Dialect, rule: RuleDef, table: str, columns: list[str], used: dict) -> str:
+def _normalise(dialect: Dialect, rule: RuleDef, table: str, typed: list[tuple[str, str]], used: dict) -> str:
     s = dialect.string
+    columns = [name for name, _type in typed]
     cols = set(columns)
     if "household_id" in cols:
         join = "JOIN households h ON h.household_id = r.household_id"
@@ -335,7 +407,8 @@ def _normalise(dialect: Dialect, rule: RuleDef, table: str, columns: list[str], 
     if "evidence" in cols:
         evidence = "CAST(r.evidence AS VARCHAR)"
     else:
-        evidence = dialect.json_object([(c[3:], f"r.{c}") for c in columns if c.startswith("ev_")])
+        evidence = dialect.json_object([(c[3:], dialect.evidence_value(f"r.{c}", t))
+                                        for c, t in typed if c.startswith("ev_")])
     params = s(json.dumps(used, ensure_ascii=False, sort_keys=True))
     select = (f"SELECT {s(rule.code)} AS rule, {int(rule.version)} AS rule_version, {s(rule.kind)} AS kind, "
               f"{household_no} AS household_no, {id_number} AS id_number, {region} AS region_code, "
@@ -347,5 +420,5 @@ def _normalise(dialect: Dialect, rule: RuleDef, table: str, columns: list[str], 
     return (f"SELECT rule, rule_version, kind, household_no, id_number, region_code, grade, risk_type, "
             f"CASE WHEN n > 1 THEN detail || '（本户共 ' || CAST(n AS VARCHAR) || ' 人符合）' ELSE detail END AS detail, "
             f"evidence, params, household_id FROM ("
-            f"SELECT *, ROW_NUMBER() OVER (PARTITION BY household_no, region_code ORDER BY id_number NULLS FIRST) AS rn, "
+            f"SELECT *, ROW_NUMBER() OVER (PARTITION BY household_no, region_code ORDER BY id_number NULLS FIRST, detail, evidence) AS rn, "
             f"COUNT(*) OVER (PARTITION BY household_no, region_code) AS n FROM ({select}) x) y WHERE rn = 1")

@@ -29,6 +29,7 @@ import io
 import re
 import select
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import duckdb
 import pyarrow as pa
@@ -169,6 +170,34 @@ def _to_array(values: list, typ: pa.DataType) -> pa.Array:
     if pa.types.is_boolean(typ):
         return pa.array(values, type=pa.int8()).cast(typ)
     raise TypeError(f"cannot convert column to {typ}")
+
+
+def build_tables(names: list[str], *, prefix: str | None, as_of: dt.date) -> dict[str, pa.Table]:
+    """Build the snapshot tables; on PostgreSQL outside a transaction, two at a time.
+
+    Each pull is a COPY that a PostgreSQL backend produces while Arrow parses the previous one, so two
+    threads keep both cores busy. Inside a transaction (tests, callers holding one) other connections
+    would not see its rows, so the tables are built one after the other on the caller's connection.
+    """
+    from django.db import connections
+
+    providers = [CATALOG.tables[n] for n in names]
+    if connection.vendor != "postgresql" or connection.in_atomic_block or len(providers) < 2:
+        return {p.name: p.build(prefix=prefix, as_of=as_of) for p in providers}
+
+    def build(provider):
+        try:
+            return provider.name, provider.build(prefix=prefix, as_of=as_of)
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    # Largest first, so the two workers finish at about the same time.
+    order = sorted(providers, key=lambda p: _EXPORT_WEIGHT.get(p.name, 0), reverse=True)
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="snapshot") as pool:
+        return dict(pool.map(build, order))
+
+
+_EXPORT_WEIGHT = {"persons": 10, "dept_yb_enrolment": 9, "incomes": 6, "households": 4}
 
 
 # --- registry -------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.utils import timezone
 from gonggu.core.audit import audit_log
 from gonggu.core.errors import UserFacingError
 from gonggu.core.models import AuditEvent
+from gonggu.rules.engine import ENGINES, default_engine
 
 from .evidence import department_label
 from .hooks import inclusion_handlers
@@ -28,8 +29,6 @@ from .workflow import note_missing, transition_refused
 from .write import WriteResult, warnings_write
 
 __all__ = ["screening_run", "warning_verify", "screening_settings_update", "warnings_write", "ScreeningOutcome"]
-
-ENGINES = ("duckdb", "spark")
 
 
 @dataclass
@@ -75,12 +74,13 @@ def screening_summary(rows: list[dict], *, skipped: list[dict], written: dict | 
     }
 
 
-def _engine_run(*, as_of: dt.date, prefix: str | None, engine: str):
+def _engine_run(*, as_of: dt.date, prefix: str | None, engine: str, snapshot: str | None, on_stage=None):
     try:
         from gonggu.rules.engine import run_rules
     except ImportError as exc:  # the engine ships with the rules app; a broken install must not be a traceback
         raise UserFacingError(f"规则引擎不可用：{exc}") from None
-    return run_rules(kinds=["screening"], as_of=as_of, prefix=prefix, engine=engine)
+    return run_rules(kinds=["screening"], as_of=as_of, prefix=prefix, engine=engine, snapshot=snapshot,
+                     on_stage=on_stage)
 
 
 def _evaluated_rules(engine_result, skipped_codes: set[str]) -> list[str]:
@@ -90,19 +90,21 @@ def _evaluated_rules(engine_result, skipped_codes: set[str]) -> list[str]:
     return sorted(code for code in ran if code not in skipped_codes)
 
 
-def screening_run(*, as_of: dt.date, user=None, engine: str = "duckdb", prefix: str | None = None,
-                  progress=None, collect: bool = True) -> ScreeningOutcome:
+def screening_run(*, as_of: dt.date, user=None, engine: str | None = None, prefix: str | None = None,
+                  progress=None, collect: bool = True, snapshot: str | None = None,
+                  on_stage=None) -> ScreeningOutcome:
     """Evaluate the screening rules for `prefix` (None: everything) and write the warnings.
 
     Fails with a UserFacingError, writing nothing, when the whole run cannot happen: the engine refuses
     (e.g. a parameter missing for the year), or every screening rule was skipped.
     """
+    engine = engine or default_engine()
     if engine not in ENGINES:
         raise UserFacingError(f"未知的计算引擎「{engine}」，可选：{'、'.join(ENGINES)}。")
     started = time.monotonic()
     if progress:
         progress(0, 3)
-    result = _engine_run(as_of=as_of, prefix=prefix, engine=engine)
+    result = _engine_run(as_of=as_of, prefix=prefix, engine=engine, snapshot=snapshot, on_stage=on_stage)
     skipped = [dict(s) for s in (getattr(result, "skipped", None) or [])]
     skipped_codes = {s.get("rule") for s in skipped}
     evaluated = _evaluated_rules(result, skipped_codes)
@@ -117,6 +119,8 @@ def screening_run(*, as_of: dt.date, user=None, engine: str = "duckdb", prefix: 
     engine_timings = getattr(result, "timings", None) or {}
     timings = {("store_findings" if k == "write" else k): round(float(v), 3)
                for k, v in engine_timings.items() if k != "total"}
+    if on_stage:
+        on_stage("write_warnings")
     with transaction.atomic():
         run = ScreeningRun.objects.create(
             as_of=as_of, engine=engine, prefix=prefix or "", rules_evaluated=evaluated, skipped=skipped,

@@ -112,8 +112,8 @@ def test_facts_after_the_as_of_date_are_not_used(regions):
 def test_unknown_rule_and_engine_are_refused():
     with pytest.raises(UserFacingError, match="未知的规则"):
         run_rules(codes=["NO-SUCH"], as_of=D)
-    with pytest.raises(UserFacingError, match="spark"):
-        run_rules(kinds=["screening"], as_of=D, engine="spark")
+    with pytest.raises(UserFacingError, match="未知的计算引擎「flink」"):
+        run_rules(kinds=["screening"], as_of=D, engine="flink")
 
 
 def test_every_rule_of_rules_md_is_in_the_catalog():

@@ -139,8 +139,10 @@ def test_condition_gone_lapses_the_warning(county, tmp_path):
     assert Warning.objects.get(rule="MED-UNINSURED").status == WarningStatus.LAPSED
 
 
-def test_whole_run_impossible_exits_1_and_writes_nothing(county, capsys):
-    for args in (["--engine", "spark"], ["--as-of", "2025-13-01"]):
+def test_whole_run_impossible_exits_1_and_writes_nothing(county, capsys, settings):
+    # A Spark master nobody answers at (port 1 on this machine), an impossible date, an unknown engine.
+    settings.SPARK_MASTER = "spark://127.0.0.1:1"
+    for args in (["--engine", "spark"], ["--as-of", "2025-13-01"], ["--engine", "flink"]):
         with pytest.raises(SystemExit) as exc:
             call_command("screen", "--format", "json", *args)
         assert exc.value.code == 1

@@ -1,9 +1,5 @@
-import datetime as dt
-
-from django.utils import timezone
-
 from gonggu.core.command import GongguCommand
-from gonggu.core.errors import UserFacingError
+from gonggu.rules.run_options import add_run_arguments, run_options
 
 from ...compliance import compliance_run
 
@@ -12,15 +8,14 @@ class Command(GongguCommand):
     help = "运行程序合规检查（rules.md 程序合规规则）"
 
     def add_command_arguments(self, parser):
-        parser.add_argument("--as-of", help="检查日 YYYY-MM-DD，默认今天")
-        parser.add_argument("--prefix", help="只检查该区划代码前缀（如县级 6 位）", default=None)
+        add_run_arguments(parser)
+        # Earlier name of --region, kept so that existing cron lines keep working.
+        parser.add_argument("--prefix", dest="region", help="同 --region")
 
-    def run(self, *, as_of=None, prefix=None, **options):
-        try:
-            day = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
-        except ValueError:
-            raise UserFacingError(f"检查日「{as_of}」不是 YYYY-MM-DD 格式的日期。") from None
-        result = compliance_run(as_of=day, prefix=prefix)
+    def run(self, **options):
+        opts = run_options(options)
+        day = opts.as_of
+        result = compliance_run(as_of=day, prefix=opts.prefix, engine=opts.engine, snapshot=opts.snapshot)
         s = result.summary
         lines = [f"程序合规检查（{day}）：共 {s['total']} 条问题，涉及 {s['households']} 户。"]
         lines += [f"  {code} {result.titles.get(code, '')}：{n}" for code, n in s["by_rule"].items()]

@@ -1,34 +1,22 @@
-import datetime as dt
-
 import pyarrow.compute as pc
-from django.utils import timezone
 
 from gonggu.core.command import GongguCommand
-from gonggu.core.errors import UserFacingError
-from gonggu.regions.models import Region
 
 from ...engine import run_rules
+from ...run_options import add_run_arguments, run_options
 
 
 class Command(GongguCommand):
     help = "运行数据质量自查规则（rules.md），结果保存供网页查看"
 
     def add_command_arguments(self, parser):
-        parser.add_argument("--as-of", dest="as_of", help="检查基准日 YYYY-MM-DD（默认今天）")
-        parser.add_argument("--region", help="只检查该区划及其下级（区划代码；默认全部）")
+        add_run_arguments(parser)
 
-    def run(self, *, as_of=None, region=None, **options):
-        try:
-            day = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
-        except ValueError:
-            raise UserFacingError(f"--as-of「{as_of}」不是 YYYY-MM-DD 格式的日期。") from None
-        prefix = None
-        if region:
-            found = Region.objects.filter(code=region.strip().ljust(12, "0")).first()
-            if found is None:
-                raise UserFacingError(f"--region「{region}」不是已导入的区划代码。")
-            prefix = found.prefix
-        result = run_rules(kinds=["quality"], as_of=day, prefix=prefix)
+    def run(self, **options):
+        opts = run_options(options)
+        day = opts.as_of
+        result = run_rules(kinds=["quality"], as_of=day, prefix=opts.prefix, engine=opts.engine,
+                           snapshot=opts.snapshot)
         findings = result.findings
         rows = findings.select(["rule", "household_no", "id_number", "detail"]).to_pylist()
         by_village = {e["values"]: e["counts"] for e in pc.value_counts(findings.column("region_code")).to_pylist()}

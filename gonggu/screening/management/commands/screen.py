@@ -1,31 +1,18 @@
-import datetime as dt
-
-from django.utils import timezone
-
 from gonggu.core.command import GongguCommand
-from gonggu.core.errors import UserFacingError
+from gonggu.rules.run_options import add_run_arguments, run_options
 
-from ...services import ENGINES, screening_run
-
-
-def _date(text: str | None) -> dt.date:
-    if not text:
-        return timezone.localdate()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise UserFacingError(f"--as-of 应为 YYYY-MM-DD 格式的日期，实际为「{text}」。") from None
+from ...services import screening_run
 
 
 class Command(GongguCommand):
     help = "运行筛查规则（部门筛查预警），把结果写成待村级核实的预警"
 
     def add_command_arguments(self, parser):
-        parser.add_argument("--as-of", dest="as_of", help="筛查基准日 YYYY-MM-DD，默认今天")
-        parser.add_argument("--engine", default="duckdb", help=f"计算引擎：{'、'.join(ENGINES)}（默认 duckdb）")
+        add_run_arguments(parser)
 
-    def run(self, *, as_of=None, engine="duckdb", **options):
-        outcome = screening_run(as_of=_date(as_of), engine=engine)
+    def run(self, **options):
+        opts = run_options(options)
+        outcome = screening_run(as_of=opts.as_of, engine=opts.engine, prefix=opts.prefix, snapshot=opts.snapshot)
         payload = outcome.as_json()
         s, w = payload["summary"], outcome.written
         lines = [
