@@ -5,7 +5,8 @@ sits in its current state (监测帮扶中, or 风险已消除). Re-importing a 
 cases are keyed by (household, 县级审批日期), measures by (household, category, start date, beneficiary),
 visits by (household, date, visitor). All row errors are collected and reported together; good rows
 are written in one transaction, in bulk. `updated` counts the rows that matched an existing record; rows
-that change nothing are not written again.
+that change nothing are not written again. An import by a user reaches only the households of that user's
+region: a row naming any other household is rejected (the command line, run by no user, reaches all).
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from gonggu.core.audit import audit_log
+from gonggu.core.codes import code_in_prefix, in_scope_q
 from gonggu.core.errors import UserFacingError
 from gonggu.core.idnumber import InvalidIdNumber, mask_raw, normalize
+from gonggu.core.jobs import Progress
 from gonggu.dataio.columns import Column, ColumnSpec
 from gonggu.dataio.readers import read_sheet
 from gonggu.registry.models import Household, Person
@@ -161,25 +164,47 @@ def _read(path: str | Path, spec: ColumnSpec, file_label: str | None):
     return sheet, match
 
 
-def _households(rows: list[_Row]) -> dict[tuple[str, str | None], Household | None]:
-    """Households named by the file in one query; ambiguity across counties is resolved by the village code."""
+@dataclass(frozen=True)
+class _Scope:
+    """The importing user's region (prefix None: everything, as for the command line)."""
+
+    prefix: str | None
+    label: str = ""
+
+
+def _scope_of(user) -> _Scope:
+    prefix = user.scope_prefix if user is not None else None
+    if prefix is None:
+        return _Scope(None)
+    return _Scope(prefix, f"{user.region.name} {prefix}" if user.region_id else "未设置所在区划")
+
+
+def _households(rows: list[_Row], scope: _Scope) -> dict[str, list[Household]]:
+    """Households named by the file in one query; ambiguity across counties is resolved by the village code.
+
+    Households outside the scope are not even read: to the importer they do not exist, exactly as on the pages.
+    """
     numbers = {r.text("户编号") for r in rows if r.text("户编号")}
     found: dict[str, list[Household]] = defaultdict(list)
-    for hh in Household.objects.filter(household_no__in=numbers):
+    for hh in Household.objects.filter(in_scope_q("region_code", scope.prefix), household_no__in=numbers):
         found[hh.household_no].append(hh)
     return found
 
 
-def _household(row: _Row, found: dict[str, list[Household]]) -> Household | None:
+def _household(row: _Row, found: dict[str, list[Household]], scope: _Scope) -> Household | None:
     number = row.required("户编号")
     if number is None:
         return None
-    candidates = found.get(number, [])
     village = row.text("行政区划代码")
+    if village and not code_in_prefix(village, scope.prefix):
+        row.reject("行政区划代码", f"行政区划代码 {village} 不在您的管辖范围（{scope.label}）内")
+        return None
+    candidates = found.get(number, [])
     if village:
         candidates = [h for h in candidates if h.region_code == village]
     if not candidates:
-        row.reject("户编号", f"户编号「{number}」在户籍台账中不存在" + (f"（村代码 {village}）" if village else ""))
+        where = "户籍台账" if scope.prefix is None else f"您管辖范围（{scope.label}）内的户籍台账"
+        row.reject("户编号", f"户编号「{number}」在{where}中不存在" + (f"（村代码 {village}）" if village else ""))
         return None
     if len(candidates) > 1:
         row.reject("户编号", f"户编号「{number}」在多个县都有，请加“行政区划代码”列指明是哪个村的")
@@ -187,13 +212,26 @@ def _household(row: _Row, found: dict[str, list[Household]]) -> Household | None
     return candidates[0]
 
 
+def _reporting(rows: list[_Row], progress: Progress | None):
+    """The rows one by one, telling `progress` every thousand; the write that follows is the last step."""
+    total = len(rows) + 1
+    for i, row in enumerate(rows):
+        if progress is not None and i % 1000 == 0:
+            progress(i, total)
+        yield row
+
+
 def _batch(kind: str, path: Path, file_label: str, user) -> ImportBatch:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    folder = Path(settings.DATA_DIR) / "uploads" / f"monitoring_{kind}" / timezone.localdate().isoformat()
-    folder.mkdir(parents=True, exist_ok=True)
-    stored = folder / f"{digest[:12]}_{Path(file_label).name}"
-    if not stored.exists():
-        shutil.copyfile(path, stored)
+    uploads = Path(settings.DATA_DIR) / "uploads"
+    if path.resolve().is_relative_to(uploads.resolve()):
+        stored = path    # an upload from the web is already kept there
+    else:
+        folder = uploads / f"monitoring_{kind}" / timezone.localdate().isoformat()
+        folder.mkdir(parents=True, exist_ok=True)
+        stored = folder / f"{digest[:12]}_{Path(file_label).name}"
+        if not stored.exists():
+            shutil.copyfile(path, stored)
     return ImportBatch.objects.create(kind=kind, file_name=file_label, file_path=str(stored), sha256=digest,
                                       created_by=user, updated_by=user)
 
@@ -202,26 +240,30 @@ def _finish(batch: ImportBatch, result: ImportResult, user, what: str) -> Import
     batch.rows, batch.created, batch.updated, batch.rejected = (result.rows, result.created, result.updated,
                                                                 result.rejected)
     batch.save()
+    region = getattr(user, "region", None)
     audit_log(user=user, action="import", object_type=f"monitoring.{batch.kind}", object_id=batch.pk,
+              region_code=region.code if region is not None else "",
               summary=f"导入{what} {batch.file_name}：{result.rows} 行，新增 {result.created}，更新 {result.updated}，"
                       f"拒收 {len(result.rejected)}",
-              detail={"rejected": len(result.rejected)})
+              detail={"rejected": len(result.rejected), "sha256": batch.sha256})
     result.batch = batch.pk
     return result
 
 
 # --- cases ----------------------------------------------------------------------------------------
 
-def import_cases(path: str | Path, *, user=None, file_label: str | None = None, dry_run: bool = False) -> ImportResult:
+def import_cases(path: str | Path, *, user=None, file_label: str | None = None, dry_run: bool = False,
+                 progress: Progress | None = None) -> ImportResult:
     path = Path(path)
     sheet, match = _read(path, CASES_SPEC, file_label)
     errors: list[dict] = []
     rows = [_Row(n, cells, match.positions, errors) for n, cells in sheet.rows]
-    found = _households(rows)
+    scope = _scope_of(user)
+    found = _households(rows, scope)
     parsed = []
     seen: dict[tuple[int, object], int] = {}
-    for row in rows:
-        household = _household(row, found)
+    for row in _reporting(rows, progress):
+        household = _household(row, found, scope)
         values = {
             "monitoring_type": row.choice("监测对象类型", MonitoringType.values, required=True),
             "channel": row.choice("发现渠道", Channel.values, required=True),
@@ -322,12 +364,13 @@ def _cases_by_household(household_ids) -> dict[int, list[MonitoringCase]]:
 
 
 def import_measures(path: str | Path, *, user=None, file_label: str | None = None,
-                    dry_run: bool = False) -> ImportResult:
+                    dry_run: bool = False, progress: Progress | None = None) -> ImportResult:
     path = Path(path)
     sheet, match = _read(path, MEASURES_SPEC, file_label)
     errors: list[dict] = []
     rows = [_Row(n, cells, match.positions, errors) for n, cells in sheet.rows]
-    found = _households(rows)
+    scope = _scope_of(user)
+    found = _households(rows, scope)
     numbers = set()
     for row in rows:
         raw = row.text("受益人身份证号")
@@ -339,8 +382,8 @@ def import_measures(path: str | Path, *, user=None, file_label: str | None = Non
     persons = {p.id_number: p for p in Person.objects.filter(id_number__in=numbers)}
     parsed = []
     seen: dict[tuple, int] = {}
-    for row in rows:
-        household = _household(row, found)
+    for row in _reporting(rows, progress):
+        household = _household(row, found, scope)
         category = row.choice("措施类别", MeasureCategory.values, required=True)
         start, end = row.date("开始日期", required=True), row.date("结束日期")
         if start and end and end < start:
@@ -402,17 +445,18 @@ def import_measures(path: str | Path, *, user=None, file_label: str | None = Non
 
 
 def import_visits(path: str | Path, *, user=None, file_label: str | None = None,
-                  dry_run: bool = False) -> ImportResult:
+                  dry_run: bool = False, progress: Progress | None = None) -> ImportResult:
     path = Path(path)
     sheet, match = _read(path, VISITS_SPEC, file_label)
     errors: list[dict] = []
     rows = [_Row(n, cells, match.positions, errors) for n, cells in sheet.rows]
-    found = _households(rows)
+    scope = _scope_of(user)
+    found = _households(rows, scope)
     today = timezone.localdate()
     parsed = []
     seen: dict[tuple, int] = {}
-    for row in rows:
-        household = _household(row, found)
+    for row in _reporting(rows, progress):
+        household = _household(row, found, scope)
         on = row.date("走访日期", required=True)
         visitor = row.required("走访人")
         if on and on > today:

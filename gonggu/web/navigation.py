@@ -19,6 +19,7 @@ NAV_ITEMS = [
     NavItem("农户台账", "household_list", Perm.VIEW_REGISTRY),
     NavItem("台账导入", "registry_import", Perm.IMPORT_REGISTRY),
     NavItem("监测帮扶", "monitoring:queue", Perm.VIEW_REGISTRY),
+    NavItem("监测历史导入", "monitoring:import_home", Perm.APPROVE_COUNTY),
     NavItem("预警核实", "warning_inbox", Perm.VERIFY_WARNINGS),
     NavItem("筛查预警", "screening_summary", Perm.VIEW_REGISTRY),
     NavItem("部门数据", "batch_list", Perm.IMPORT_DEPT),
@@ -42,6 +43,10 @@ def nav_for(user, current_path: str) -> list[dict]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        active = current_path == url if url == "/" else current_path.startswith(url)
-        items.append({"label": item.label, "url": url, "active": active})
+        matches = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({"label": item.label, "url": url, "active": matches})
+    # Only the most specific entry is marked: /monitoring/imports/ is 监测历史导入, not also 监测帮扶.
+    best = max((i for i in items if i["active"]), key=lambda i: len(i["url"]), default=None)
+    for i in items:
+        i["active"] = i is best
     return items
