@@ -9,15 +9,16 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from .errors import UserFacingError
+from .errors import UserFacingError, connection_lost
 
 
 class GongguCommand(BaseCommand):
     """Subclasses implement `run(**options) -> (payload, text)`.
 
     With `--format json` exactly one JSON document goes to stdout; human
-    messages and progress go to stderr. A UserFacingError becomes a one-line
-    reason on stderr and exit status 1 — never a traceback.
+    messages and progress go to stderr. A UserFacingError, or a lost database
+    connection, becomes a one-line reason on stderr and exit status 1 — never a
+    traceback.
     """
 
     def add_arguments(self, parser):
@@ -39,6 +40,14 @@ class GongguCommand(BaseCommand):
             sys.exit(1)
         except CommandError:
             raise
+        except Exception as exc:
+            # A dropped database connection is an outage, not a bug: one line, no traceback. Commands whose
+            # writes are atomic say more themselves (ImportConnectionLost).
+            reason = connection_lost(exc)
+            if reason is None:
+                raise
+            self.stderr.write(f"错误：数据库连接中断：{reason}")
+            sys.exit(1)
         if self._fmt == "json":
             self.stdout.write(json.dumps(payload, ensure_ascii=False, default=str))
         else:

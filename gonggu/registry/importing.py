@@ -13,11 +13,20 @@ never deleted: they are listed with the batch for someone to decide (`registry_m
 Registry rows written by an import do not get simple-history rows (they are written in bulk); the batch —
 the stored original file, its checksum, who imported it and when, and the per-household outcomes — is
 their audit trail.
+
+A database connection that drops mid-import (PostgreSQL) costs nothing but the run: the server rolls the
+transaction back, so no household, person, income or report row of the batch stays, and the error is
+`ImportConnectionLost`, one line for people. From the command line the batch row itself is rolled back too
+(and the kept copy of the file removed); a web batch, whose row exists from the upload on, is marked failed
+with that message and the file is uploaded again. Running the import again gives what a first run gives:
+the DuckDB workspace is in memory and closed either way, and the PostgreSQL temporary tables of the bulk
+updates die with the transaction or the dropped session.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -30,7 +39,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from gonggu.core.audit import audit_log
-from gonggu.core.errors import UserFacingError
+from gonggu.core.errors import ImportConnectionLost, UserFacingError, committed_after_loss, connection_lost
 from gonggu.core.uploads import file_sha256, upload_save
 
 from . import importing_db as db
@@ -48,6 +57,7 @@ from .models import (
 )
 
 Progress = Callable[[int, int], None]
+log = logging.getLogger("gonggu.import")
 
 
 @dataclass
@@ -328,14 +338,22 @@ def registry_import(*, path: str | Path, file_label: str | None = None, user=Non
     timings: dict[str, float] = {}
     steps = _Steps(progress, timings)
     if dry_run:
-        stage = _stage(path, label, scope_prefix=scope, steps=steps)
         try:
-            return _result(stage, None, label, dry_run=True, timings=timings,
-                           same_file_as=_same_file(file_sha256(path)))
-        finally:
-            stage.close()
+            stage = _stage(path, label, scope_prefix=scope, steps=steps)
+            try:
+                return _result(stage, None, label, dry_run=True, timings=timings,
+                               same_file_as=_same_file(file_sha256(path)))
+            finally:
+                stage.close()
+        except Exception as exc:
+            error = _lost_error(exc, label)
+            if error is None:
+                raise
+            raise error from None
     with path.open("rb") as f:
         stored, sha = upload_save(File(f, name=label), kind="registry")
+    batch = None
+    committing = False
     try:
         with db.bulk_transaction():
             stage = _stage(stored, label, scope_prefix=scope, steps=steps)
@@ -352,10 +370,46 @@ def registry_import(*, path: str | Path, file_label: str | None = None, user=Non
                 result = _result(stage, batch, label, dry_run=False, timings=timings, same_file_as=same)
             finally:
                 stage.close()
+            committing = True
     except UserFacingError:
         stored.unlink(missing_ok=True)
         raise
+    except Exception as exc:
+        error = _lost_error(exc, label, committing=batch.pk if committing else None)
+        if error is None:
+            stored.unlink(missing_ok=True)
+            raise
+        if error is _COMMITTED:
+            return result
+        if not error.maybe_committed:
+            stored.unlink(missing_ok=True)  # no batch refers to the kept copy
+        raise error from None
     return result
+
+
+# Returned by `_lost_error` when the connection dropped while committing but the commit went through.
+_COMMITTED = object()
+
+
+def _lost_error(exc: BaseException, label: str, *, committing: int | None = None):
+    """The ImportConnectionLost to raise for `exc` when it is a dropped database connection, else None.
+
+    `committing` is the batch whose transaction was being committed when the connection dropped. A drop before
+    the commit leaves nothing (the server rolls back); one during it may have lost only the acknowledgement,
+    so the database is asked on a new connection (`_COMMITTED` when the batch was applied after all).
+    """
+    reason = connection_lost(exc)
+    if reason is None:
+        return None
+    state = False
+    if committing is not None:
+        state = committed_after_loss(
+            lambda: RegistryBatch.objects.filter(pk=committing, status=RegistryBatch.Status.APPLIED).exists())
+    if state:
+        log.warning("registry import of %s: connection lost after the commit went through: %s", label, reason)
+        return _COMMITTED
+    log.warning("registry import of %s: database connection lost: %s", label, reason)
+    return ImportConnectionLost(reason, maybe_committed=state is None)
 
 
 def _finish(batch: RegistryBatch, stage: Stage, *, raw_unknown: list[str], user, request=None) -> None:
@@ -394,41 +448,69 @@ def _fail(batch_id: int, message: str) -> None:
                                                      updated_at=timezone.now())
 
 
+def _fail_if_reachable(batch_id: int, message: str, *, status: str) -> None:
+    """After a dropped connection: mark the batch failed if it is still in `status` (a batch whose commit went
+    through is left as it is) — when the database can be reached again; if not, the error says it all."""
+    try:
+        RegistryBatch.objects.filter(pk=batch_id, status=status).update(
+            status=RegistryBatch.Status.FAILED, message=message, updated_at=timezone.now())
+    except Exception as exc:
+        if connection_lost(exc) is None:
+            raise
+
+
 def registry_batch_validate(*, batch_id: int, user, progress: Progress | None = None) -> RegistryBatch:
     """Check the batch's file against the registry and store the report; the registry itself is not written."""
     batch = RegistryBatch.objects.get(pk=batch_id)
     steps = _Steps(progress, {})
     try:
         stage = _stage(batch.stored_path, batch.file_name, scope_prefix=user.scope_prefix, steps=steps)
+        try:
+            with transaction.atomic():
+                batch.status = RegistryBatch.Status.VALIDATED
+                batch.validated_at = timezone.now()
+                batch.region_code = (_region_for(stage.counts.counties, user) if stage.counts.counties
+                                     else batch.region_code)
+                batch.report = {}
+                _fill_batch(batch, stage, stage.raw.unknown)
+                same = _same_file(batch.sha256, exclude=batch.pk)
+                if same:
+                    batch.report["same_file_as"] = same
+                batch.save()
+                _write_report(stage, batch)
+        finally:
+            stage.close()
     except UserFacingError as exc:
         _fail(batch_id, exc.message)
         raise
-    try:
-        with transaction.atomic():
-            batch.status = RegistryBatch.Status.VALIDATED
-            batch.validated_at = timezone.now()
-            batch.region_code = _region_for(stage.counts.counties, user) if stage.counts.counties else batch.region_code
-            batch.report = {}
-            _fill_batch(batch, stage, stage.raw.unknown)
-            same = _same_file(batch.sha256, exclude=batch.pk)
-            if same:
-                batch.report["same_file_as"] = same
-            batch.save()
-            _write_report(stage, batch)
-    finally:
-        stage.close()
+    except Exception as exc:
+        # Validation writes only the batch's report, never the registry: a drop while committing either saved
+        # the report (the batch is validated, and stays so) or not (still pending: marked failed here).
+        error = _lost_error(exc, batch.file_name)
+        if error is None:
+            raise
+        _fail_if_reachable(batch_id, error.message, status=RegistryBatch.Status.PENDING)
+        raise error from None
     return batch
 
 
 def registry_batch_apply(*, batch_id: int, user, progress: Progress | None = None) -> RegistryBatch:
     """Apply a validated batch: the file is checked again against the registry as it is now, then written."""
-    with transaction.atomic():
-        claimed = RegistryBatch.objects.filter(pk=batch_id, status=RegistryBatch.Status.VALIDATED).update(
-            status=RegistryBatch.Status.APPLYING, updated_by=user, updated_at=timezone.now())
+    try:
+        with transaction.atomic():
+            claimed = RegistryBatch.objects.filter(pk=batch_id, status=RegistryBatch.Status.VALIDATED).update(
+                status=RegistryBatch.Status.APPLYING, updated_by=user, updated_at=timezone.now())
+    except Exception as exc:
+        # Nothing claimed: the batch stays validated and can be confirmed again.
+        error = _lost_error(exc, f"batch {batch_id}")
+        if error is None:
+            raise
+        raise error from None
     if not claimed:
         raise UserFacingError("该批次不是“已校验、待确认”状态，不能导入（可能已经导入过）。")
     batch = RegistryBatch.objects.get(pk=batch_id)
     steps = _Steps(progress, {})
+    committing = False
     try:
         with db.bulk_transaction():
             stage = _stage(batch.stored_path, batch.file_name, scope_prefix=user.scope_prefix,
@@ -439,12 +521,21 @@ def registry_batch_apply(*, batch_id: int, user, progress: Progress | None = Non
                 _finish(batch, stage, raw_unknown=stage.raw.unknown, user=user)
             finally:
                 stage.close()
+            committing = True
     except UserFacingError as exc:
         _fail(batch_id, exc.message)
         raise
-    except Exception:
-        _fail(batch_id, "导入意外失败，未写入任何数据，请联系管理员查看日志。")
-        raise
+    except Exception as exc:
+        error = _lost_error(exc, batch.file_name, committing=batch_id if committing else None)
+        if error is None:
+            _fail(batch_id, "导入意外失败，未写入任何数据，请联系管理员查看日志。")
+            raise
+        if error is _COMMITTED:
+            batch.refresh_from_db()
+            return batch
+        # Failed, not back to validated: the message stays on the batch page; the file is uploaded again.
+        _fail_if_reachable(batch_id, error.message, status=RegistryBatch.Status.APPLYING)
+        raise error from None
     return batch
 
 

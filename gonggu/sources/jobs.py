@@ -4,7 +4,7 @@ from pathlib import Path
 from django.urls import reverse
 from huey.contrib.djhuey import db_task
 
-from gonggu.core.errors import UserFacingError
+from gonggu.core.errors import ImportConnectionLost, UserFacingError
 from gonggu.core.jobs import job_running
 
 from .services import batch_import
@@ -18,9 +18,11 @@ def import_dept_job(job_id: int, *, source: str, path: str, file_label: str, as_
             result = batch_import(source=source, path=path, file_label=file_label, user=job.created_by,
                                   as_of=dt.date.fromisoformat(as_of) if as_of else None, region_code=batch_region,
                                   stored_path=path, progress=progress)
-        except UserFacingError:
-            # Nothing was imported: the upload is not an original of any batch, so it is not kept.
-            Path(path).unlink(missing_ok=True)
+        except UserFacingError as exc:
+            # Nothing was imported: the upload is not an original of any batch, so it is not kept. (Unless the
+            # connection dropped while committing and the database could not be asked: it may be an original.)
+            if not (isinstance(exc, ImportConnectionLost) and exc.maybe_committed):
+                Path(path).unlink(missing_ok=True)
             raise
         if result.duplicate_of is not None:
             # The original of that batch is already kept: drop the second copy.

@@ -5,11 +5,17 @@ background job and the demo. Bad rows never stop good ones: every problem of
 every row is collected and kept with the batch (`RejectedRow`), and the rest is
 imported. Whole-file problems (unknown source, wrong columns, no rows, an
 unreadable file) raise `UserFacingError` before anything is written.
+
+A database connection that drops mid-import raises `ImportConnectionLost`: the
+server rolled the transaction back, so neither the batch nor any of its facts or
+rejected rows exist, and since a batch is known by its file's checksum, importing
+the same file again is a clean first import.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +27,7 @@ from gonggu.accounts.permissions import Role
 from gonggu.core.access import Perm
 from gonggu.core.audit import audit_log
 from gonggu.core.codes import Level
-from gonggu.core.errors import UserFacingError
+from gonggu.core.errors import ImportConnectionLost, UserFacingError, committed_after_loss, connection_lost
 from gonggu.core.idnumber import InvalidIdNumber, mask_raw, normalize
 from gonggu.core.jobs import Progress
 from gonggu.core.uploads import file_sha256, upload_save
@@ -36,6 +42,7 @@ from .specs import FACT_VALUE_COLUMNS, SOURCES, SourceDef, source_get
 _PARSERS = {"date": parse_date, "year": parse_year, "amount": parse_amount, "months": parse_months}
 FACT_COLUMNS = ("batch_id", "source", "as_of", "row_number", "id_number", "name", *FACT_VALUE_COLUMNS)
 _TEXT_STORES = {"category", "status", "grade", "place"}
+log = logging.getLogger("gonggu.import")
 
 
 @dataclass
@@ -211,7 +218,13 @@ def batch_import(
     if as_of > timezone.localdate():
         raise UserFacingError(f"数据截至日期 {as_of:%Y-%m-%d} 晚于今天。")
     checksum = file_sha256(path)
-    existing = Batch.objects.filter(source=src.key, checksum=checksum).first()
+    try:
+        existing = Batch.objects.filter(source=src.key, checksum=checksum).first()
+    except Exception as exc:
+        error = _lost_error(exc, label, src=src, checksum=checksum, committing=False)
+        if error is None:
+            raise
+        raise error from None
     if existing is not None:
         return _duplicate(src, existing)
 
@@ -231,6 +244,7 @@ def batch_import(
         progress(total // 2, total)
 
     kept = stored_path or _keep_file(path, label)
+    committing = False
     try:
         with transaction.atomic():
             batch = Batch.objects.create(
@@ -253,16 +267,51 @@ def batch_import(
                       summary=f"导入{src.label} {label}：{total} 行，匹配 {batch.matched}，未匹配 {batch.unmatched}，"
                               f"拒收 {batch.rejected}",
                       detail={"source": src.key, "checksum": checksum, "as_of": as_of.isoformat()})
+            committing = True
     except IntegrityError:
         # The same file imported at the same moment by someone else.
         existing = Batch.objects.filter(source=src.key, checksum=checksum).first()
         if existing is None:
             raise
+        if not stored_path:
+            Path(kept).unlink(missing_ok=True)
         return _duplicate(src, existing)
+    except Exception as exc:
+        error = _lost_error(exc, label, src=src, checksum=checksum, committing=committing)
+        if error is not _COMMITTED:
+            if not stored_path and not (error is not None and error.maybe_committed):
+                Path(kept).unlink(missing_ok=True)  # the copy kept for a batch that does not exist
+            if error is None:
+                raise
+            raise error from None
     if progress:
         progress(total, total)
     return ImportResult(source=src.key, batch=batch, rows=total, matched=batch.matched, unmatched=batch.unmatched,
                         rejected=problems, unknown_columns=match.unknown)
+
+
+# Returned by `_lost_error` when the connection dropped while committing but the commit went through.
+_COMMITTED = object()
+
+
+def _lost_error(exc: BaseException, label: str, *, src: SourceDef, checksum: str, committing: bool):
+    """The ImportConnectionLost to raise for `exc` when it is a dropped database connection, else None.
+
+    A drop before the commit leaves nothing (the server rolls back); one while `committing` may have lost only
+    the acknowledgement, so the database is asked on a new connection for the batch of this file
+    (`_COMMITTED` when it is there after all).
+    """
+    reason = connection_lost(exc)
+    if reason is None:
+        return None
+    state = False
+    if committing:
+        state = committed_after_loss(lambda: Batch.objects.filter(source=src.key, checksum=checksum).exists())
+    if state:
+        log.warning("import of %s (%s): connection lost after the commit went through: %s", label, src.key, reason)
+        return _COMMITTED
+    log.warning("import of %s (%s): database connection lost: %s", label, src.key, reason)
+    return ImportConnectionLost(reason, maybe_committed=state is None)
 
 
 def _duplicate(src: SourceDef, existing: Batch) -> ImportResult:
