@@ -30,10 +30,11 @@ HOUSEHOLD_STATUS = register_view(ViewDef(
     "household_status",
     """
     SELECT h.household_id, h.household_no, h.region_code, h.household_type, h.monitoring_type,
-           (h.household_type = '监测户' AND e.household_no IS NULL) AS monitored,
-           (h.household_type = '脱贫户' OR (h.household_type = '监测户' AND e.household_no IS NULL)) AS key_household
+           (h.household_type = '监测户' AND e.household_id IS NULL) AS monitored,
+           (h.household_type = '脱贫户' OR (h.household_type = '监测户' AND e.household_id IS NULL)) AS key_household
     FROM households h
-    LEFT JOIN (SELECT DISTINCT household_no FROM eliminated_households) e ON e.household_no = h.household_no
+    -- By id, not 户编号: a number is unique within a county only, and another county's elimination is not ours.
+    LEFT JOIN (SELECT DISTINCT household_id FROM eliminated_households) e ON e.household_id = h.household_id
     """,
     ("households", "eliminated_households"),
     "农户及其是否监测户（风险未消除）、是否重点户（脱贫户或监测户）",

@@ -18,7 +18,7 @@ Arrow dictionaries, which SQL reads as ordinary text):
 - `dept_<source>`: the latest fact per person (per person and year for yb_expense) among batches with
   as-of date ≤ the run's as-of date: id_number, name, the source's columns (specs.py), batch_id,
   row_number, as_of
-- `eliminated_households`: household_no of 监测户 whose risk is marked eliminated (empty here; the
+- `eliminated_households`: household_id, household_no of 监测户 whose risk is marked eliminated (empty here; the
   monitoring app provides the real one)
 """
 
@@ -310,7 +310,7 @@ def _dept_provider(source: SourceDef) -> TableProvider:
 
 
 def build_eliminated_households(*, prefix: str | None, as_of: dt.date) -> pa.Table:
-    return pa.table({"household_no": pa.array([], type=pa.string())})
+    return pa.table({"household_id": pa.array([], type=pa.int64()), "household_no": pa.array([], type=pa.string())})
 
 
 def register_base_tables() -> None:
@@ -329,4 +329,4 @@ def register_base_tables() -> None:
     if "eliminated_households" not in CATALOG.tables:
         # A default with no rows: every 监测户 counts as monitored until the monitoring app registers its own.
         register_table(TableProvider("eliminated_households", build_eliminated_households,
-                                     "风险已标注消除的监测户：household_no"))
+                                     "风险已标注消除的监测户：household_id, household_no"))

@@ -23,7 +23,11 @@ def eliminated():
     names: list[str] = []
 
     def build(*, prefix, as_of):
-        return pa.table({"household_no": pa.array(names, type=pa.string())})
+        from gonggu.registry.models import Household
+
+        ids = dict(Household.objects.filter(household_no__in=names).values_list("household_no", "id"))
+        return pa.table({"household_id": pa.array([ids.get(n) for n in names], type=pa.int64()),
+                         "household_no": pa.array(names, type=pa.string())})
 
     CATALOG.tables["eliminated_households"] = TableProvider("eliminated_households", build, "test")
     yield names

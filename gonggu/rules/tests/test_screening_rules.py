@@ -449,3 +449,28 @@ def test_one_warning_per_rule_and_household_naming_the_first_person(regions):
     [row] = findings("SCHOOL-DROPOUT", as_of=D)
     assert row["id_number"] == min(k.id_number for k in kids)
     assert "本户共 2 人" in row["detail"]
+
+
+def test_elimination_in_another_county_does_not_end_monitoring_here(regions, params_2024):
+    """户编号 is unique within a county only: a household of the same number eliminated elsewhere is not this one."""
+    import pyarrow as pa
+
+    from gonggu.rules.catalog import CATALOG, TableProvider
+
+    here = household(regions["village"], kind="监测户", no="0001")
+    person(here)
+    income(here, 2024, per_capita="5000")
+    there = household(regions["other_village"], kind="监测户", no="0001")
+    person(there)
+    income(there, 2024, per_capita="5000")
+    original = CATALOG.tables["eliminated_households"]
+    CATALOG.tables["eliminated_households"] = TableProvider("eliminated_households", lambda *, prefix, as_of: pa.table(
+        {"household_id": pa.array([there.pk], type=pa.int64()), "household_no": pa.array(["0001"])}), "test")
+    try:
+        whole = {(r["household_no"], r["region_code"]) for r in findings("INCOME-BELOW-LINE", as_of=D)}
+        county = {(r["household_no"], r["region_code"]) for r in findings("INCOME-BELOW-LINE", as_of=D, prefix="410122")}
+    finally:
+        CATALOG.tables["eliminated_households"] = original
+    # Monitored (risk not eliminated) households are not screened again; the eliminated one is.
+    assert whole == {("0001", regions["other_village"].code)}
+    assert county == set()
