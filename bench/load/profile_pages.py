@@ -20,8 +20,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+# Filter values of the member columns, from rare to nearly everyone (the generator's shares: 3 %, 9 %, 86 %).
+FILTER_HEALTH = ("残疾", "长期慢性病", "健康")
+FILTER_LABOUR = ("丧失劳动力", "技能劳动力", "普通劳动力")
 
 
 def setup(url: str) -> None:
@@ -48,13 +52,22 @@ def pages_for(user, rng: random.Random) -> dict[str, callable]:
             "SELECT id FROM registry_household TABLESAMPLE SYSTEM (1) WHERE region_code BETWEEN %s AND %s LIMIT 200",
             [lo, hi])]
     pks = [getattr(p, "pk", p) for p in pks]
-    ids = list(Person.objects.filter(household_id__in=pks[:100]).values_list("id_number", flat=True)[:100])
+    members = list(Person.objects.filter(household_id__in=pks[:100]).values_list("id_number", "name")[:100])
+    ids = [number for number, _ in members]
+    names = [name for _, name in members]
     last = max(1, -(-n // 50))
     return {
         "household_list": lambda: "/registry/",
         "household_list page 2-20": lambda: f"/registry/?page={rng.randint(2, min(20, last))}",
+        "household_list any page": lambda: f"/registry/?page={rng.randint(1, last)}",
         "household_list last page": lambda: f"/registry/?page={last}",
         "search id_number": lambda: f"/registry/?q={rng.choice(ids)}",
+        # A member's whole name, and the given name alone (matched anywhere in the name).
+        "search name": lambda: f"/registry/?q={quote(rng.choice(names))}",
+        "search given name": lambda: f"/registry/?q={quote(rng.choice(names)[1:])}",
+        "filter health": lambda: f"/registry/?health={quote(rng.choice(FILTER_HEALTH))}&page={rng.randint(1, 20)}",
+        "filter labour_ability": lambda: f"/registry/?labour_ability={quote(rng.choice(FILTER_LABOUR))}"
+                                         f"&page={rng.randint(1, 20)}",
         "household_detail": lambda: f"/registry/households/{rng.choice(pks)}/",
         "warning_inbox": lambda: "/screening/inbox/",
         "rule_list": lambda: "/rules/",

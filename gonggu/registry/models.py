@@ -46,7 +46,9 @@ class Household(TimeStampedModel):
         verbose_name_plural = verbose_name
         constraints = [models.UniqueConstraint(fields=["county_code", "household_no"], name="household_no_per_county")]
         indexes = [
-            models.Index(fields=["region_code", "household_no"], name="household_region_idx"),
+            # The list order (village, number) with the key as its last column: the list's pages are read as
+            # ranges of this index, and the key makes the order total.
+            models.Index(fields=["region_code", "household_no", "id"], name="household_list_idx"),
             models.Index(fields=["household_type", "region_code"], name="household_type_idx"),
         ]
 
@@ -79,6 +81,12 @@ class Person(TimeStampedModel):
         indexes = [
             models.Index(fields=["region_code"], name="person_region_idx"),
             models.Index(fields=["household", "relation"], name="person_household_idx"),
+            # The household list's member filters: one value, members on record, a range of region codes,
+            # and the household read from the index itself (no table rows are visited).
+            models.Index(fields=["health", "status", "region_code", "household"], name="person_health_idx"),
+            models.Index(fields=["labour_ability", "status", "region_code", "household"], name="person_labour_idx"),
+            # Name search has an index of its own on PostgreSQL, made by migration 0003 (a GIN index over
+            # the characters of the name, which Django's index classes cannot express portably).
         ]
 
     def __str__(self) -> str:

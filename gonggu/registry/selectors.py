@@ -8,13 +8,20 @@ are matched exactly after normalisation (never with LIKE): the column is unique-
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+from bisect import bisect_right
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from itertools import accumulate
 
-from django.db.models import Count, Q, QuerySet
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import BooleanField, Count, F, Func, Q, QuerySet
 from django.utils import timezone
 
-from gonggu.core.codes import Level, in_scope_q
+from gonggu.core.codes import Level, code_range, in_scope_q
 from gonggu.core.errors import NotFoundInScope
 from gonggu.core.idnumber import InvalidIdNumber, mask, normalize
 from gonggu.regions.models import Region
@@ -28,7 +35,7 @@ from .choices import (
     PersonStatus,
     Relation,
 )
-from .models import Household, IncomeAccount, Person
+from .models import Household, IncomeAccount, Person, RegistryBatch
 
 RELATION_ORDER = {value: i for i, value in enumerate(Relation.values)}
 YES_NO = {"是": True, "否": False}
@@ -98,68 +105,264 @@ def _looks_like_id(text: str) -> bool:
     return len(text) >= 15 and digits >= 14
 
 
-def _member_scan(user) -> QuerySet[Person]:
-    """Persons to scan for a condition on a column without an index (name, health, labour ability).
+def _codes_q(field_name: str, low: str | None, high: str | None) -> Q:
+    """`field` between two region codes (inclusive); None leaves that side open."""
+    q = Q()
+    if low is not None:
+        q &= Q(**{f"{field_name}__gte": low})
+    if high is not None:
+        q &= Q(**{f"{field_name}__lte": high})
+    return q
 
-    A township or village: its persons, through the region index. Wider: all persons, because the
-    households are scoped already and a plain table scan beats walking the region index over a county.
+
+class _HasEveryCharacter(Func):
+    """The name holds every character of the search: `string_to_array(name, NULL) @> ARRAY[…]`.
+
+    PostgreSQL only, served by the GIN index person_name_chars_idx (migration 0003): a necessary condition
+    for “contains” that an index can answer, so that LIKE '%…%' then reads a few hundred rows, not a million.
     """
-    prefix = user.scope_prefix
-    return persons_for_user(user) if prefix is not None and len(prefix) >= 9 else Person.objects.all()
+
+    output_field = BooleanField()
+
+    def __init__(self, expression, characters: str):
+        super().__init__(expression)
+        self.characters = sorted(set(characters))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"string_to_array({sql}, NULL) @> %s::text[]", (*params, self.characters)
+
+
+def persons_named(persons: QuerySet[Person], text: str) -> QuerySet[Person]:
+    """Persons whose name contains `text` (anywhere: “桂英” finds 赵桂英)."""
+    named = persons.filter(name__contains=text)
+    if connection.vendor == "postgresql":
+        named = named.filter(_HasEveryCharacter(F("name"), text))
+    return named
+
+
+# The household list's order. `id` makes it total, so that pages neither repeat nor skip a household.
+LIST_ORDER = ("region_code", "household_no", "id")
+
+
+class _HouseholdQuery:
+    """The search box and filters of one request, resolved once (region filter, identity numbers, notes).
+
+    `households(low, high)` gives the matching households whose region code lies in [low, high]: the whole
+    range of the search for the count, or just the villages of one page. The member conditions (name, health,
+    labour ability) get the same range, so a page reads the persons of one or two villages however deep it is.
+    """
+
+    def __init__(self, user, filters: HouseholdFilters):
+        self.user = user
+        self.filters = filters
+        self.notes: list[str] = []
+        prefix = user.scope_prefix
+        self.empty = False
+        # The region filter narrows the range of codes; a region outside the scope matches nothing.
+        self.scope_range = code_range(prefix) if prefix is not None else (None, None)
+        self.low, self.high = self.scope_range
+        if filters.region:
+            region = regions_in_scope(prefix).filter(code=filters.region).only("prefix").first()
+            if region is None:
+                self.empty = True
+            else:
+                self.low, self.high = code_range(region.prefix)
+
+        self.keys: list[int] | None = None   # an identity-number search: the few households it found
+        self.number_prefix = ""
+        self.name = ""
+        text = filters.q
+        if text:
+            try:
+                number = normalize(text)
+            except InvalidIdNumber as exc:
+                number = None
+                if _looks_like_id(text):
+                    self.notes.append(f"“{mask(text)}”不是有效的身份证号（{exc}），已按户编号查找。")
+            if number is not None:
+                # Exact match on the unique index of identity numbers; a household number of the same digits
+                # too. Both are looked up first (a handful of ids) so that the count and the page use the key.
+                keys = list(persons_for_user(user).filter(id_number=number).values_list("household_id", flat=True))
+                keys += list(self._by_number().filter(household_no=text).values_list("pk", flat=True))
+                self.keys = keys
+            elif text.isascii():
+                self.number_prefix = text
+            else:
+                self.name = text   # the head's or any member's name (户主姓名 is a member's name too)
+
+    def _by_number(self) -> QuerySet[Household]:
+        qs = households_for_user(self.user)
+        prefix = self.user.scope_prefix
+        if prefix is not None and len(prefix) >= 6:
+            # The unique index (county_code, household_no) serves both exact and prefix matches.
+            qs = qs.filter(county_code=prefix[:6])
+        return qs
+
+    def households(self, low: str | None = None, high: str | None = None) -> QuerySet[Household]:
+        """Matching households with region codes in [low, high] (default: the whole range of the search)."""
+        qs = households_for_user(self.user).filter(self._narrower_q(low, high))
+        if self.empty:
+            return qs.none()
+        members = persons_for_user(self.user).filter(self._narrower_q(low, high))
+        filters = self.filters
+        if self.keys is not None:
+            qs = qs.filter(pk__in=self.keys)
+        elif self.number_prefix:
+            qs = qs.filter(pk__in=self._by_number().filter(_prefix_range_q("household_no", self.number_prefix))
+                           .values("pk"))
+        elif self.name:
+            qs = qs.filter(pk__in=persons_named(members, self.name).values("household_id"))
+
+        if filters.household_type:
+            qs = qs.filter(household_type=filters.household_type)
+        if filters.monitoring_type:
+            qs = qs.filter(monitoring_type=filters.monitoring_type)
+        if filters.relocated:
+            qs = qs.filter(relocated=YES_NO[filters.relocated])
+        if self._member_q():
+            qs = qs.filter(pk__in=self._members_matching(members).values("household_id"))
+        return qs
+
+    def _narrower_q(self, low: str | None, high: str | None) -> Q:
+        """The range [low, high] of region codes, when narrower than the scope (which every query has already)."""
+        low = self.low if low is None else low
+        high = self.high if high is None else high
+        if (low, high) == self.scope_range:
+            return Q()
+        return _codes_q("region_code", low, high)
+
+    def _member_q(self) -> Q:
+        q = Q()
+        if self.filters.labour_ability:
+            q &= Q(labour_ability=self.filters.labour_ability)
+        if self.filters.health:
+            q &= Q(health=self.filters.health)
+        return q
+
+    def _members_matching(self, members: QuerySet[Person]) -> QuerySet[Person]:
+        # Served by person_health_idx / person_labour_idx: the value, members on record, the range of codes.
+        return members.filter(self._member_q(), status=PersonStatus.ACTIVE)
+
+    def village_counts(self) -> list[tuple[str, int]]:
+        """(region code, matching households) for each village with any, in list order."""
+        f = self.filters
+        if (self._member_q() and not self.empty and not f.q and not f.household_type and not f.monitoring_type
+                and not f.relocated):
+            # Only member conditions: count the households of the matching members from the person index alone
+            # (a person's region code is always their household's), instead of joining 300,000 households to
+            # the hundreds of thousands of members that match a common value such as 健康.
+            members = persons_for_user(self.user).filter(self._narrower_q(None, None))
+            rows = (self._members_matching(members).order_by("region_code").values("region_code")
+                    .annotate(n=Count("household_id", distinct=True)).values_list("region_code", "n"))
+        else:
+            rows = (self.households().order_by("region_code").values("region_code")
+                    .annotate(n=Count("id")).values_list("region_code", "n"))
+        return list(rows)
+
+    def cache_key(self, version: tuple) -> str:
+        """Scope, filters and the registry's version: equal keys mean equal lists."""
+        text = json.dumps([self.user.scope_prefix, self.filters.as_query(), [str(v) for v in version]],
+                          ensure_ascii=False, sort_keys=True)
+        return "registry:household-list:" + hashlib.sha256(text.encode()).hexdigest()
 
 
 def household_search(user, filters: HouseholdFilters) -> HouseholdSearch:
-    """Households in the user's scope matching the search box and filters, ordered by village and number."""
-    qs = households_for_user(user)
-    notes: list[str] = []
-    prefix = user.scope_prefix
+    """Households in the user's scope matching the search box and filters, in list order (exports use it)."""
+    query = _HouseholdQuery(user, filters)
+    return HouseholdSearch(households=query.households().order_by(*LIST_ORDER), notes=query.notes)
 
-    if filters.region:
-        region = regions_in_scope(prefix).filter(code=filters.region).only("prefix").first()
-        qs = qs.filter(in_scope_q("region_code", region.prefix)) if region else qs.none()
 
-    text = filters.q
-    if text:
-        try:
-            number = normalize(text)
-        except InvalidIdNumber as exc:
-            number = None
-            if _looks_like_id(text):
-                notes.append(f"“{mask(text)}”不是有效的身份证号（{exc}），已按户编号查找。")
-        by_no = households_for_user(user)
-        if prefix is not None and len(prefix) >= 6:
-            # The unique index (county_code, household_no) serves both exact and prefix matches.
-            by_no = by_no.filter(county_code=prefix[:6])
-        if number is not None:
-            # Exact match on the unique index of identity numbers; a household number of the same digits too.
-            # Both are looked up first (a handful of ids) so that the count and the page use the primary key.
-            ids = list(persons_for_user(user).filter(id_number=number).values_list("household_id", flat=True))
-            ids += list(by_no.filter(household_no=text).values_list("pk", flat=True))
-            qs = qs.filter(pk__in=ids)
-        elif text.isascii():
-            qs = qs.filter(pk__in=by_no.filter(_prefix_range_q("household_no", text)).values("pk"))
-        else:
-            # A name: the head's or any member's (户主姓名 is a member's name too).
-            # A township or village: its persons through the region index. Wider: the households are scoped
-            # already, and a plain scan of the names is faster than walking the region index over a county.
-            names = _member_scan(user).filter(name__contains=text).values("household_id")
-            qs = qs.filter(pk__in=names)
+# --- the household list's pages ----------------------------------------------------------------------------------
+# A county administrator's list holds 300,000 households. Counting them and skipping to page 6,000 with
+# OFFSET reads the whole range twice per request. Instead one grouped count gives the number of matching
+# households in each village (a few hundred rows), kept in the cache; a page is then located village by
+# village and read as a short range of household_list_idx (the villages it spans, skipping at most part of
+# one village).
 
-    if filters.household_type:
-        qs = qs.filter(household_type=filters.household_type)
-    if filters.monitoring_type:
-        qs = qs.filter(monitoring_type=filters.monitoring_type)
-    if filters.relocated:
-        qs = qs.filter(relocated=YES_NO[filters.relocated])
-    member_q = Q()
-    if filters.labour_ability:
-        member_q &= Q(labour_ability=filters.labour_ability)
-    if filters.health:
-        member_q &= Q(health=filters.health)
-    if member_q:
-        members = _member_scan(user).filter(member_q, status=PersonStatus.ACTIVE).values("household_id")
-        qs = qs.filter(pk__in=members)
-    return HouseholdSearch(households=qs.order_by("region_code", "household_no"), notes=notes)
+LIST_CACHE_SECONDS = 300
+
+
+def registry_version() -> tuple:
+    """A value that changes with every write that can change a household list, seen by every process.
+
+    Services save through simple-history, which adds a history row; imports add rows with new keys and mark
+    their batch applied in the same transaction. So the highest keys of households, persons and their
+    history, and the latest applied import, move with every such write. Each is the end of an index (or a
+    small table). A change made past all of these (raw SQL) shows once the cached counts expire.
+    """
+    tables = [
+        (Household._meta.db_table, "id"),
+        (Person._meta.db_table, "id"),
+        (Household.history.model._meta.db_table, "history_id"),
+        (Person.history.model._meta.db_table, "history_id"),
+        (RegistryBatch._meta.db_table, "applied_at"),
+    ]
+    qn = connection.ops.quote_name
+    columns = ", ".join(f"(SELECT MAX({qn(column)}) FROM {qn(table)})" for table, column in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns}")  # noqa: S608 - table and column names from the models
+        return tuple(cursor.fetchone())
+
+
+def _village_counts(query: _HouseholdQuery) -> list[tuple[str, int]]:
+    """(region code, matching households) per village in list order; cached per scope, filters and version.
+
+    Not cached inside a transaction: what it sees there may never be committed.
+    """
+    cacheable = not connection.in_atomic_block
+    if cacheable:
+        key = query.cache_key(registry_version())
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    counts = query.village_counts()
+    if cacheable:
+        cache.set(key, counts, LIST_CACHE_SECONDS)
+    return counts
+
+
+class HouseholdPaginator(Paginator):
+    """Django's paginator over per-village counts: the total without a COUNT, a page without a long OFFSET."""
+
+    def __init__(self, query: _HouseholdQuery, village_counts: list[tuple[str, int]], per_page: int):
+        super().__init__((), per_page)
+        self._query = query
+        self._codes = [code for code, _ in village_counts]
+        sizes = [n for _, n in village_counts]
+        self._starts = list(accumulate(sizes, initial=0))[:-1]   # list position of each village's first household
+        self._total = sum(sizes)
+
+    @property
+    def count(self) -> int:
+        return self._total
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        return self._get_page(self._rows((number - 1) * self.per_page), number, self)
+
+    def _rows(self, offset: int) -> list[Household]:
+        if offset >= self._total:
+            return []
+        first = bisect_right(self._starts, offset) - 1
+        last = bisect_right(self._starts, min(offset + self.per_page, self._total) - 1) - 1
+        skip = offset - self._starts[first]
+        rows = (self._query.households(self._codes[first], self._codes[last])
+                .select_related("village").order_by(*LIST_ORDER)[skip: skip + self.per_page])
+        return list(rows)
+
+
+@dataclass
+class HouseholdListPage:
+    page: Page
+    notes: list[str]
+
+
+def household_page(user, filters: HouseholdFilters, number, *, per_page: int = 50) -> HouseholdListPage:
+    """One page of the household list; `number` as typed (not a number: the first page; too large: the last)."""
+    query = _HouseholdQuery(user, filters)
+    paginator = HouseholdPaginator(query, _village_counts(query), per_page)
+    return HouseholdListPage(page=paginator.get_page(number), notes=query.notes)
 
 
 @dataclass

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -49,8 +48,8 @@ from .selectors import (
     household_history,
     household_incomes,
     household_members,
+    household_page,
     household_rows,
-    household_search,
     households_for_user,
     income_years,
     person_get_for_user,
@@ -70,13 +69,13 @@ def _service_errors(form, exc: UserFacingError) -> None:
 def household_list(request):
     user = request.user
     filters = HouseholdFilters.from_query(request.GET)
-    search = household_search(user, filters)
-    page = Paginator(search.households.select_related("village"), PAGE_SIZE).get_page(request.GET.get("page"))
+    listing = household_page(user, filters, request.GET.get("page"), per_page=PAGE_SIZE)
+    page = listing.page
     options = region_options(user)
     # A village user has nothing to choose; a province-wide one types a code (the list would be too long).
     village_user = user.scope_prefix is not None and len(user.scope_prefix) == 12
     return render(request, "registry/household_list.html", {
-        "page": page, "rows": household_rows(list(page.object_list)), "filters": filters, "notes": search.notes,
+        "page": page, "rows": household_rows(list(page.object_list)), "filters": filters, "notes": listing.notes,
         "region_options": options, "region_filter": "select" if options else "code" if not village_user else "",
         "household_types": HouseholdType.choices,
         "monitoring_types": MonitoringType.choices, "labour_choices": LabourAbility.choices,
