@@ -161,6 +161,9 @@ SPARK_CONF = os.environ.get("GONGGU_SPARK_CONF", "")
 
 REDIS_URL = os.environ.get("GONGGU_REDIS_URL", "")
 if REDIS_URL:
+    # One cache for every web worker (the registry list's counts, …); without Redis each process keeps its own.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": "gonggu"}}
     HUEY = {
         "huey_class": "huey.RedisHuey",
         "name": "gonggu",
