@@ -1,28 +1,46 @@
-"""Screening benchmark: a synthetic county of N persons, screened by the rule engine.
+"""Screening benchmark: a synthetic county of N persons, screened by the rule engine, stage by stage.
 
-    GONGGU_DATABASE_URL=postgres://postgres@127.0.0.1:5432/gonggu_bench .venv/bin/python bench/screen.py --persons 1000000
+    GONGGU_DATABASE_URL=postgres://postgres@127.0.0.1:5432/gonggu_bench \\
+        .venv/bin/python bench/screen.py --persons 1000000 [--engine duckdb|spark] [--keep] [--reuse]
 
 Writes a synthetic county (code 419901, about N/3 households of three, two income years, the nine
 department lists at realistic rates, some rows about people of other counties) straight into the
-database with set-based SQL (INSERT … SELECT over a generated series), then times:
+database with set-based SQL (INSERT … SELECT over a generated series), then measures these stages:
 
-- export: the snapshot tables pulled from the database as Arrow (the engine's own stage),
-- evaluate: every screening rule (derived views, parameters, all rule queries, findings collected),
-- write: the findings stored (RuleRun + Finding, one bulk write),
-- and, for comparison, a bare DuckDB join of the same persons with six department lists (the same
-  Arrow tables, materialised), plus the data-quality rules and, when the screening app is installed,
-  `screening_run` end to end (warnings written).
+- generate: writing the county (absent when --reuse finds one of the same size),
+- export, evaluate, write: the screening rules — snapshot tables pulled from the database as Arrow,
+  every rule evaluated (derived views, parameters, rule queries, findings collected), findings stored
+  (RuleRun + Finding, one bulk write),
+- quality: the data-quality rules (their own export, evaluate and write),
+- bare_join: for comparison, a bare DuckDB join of the same persons with six department lists (the
+  same Arrow tables, pulled again beforehand in the stage bare_join_pull, which is not part of the
+  total); skipped with --engine spark,
+- screening_run: `screening_run` end to end as the background job calls it (engine run, then the
+  warnings written), when the screening app is installed; with --engine passed through.
 
-Prints one JSON document. Use a database of its own: the bench county is removed at the start and,
-unless --keep, at the end. Peak memory is the process's maximum resident set size.
+Every stage reports wall seconds, CPU seconds of this process (all threads; the database server's
+own CPU is not included) and its peak resident memory. On Linux the peak is reset at each stage
+start (`5` written to /proc/self/clear_refs) and read from VmHWM in /proc/self/status, so each stage
+has its own peak; the resident size at the stage start is reported beside it (what earlier stages
+still hold). Where that is not possible the process's ru_maxrss is used, which never goes down.
+With --engine spark, processes started by this one (the JVM) are reported apart: their CPU and the
+sum of their peaks.
+
+Prints one JSON document on standard output (progress on standard error). Use a database of its
+own: the bench county is removed at the start (unless --reuse finds one of the requested size) and,
+unless --keep, at the end. bench/growth.py runs this for several N and prints the growth table.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
 import datetime as dt
+import gc
 import json
 import os
+import re
 import resource
 import sys
 import time
@@ -50,6 +68,199 @@ BLOCK = 9000         # birth dates cycle over 9000 days; the sequence digits tel
 PER_AREA = BLOCK * 499
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 SIX_LISTS = ("mz_assistance", "yb_enrolment", "cl_disability", "jy_student", "rs_employment", "ga_deregistration")
+# The tables the bench county fills; vacuumed after it is removed or written, so that every run scans
+# tables without dead rows and with hint bits set (the first scan after a bulk write would set them).
+BENCH_TABLES = ("registry_household", "registry_person", "registry_incomeaccount", "sources_batch", "sources_fact",
+                "rules_rulerun", "rules_finding", "screening_screeningrun", "screening_warning",
+                "screening_warningevent")
+STAGE_LINE = "stage {name} begins"   # bench/growth.py reads these lines to tell where a run stopped
+
+
+class Meter:
+    """Wall time, CPU time and peak resident memory of consecutive stages of this process.
+
+    `begin(name)` ends the current stage and starts the next one, so the engine's own stages (which
+    follow each other inside one `run_rules` call) can be marked from hooks without a gap.
+    """
+
+    def __init__(self):
+        self.stages: dict[str, dict] = {}
+        self.current: str | None = None
+        self.resettable = self._reset_peak()
+        self.method = ("VmHWM, reset per stage (/proc/self/clear_refs)" if self.resettable
+                       else "ru_maxrss (process peak so far, not reset)")
+        self._start: dict = {}
+
+    @staticmethod
+    def _status_kb() -> dict[str, int]:
+        try:
+            text = Path("/proc/self/status").read_text()
+        except OSError:
+            return {}
+        return {m.group(1): int(m.group(2)) for m in re.finditer(r"^(VmRSS|VmHWM):\s+(\d+) kB", text, re.M)}
+
+    @staticmethod
+    def _reset_peak() -> bool:
+        try:
+            with open("/proc/self/clear_refs", "w") as handle:
+                handle.write("5")
+        except OSError:
+            return False
+        return "VmHWM" in Meter._status_kb()
+
+    def rss_mb(self) -> float:
+        status = self._status_kb()
+        if "VmRSS" in status:
+            return status["VmRSS"] / 1024
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    def peak_mb(self) -> float:
+        status = self._status_kb() if self.resettable else {}
+        if "VmHWM" in status:
+            return status["VmHWM"] / 1024
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    @staticmethod
+    def _cpu() -> float:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
+    def begin(self, name: str) -> None:
+        self.end()
+        note(STAGE_LINE.format(name=name))
+        if self.resettable:
+            self._reset_peak()
+        children = _children()
+        for pid in children:
+            _reset_child_peak(pid)
+        self.current = name
+        self._start = {"wall": time.perf_counter(), "cpu": self._cpu(), "rss": self.rss_mb(),
+                       "children_cpu": _children_cpu(children) + _reaped_cpu()}
+
+    def end(self, error: str | None = None) -> None:
+        if self.current is None:
+            return
+        children = _children()
+        record = {
+            "wall_s": round(time.perf_counter() - self._start["wall"], 3),
+            "cpu_s": round(self._cpu() - self._start["cpu"], 2),
+            "peak_mb": round(self.peak_mb()),
+            "rss_start_mb": round(self._start["rss"]),
+            "rss_end_mb": round(self.rss_mb()),
+            "load_1m_at_end": round(os.getloadavg()[0], 2),
+        }
+        child_cpu = _children_cpu(children) + _reaped_cpu() - self._start["children_cpu"]
+        if children or child_cpu > 0.005:
+            record["children_cpu_s"] = round(child_cpu, 2)
+            record["children_peak_mb"] = round(sum(_child_peak_kb(pid) for pid in children) / 1024)
+        if error:
+            record["error"] = error
+        self.stages[self.current] = record
+        note(f"stage {self.current}: {record}")
+        self.current = None
+
+    @contextlib.contextmanager
+    def stage(self, name: str):
+        self.begin(name)
+        try:
+            yield
+        except Exception as exc:
+            self.end(error=f"{type(exc).__name__}: {exc}")
+            raise
+        self.end()
+
+    def summary(self, group: str) -> dict | None:
+        """One stage, or the stages named `group.*` added up (wall and CPU summed, the highest peak)."""
+        if group in self.stages:
+            return self.stages[group]
+        parts = [v for k, v in self.stages.items() if k.startswith(group + ".")]
+        if not parts:
+            return None
+        merged = {"wall_s": round(sum(p["wall_s"] for p in parts), 3), "cpu_s": round(sum(p["cpu_s"] for p in parts), 2),
+                  "peak_mb": max(p["peak_mb"] for p in parts), "rss_start_mb": parts[0]["rss_start_mb"]}
+        if any("children_cpu_s" in p for p in parts):
+            merged["children_cpu_s"] = round(sum(p.get("children_cpu_s", 0) for p in parts), 2)
+            merged["children_peak_mb"] = max(p.get("children_peak_mb", 0) for p in parts)
+        errors = [p["error"] for p in parts if "error" in p]
+        if errors:
+            merged["error"] = errors[0]
+        return merged
+
+
+def _children() -> list[int]:
+    """Live processes started by this one, at any depth (the Spark JVM and its helpers)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else ():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat[stat.rindex(")") + 2:].split()[1])
+    found, frontier = [], [os.getpid()]
+    while frontier:
+        parent = frontier.pop()
+        kids = [pid for pid, ppid in parents.items() if ppid == parent]
+        found += kids
+        frontier += kids
+    return found
+
+
+def _children_cpu(pids: list[int]) -> float:
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])    # utime, stime
+    return total / ticks
+
+
+def _reaped_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _reset_child_peak(pid: int) -> None:
+    with contextlib.suppress(OSError):
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+
+
+def _child_peak_kb(pid: int) -> int:
+    try:
+        match = re.search(r"^VmHWM:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text(), re.M)
+    except OSError:
+        return 0
+    return int(match.group(1)) if match else 0
+
+
+def settle() -> None:
+    """Hand freed memory back to the system between stages, so that the next stage's start is its own."""
+    gc.collect()
+    with contextlib.suppress(ImportError):
+        import pyarrow as pa
+
+        pa.default_memory_pool().release_unused()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+@contextlib.contextmanager
+def engine_stages(meter: Meter, group: str):
+    """Mark the engine's stages as `group.<name>` through its `on_stage` hook: export, evaluate, write
+    (findings stored) and, inside screening_run, the warnings. Yields the callback to pass as `on_stage=`.
+
+    Export begins on entry, so choosing the rules and opening the backend (a Spark session) count in it.
+    """
+    def on_stage(name: str) -> None:
+        stage = f"{group}.{'warnings' if name == 'write_warnings' else name}"
+        if stage != meter.current:  # export is already running; beginning it again would lose its start
+            meter.begin(stage)
+
+    with meter.stage(f"{group}.export"):
+        yield on_stage
 
 
 class Sql:
@@ -108,10 +319,34 @@ def execute(sql: str, params=None) -> int:
         return cursor.rowcount
 
 
+
+def _tables() -> set[str]:
+    return set(connection.introspection.table_names())
+
+
+def clear_results() -> None:
+    """Remove the findings, warnings and runs of the bench county (a reused county starts without them)."""
+    low, high = f"{COUNTY}000000", f"{COUNTY}999999"
+    present = _tables()
+    with transaction.atomic():
+        execute("DELETE FROM rules_finding WHERE region_code BETWEEN %s AND %s", [low, high])
+        if {"screening_warning", "screening_warningevent", "screening_screeningrun"} <= present:
+            # Set-based: the ORM would load every warning to cascade to its events.
+            execute("DELETE FROM screening_warningevent WHERE warning_id IN "
+                    "(SELECT id FROM screening_warning WHERE region_code BETWEEN %s AND %s)", [low, high])
+            execute("DELETE FROM screening_warning WHERE region_code BETWEEN %s AND %s", [low, high])
+            from gonggu.screening.models import ScreeningRun
+
+            ScreeningRun.objects.filter(prefix__startswith=COUNTY).delete()
+        from gonggu.rules.models import RuleRun
+
+        RuleRun.objects.filter(prefix__startswith=COUNTY).delete()
+
+
 def clear_bench() -> None:
     low, high = f"{COUNTY}000000", f"{COUNTY}999999"
+    clear_results()
     statements = [
-        "DELETE FROM rules_finding WHERE region_code BETWEEN %s AND %s",
         "DELETE FROM sources_fact WHERE batch_id IN (SELECT id FROM sources_batch WHERE region_code BETWEEN %s AND %s)",
         "DELETE FROM sources_rejectedrow WHERE batch_id IN (SELECT id FROM sources_batch WHERE region_code BETWEEN %s AND %s)",
         "DELETE FROM sources_batch WHERE region_code BETWEEN %s AND %s",
@@ -123,20 +358,19 @@ def clear_bench() -> None:
     with transaction.atomic():
         for sql in statements:
             execute(sql, [low, high])
-        try:
-            from gonggu.screening.models import ScreeningRun, Warning
-
-            Warning.objects.filter(region_code__range=(low, high)).delete()
-            ScreeningRun.objects.filter(prefix__startswith=COUNTY).delete()
-        except ImportError:
-            pass
-        from gonggu.rules.models import RuleRun
-
-        RuleRun.objects.filter(prefix__startswith=COUNTY).delete()
         from gonggu.regions.models import Region
 
         for level in ("village", "township", "county"):
             Region.objects.filter(code__startswith=COUNTY, level=level).delete()
+
+
+def vacuum(analyze: bool) -> None:
+    """VACUUM the bench tables (PostgreSQL; outside any transaction): dead rows gone, hint bits set."""
+    if connection.vendor != "postgresql":
+        return
+    present = _tables()
+    tables = ", ".join(t for t in BENCH_TABLES if t in present)
+    execute(f"VACUUM {'(ANALYZE) ' if analyze else ''}{tables}")
 
 
 def build_regions():
@@ -249,7 +483,6 @@ def generate(n_persons: int) -> dict:
         with connection.cursor() as cursor:
             for statement in connection.ops.sequence_reset_sql(no_style(), [Household, Person, IncomeAccount]):
                 cursor.execute(statement)
-            cursor.execute("ANALYZE")
     execute("DROP TABLE bench_people")
     execute("DROP TABLE bench_village")
     return counts
@@ -319,11 +552,11 @@ def generate_facts(sql: Sql, p_base: int) -> dict:
     return counts
 
 
-def bare_join(tables: dict) -> float:
+
+def bare_join(tables: dict) -> int:
     """Persons joined with six department lists in DuckDB and materialised: the comparison figure."""
     import duckdb
 
-    t0 = time.perf_counter()
     con = duckdb.connect()
     con.register("persons", tables["persons"])
     joins, cols = [], ["p.*"]
@@ -332,102 +565,155 @@ def bare_join(tables: dict) -> float:
         joins.append(f"LEFT JOIN d{k} ON d{k}.id_number = p.id_number")
         cols.append(f"d{k}.* EXCLUDE (id_number)")
     joined = con.sql(f"SELECT {', '.join(cols)} FROM persons p {' '.join(joins)}").to_arrow_table()
-    elapsed = time.perf_counter() - t0
     con.close()
     assert joined.num_rows == tables["persons"].num_rows
-    return elapsed
+    return joined.num_rows
+
+
+def rule_report(result) -> dict:
+    t = result.timings
+    return {
+        "engine_timings": {k: round(v, 3) for k, v in t.items()},
+        "findings": result.findings.num_rows,
+        "by_rule": result.counts_by_rule,
+        "skipped": result.skipped,
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--persons", type=int, default=100_000)
+    parser.add_argument("--engine", default="duckdb", choices=("duckdb", "spark"),
+                        help="evaluation engine passed to run_rules (default duckdb); spark skips the bare join")
     parser.add_argument("--keep", action="store_true", help="leave the bench county in the database")
     parser.add_argument("--no-screening-app", action="store_true", help="skip screening_run (warnings) timing")
     parser.add_argument("--reuse", action="store_true",
                         help="time again on a bench county of the same size kept by an earlier --keep run")
+    parser.add_argument("--clear", action="store_true", help="only remove the bench county, measure nothing")
     args = parser.parse_args()
     if args.persons > 20 * PER_AREA:
         parser.error("at most 89 million persons")
 
     call_command("migrate", verbosity=0)
+    if args.clear:
+        clear_bench()
+        vacuum(analyze=True)
+        note("bench county removed")
+        return
     from gonggu.registry.models import Person
     from gonggu.rules.catalog import CATALOG
     from gonggu.rules.engine import run_rules
     from gonggu.rules.services import param_set
 
+    settle()
+    meter = Meter()
+    baseline_mb = round(meter.rss_mb())
+    started = time.perf_counter()
+    load_samples = [os.getloadavg()]
+    failures: list[str] = []
+
     existing = Person.objects.filter(region_code__startswith=COUNTY).count() if args.reuse else -1
     if existing == args.persons:
-        note("reusing the kept bench county")
-        counts, generate_seconds = {"persons": existing, "reused": True}, 0.0
+        note("reusing the kept bench county; clearing its earlier findings and warnings")
+        clear_results()
+        vacuum(analyze=False)
+        counts = {"persons": existing, "reused": True}
     else:
         note("clearing an earlier bench county")
         clear_bench()
-        note("generating")
-        t0 = time.perf_counter()
-        with transaction.atomic():
-            counts = generate(args.persons)
-        generate_seconds = time.perf_counter() - t0
+        vacuum(analyze=False)
+        with meter.stage("generate"):
+            with transaction.atomic():
+                counts = generate(args.persons)
+            vacuum(analyze=True)
+    settle()
     for year, growth in ((2023, "0.066"), (2024, "0.062")):
         param_set(name="rural_income_growth", value=growth, year=year)
     param_set(name="disposable_income", value="32400", year=YEAR - 1)
 
     prefix = COUNTY
-    note("screening rules")
-    cpu0 = resource.getrusage(resource.RUSAGE_SELF)
-    result = run_rules(kinds=["screening"], as_of=AS_OF, prefix=prefix)
-    cpu1 = resource.getrusage(resource.RUSAGE_SELF)
-    process_cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
-    note(f"screening rules done: {result.timings}")
-    quality = run_rules(kinds=["quality"], as_of=AS_OF, prefix=prefix)
-    note(f"quality rules done: {quality.timings}")
+    report: dict = {"persons": args.persons, "engine": args.engine, "database": connection.vendor,
+                    "memory_method": meter.method, "baseline_rss_mb": baseline_mb, "generated": counts}
 
-    # The bare join runs on the very tables the engine exported (pulled again here, not timed).
-    tables = {name: CATALOG.tables[name].build(prefix=prefix, as_of=AS_OF)
-              for name in ("persons", *(f"dept_{s}" for s in SIX_LISTS))}
-    bare = min(bare_join(tables) for _ in range(2))
-    del tables
+    # Screening rules: export, evaluate, write as three stages of one run_rules call.
+    try:
+        with engine_stages(meter, "rules") as on_stage:
+            result = run_rules(kinds=["screening"], as_of=AS_OF, prefix=prefix, engine=args.engine,
+                               on_stage=on_stage)
+        report["screening_rules"] = rule_report(result)
+        del result
+    except Exception as exc:  # a failing engine (e.g. spark not ready) is reported, the other stages still run
+        failures.append(f"screening rules: {type(exc).__name__}: {exc}")
+    settle()
+    load_samples.append(os.getloadavg())
 
-    screening = None
+    try:
+        with engine_stages(meter, "quality") as on_stage:
+            quality = run_rules(kinds=["quality"], as_of=AS_OF, prefix=prefix, engine=args.engine,
+                                on_stage=on_stage)
+        report["quality_rules"] = rule_report(quality)
+        del quality
+    except Exception as exc:
+        failures.append(f"quality rules: {type(exc).__name__}: {exc}")
+    settle()
+    load_samples.append(os.getloadavg())
+
+    if args.engine == "duckdb":
+        # The bare join reads the very tables the engine exported (pulled again, a stage of its own that
+        # is not part of the total); its peak therefore includes those tables, as evaluate's does.
+        with meter.stage("bare_join_pull"):
+            tables = {name: CATALOG.tables[name].build(prefix=prefix, as_of=AS_OF)
+                      for name in ("persons", *(f"dept_{s}" for s in SIX_LISTS))}
+        with meter.stage("bare_join"):
+            bare_join(tables)
+        del tables
+        settle()
+        load_samples.append(os.getloadavg())
+
     if not args.no_screening_app:
         try:
             from gonggu.screening.services import screening_run
         except ImportError:
             screening_run = None
         if screening_run is not None:
-            t0 = time.perf_counter()
-            outcome = screening_run(as_of=AS_OF, prefix=prefix)
-            screening = {"seconds": round(time.perf_counter() - t0, 3),
-                         "warnings": getattr(getattr(outcome, "written", None), "warnings", None)}
+            try:
+                with engine_stages(meter, "screening_run") as on_stage:
+                    # As the background job runs it (no per-warning rows collected for a page).
+                    outcome = screening_run(as_of=AS_OF, prefix=prefix, engine=args.engine, collect=False,
+                                            on_stage=on_stage)
+                report["screening_run"] = {"written": outcome.written.as_dict()}
+                del outcome
+            except Exception as exc:
+                failures.append(f"screening_run: {type(exc).__name__}: {exc}")
+            settle()
+            load_samples.append(os.getloadavg())
 
-    t = result.timings
-    report = {
-        "persons": args.persons,
-        "database": connection.vendor,
-        "generated": {**counts, "seconds": round(generate_seconds, 2)},
-        "screening_rules": {
-            "export_seconds": round(t["export"], 3),
-            "evaluate_seconds": round(t["evaluate"], 3),
-            "write_seconds": round(t.get("write", 0), 3),
-            "total_seconds": round(t["total"], 3),
-            # CPU of this process (all threads; the database server's own CPU is not included).
-            "process_cpu_seconds": round(process_cpu, 2),
-            "evaluate_detail": {k[len("evaluate_"):]: round(v, 3) for k, v in t.items() if k.startswith("evaluate_")},
-            "findings": result.findings.num_rows,
-            "by_rule": result.counts_by_rule,
-            "skipped": result.skipped,
-        },
-        "quality_rules": {k: round(v, 3) for k, v in quality.timings.items()} | {"findings": quality.findings.num_rows},
-        "bare_duckdb_join_seconds": round(bare, 3),
-        "evaluate_vs_bare_join": round(t["evaluate"] / bare, 2) if bare else None,
-        "screening_run_end_to_end": screening,
-        "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    groups = ("generate", "rules.export", "rules.evaluate", "rules.write", "quality", "bare_join", "screening_run")
+    summary = {g: s for g in groups if (s := meter.summary(g)) is not None}
+    # The total is what this run measured apart from writing the county: the rules, quality, the bare
+    # join and screening_run (bare_join_pull only feeds the comparison).
+    counted = [s for g, s in summary.items() if g != "generate"]
+    evaluate = summary.get("rules.evaluate", {}).get("wall_s")
+    bare = summary.get("bare_join", {}).get("wall_s")
+    report |= {
+        "stages": meter.stages,
+        "summary": summary,
+        "total": {"wall_s": round(sum(s["wall_s"] for s in counted), 3),
+                  "cpu_s": round(sum(s["cpu_s"] for s in counted), 2),
+                  "peak_mb": max((s["peak_mb"] for s in counted), default=0)},
+        "evaluate_vs_bare_join": round(evaluate / bare, 2) if evaluate and bare else None,
+        "failures": failures,
+        "elapsed_s": round(time.perf_counter() - started, 1),
         "cpus": os.cpu_count(),
         # Other work on the machine while this ran (the figures above are wall-clock seconds).
-        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "load_average": [[round(x, 2) for x in sample] for sample in load_samples],
     }
     if not args.keep:
         clear_bench()
+        vacuum(analyze=False)
     print(json.dumps(report, ensure_ascii=False, indent=2))
+    if failures:
+        sys.exit(1)
 
 
 if __name__ == "__main__":
