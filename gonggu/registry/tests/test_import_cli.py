@@ -4,12 +4,11 @@ import json
 import os
 import subprocess
 import sys
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
+from gonggu.core.tests.commands import run_command
 from gonggu.registry.models import Household, Person, RegistryBatch
 
 from .test_import_helpers import head, household, person, write_csv
@@ -17,14 +16,8 @@ from .test_import_helpers import head, household, person, write_csv
 pytestmark = pytest.mark.django_db
 
 
-def call(*args):
-    out, err = StringIO(), StringIO()
-    code = 0
-    try:
-        call_command("import_registry", *args, stdout=out, stderr=err)
-    except SystemExit as exc:
-        code = exc.code
-    return code, out.getvalue(), err.getvalue()
+def call(*args) -> tuple[int, str, str]:
+    return run_command("import_registry", *args)
 
 
 def test_json_output_has_the_contract_keys(tmp_path, regions):

@@ -14,18 +14,17 @@ from __future__ import annotations
 import json
 import sqlite3
 import tempfile
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.db import OperationalError, connection
 from django.urls import reverse
 
 from gonggu.core.errors import ImportConnectionLost
 from gonggu.core.models import AuditEvent, Job
+from gonggu.core.tests.commands import run_command
 from gonggu.core.tests.db_faults import (
     LOST,
     database_full_after,
@@ -124,13 +123,7 @@ def import_file(tmp_path, sample_registry) -> Path:
 
 
 def call(*args) -> tuple[int, str, str]:
-    out, err = StringIO(), StringIO()
-    code = 0
-    try:
-        call_command("import_registry", *args, stdout=out, stderr=err)
-    except SystemExit as exc:
-        code = exc.code
-    return code, out.getvalue(), err.getvalue()
+    return run_command("import_registry", *args)
 
 
 # --- the command line ----------------------------------------------------------------------------------------

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.db import OperationalError, connection
 from django.urls import reverse
 
 from gonggu.core.errors import ImportConnectionLost
 from gonggu.core.models import AuditEvent, Job
+from gonggu.core.tests.commands import run_command
 from gonggu.core.tests.db_faults import LOST, database_full_after, dropped_after, on_postgres, on_sqlite
 from gonggu.registry.demo import make_id_number
 from gonggu.registry.factories import HouseholdFactory, PersonFactory
@@ -64,13 +63,7 @@ def kept_copies() -> set[Path]:
 
 
 def call(*args) -> tuple[int, str, str]:
-    out, err = StringIO(), StringIO()
-    code = 0
-    try:
-        call_command("import_dept", *args, stdout=out, stderr=err)
-    except SystemExit as exc:
-        code = exc.code
-    return code, out.getvalue(), err.getvalue()
+    return run_command("import_dept", *args)
 
 
 def assert_first_import(doc: dict, member) -> None:
