@@ -146,7 +146,8 @@ def _insert_findings(findings: pa.Table, run_id: int) -> None:
     if connection.vendor == "postgresql":
         buffer = io.BytesIO()
         pacsv.write_csv(table, buffer, write_options=pacsv.WriteOptions(include_header=False))
-        copy_csv(Finding._meta.db_table, FINDING_COLUMNS, buffer.getvalue())
+        # The buffer itself, not a copy of it: at province scale the CSV of the findings is hundreds of MB.
+        copy_csv(Finding._meta.db_table, FINDING_COLUMNS, buffer.getbuffer())
         return
     columns = [table.column(c).to_pylist() for c in FINDING_COLUMNS]
     bulk_insert(Finding._meta.db_table, FINDING_COLUMNS, zip(*columns, strict=True))

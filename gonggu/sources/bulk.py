@@ -48,7 +48,7 @@ def _plain(value: object) -> object:
     return value
 
 
-def copy_csv(table: str, columns: Sequence[str], data: bytes) -> None:
+def copy_csv(table: str, columns: Sequence[str], data: bytes | memoryview) -> None:
     """PostgreSQL only: load CSV bytes (no header, empty unquoted = NULL) in one COPY."""
     qn = connection.ops.quote_name
     cols = ", ".join(qn(c) for c in columns)
