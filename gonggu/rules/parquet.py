@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import posixpath
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from .snapshot import build_tables, scope_sql
 MANIFEST = "_gonggu_snapshot.json"
 FORMAT = 1
 COUNTY_DIGITS = 6
+log = logging.getLogger("gonggu.rules")
 
 
 def _filesystem(root: str) -> tuple[pafs.FileSystem, str]:
@@ -116,8 +118,13 @@ class OpenedSnapshot:
         return "://" not in self.root or self.root.startswith("file://")
 
     def files(self, name: str) -> list[str]:
-        """Every partition file of `name` (paths on the snapshot's filesystem)."""
+        """Every partition file of `name` the manifest lists (paths on the snapshot's filesystem)."""
         return [_partition_path(self.base, name, c) for c in self.manifest["counties"]]
+
+    def uris(self, name: str) -> list[str]:
+        """The same files as URIs Spark reads: a stray directory beside them is never read."""
+        root = uri_of(self.root)
+        return [_partition_path(root, name, c) for c in self.manifest["counties"]]
 
 
 def snapshot_open(root: str, names: list[str], *, as_of: dt.date, prefix: str | None) -> OpenedSnapshot:
@@ -163,10 +170,8 @@ def snapshot_open(root: str, names: list[str], *, as_of: dt.date, prefix: str | 
 
 def remove_snapshot(root: str) -> None:
     """Delete a snapshot a run staged for itself (a failure to delete is logged, not raised: the run is done)."""
-    import logging
-
     fs, base = _filesystem(root)
     try:
         fs.delete_dir(base)
-    except (OSError, FileNotFoundError):
-        logging.getLogger("gonggu.rules").warning("could not remove snapshot %s", root, exc_info=True)
+    except OSError:  # FileNotFoundError included
+        log.warning("could not remove snapshot %s", root, exc_info=True)

@@ -39,7 +39,8 @@ class RunOptions:
 
 def run_options(options: dict) -> RunOptions:
     """The checked options, or a UserFacingError naming the one that is wrong."""
-    from gonggu.regions.models import Region
+    from gonggu.core.errors import NotFoundInScope
+    from gonggu.regions.selectors import region_get_in_scope
 
     text = options.get("as_of")
     try:
@@ -49,11 +50,12 @@ def run_options(options: dict) -> RunOptions:
     prefix = None
     region = (options.get("region") or "").strip()
     if region:
-        found = Region.objects.filter(code=region.ljust(12, "0")).first() if region.isdigit() else None
-        if found is None:
-            raise UserFacingError(f"--region「{region}」不是已导入的区划代码。")
-        prefix = found.prefix
+        try:
+            if not region.isdigit():
+                raise NotFoundInScope
+            prefix = region_get_in_scope(region.ljust(12, "0"), None).prefix
+        except NotFoundInScope:
+            raise UserFacingError(f"--region「{region}」不是已导入的区划代码。") from None
+    # An unknown engine is refused by the engine itself (`open_run`), before anything is read or written.
     engine = options.get("engine") or default_engine()
-    if engine not in ENGINES:
-        raise UserFacingError(f"未知的计算引擎「{engine}」，可选：{'、'.join(ENGINES)}。")
     return RunOptions(as_of=as_of, prefix=prefix, engine=engine, snapshot=options.get("snapshot") or None)

@@ -35,7 +35,7 @@ from django.conf import settings
 from gonggu.core.errors import UserFacingError
 
 from .engine import Dialect
-from .parquet import remove_snapshot, snapshot_open, snapshot_write, uri_of
+from .parquet import remove_snapshot, snapshot_open, snapshot_write
 
 log = logging.getLogger("gonggu.rules")
 
@@ -150,9 +150,7 @@ class SparkRun:
     def _guard(self, call):
         try:
             return call()
-        except self.errors:
-            raise
-        except UserFacingError:
+        except (*self.errors, UserFacingError):
             raise
         except Exception as exc:  # Py4J and Spark runtime errors: the cluster or the JVM failed, not the rule
             log.exception("spark run failed")
@@ -172,11 +170,8 @@ class SparkRun:
         timings["export"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         opened = snapshot_open(root, names, as_of=as_of, prefix=prefix)
-        uri = uri_of(root)
         for name in names:
-            # The partition files the manifest lists, by name: a stray directory is not read.
-            paths = [f"{uri}/{name}/county={county}/part-0.parquet" for county in opened.manifest["counties"]]
-            columns = opened.columns(name)
+            paths, columns = opened.uris(name), opened.columns(name)
             self._guard(lambda n=name, p=paths, c=columns:
                         self.spark.read.parquet(*p).select(*c).createOrReplaceTempView(n))
         timings["load"] = time.perf_counter() - t0

@@ -13,7 +13,7 @@ from django.utils import timezone
 from gonggu.core.audit import audit_log
 from gonggu.core.errors import UserFacingError
 from gonggu.core.models import AuditEvent
-from gonggu.rules.engine import ENGINES, default_engine
+from gonggu.rules.engine import default_engine, run_rules
 
 from .evidence import department_label
 from .hooks import inclusion_handlers
@@ -74,15 +74,6 @@ def screening_summary(rows: list[dict], *, skipped: list[dict], written: dict | 
     }
 
 
-def _engine_run(*, as_of: dt.date, prefix: str | None, engine: str, snapshot: str | None, on_stage=None):
-    try:
-        from gonggu.rules.engine import run_rules
-    except ImportError as exc:  # the engine ships with the rules app; a broken install must not be a traceback
-        raise UserFacingError(f"规则引擎不可用：{exc}") from None
-    return run_rules(kinds=["screening"], as_of=as_of, prefix=prefix, engine=engine, snapshot=snapshot,
-                     on_stage=on_stage)
-
-
 def _evaluated_rules(engine_result, skipped_codes: set[str]) -> list[str]:
     """Rules evaluated in full: those whose query ran (`counts_by_rule`, zero findings included), minus any
     skipped for some year — a partly checked rule must not end warnings it did not look at."""
@@ -98,13 +89,12 @@ def screening_run(*, as_of: dt.date, user=None, engine: str | None = None, prefi
     Fails with a UserFacingError, writing nothing, when the whole run cannot happen: the engine refuses
     (e.g. a parameter missing for the year), or every screening rule was skipped.
     """
-    engine = engine or default_engine()
-    if engine not in ENGINES:
-        raise UserFacingError(f"未知的计算引擎「{engine}」，可选：{'、'.join(ENGINES)}。")
+    engine = engine or default_engine()  # recorded on the run; an unknown one is refused by the engine
     started = time.monotonic()
     if progress:
         progress(0, 3)
-    result = _engine_run(as_of=as_of, prefix=prefix, engine=engine, snapshot=snapshot, on_stage=on_stage)
+    result = run_rules(kinds=["screening"], as_of=as_of, prefix=prefix, engine=engine, snapshot=snapshot,
+                       on_stage=on_stage)
     skipped = [dict(s) for s in (getattr(result, "skipped", None) or [])]
     skipped_codes = {s.get("rule") for s in skipped}
     evaluated = _evaluated_rules(result, skipped_codes)
