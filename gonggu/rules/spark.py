@@ -136,13 +136,13 @@ class SparkRun:
     """One evaluation in its own Spark session; the snapshot it staged is removed when it closes."""
 
     def __init__(self):
+        self.spark = spark_session()  # first: it explains a missing PySpark or Java in one line
         from pyspark.errors import AnalysisException
 
         # A query Spark rejects is the rule's problem (skipped, as on DuckDB); anything else — a lost
         # executor, a closed gateway — ends the whole run (see _guard).
         self.errors: tuple[type[BaseException], ...] = (AnalysisException,)
         self.dialect = SparkDialect()
-        self.spark = spark_session()
         self.cached: list[str] = []
         self.staged: str | None = None
         self.dialect.setup(self)

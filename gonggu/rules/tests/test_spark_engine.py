@@ -159,3 +159,21 @@ def test_deployment_default_engine_applies_to_runs_naming_none(two_counties, set
     assert code == 1 and "无法连接 Spark 主节点" in err
     code, payload, err = _call("quality", "--as-of", D, "--engine", "duckdb")
     assert code == 0 and payload["summary"]["by_rule"]["Q-RELATION-GENDER"] == 3
+
+
+def test_without_pyspark_the_command_says_how_to_install_it(tmp_path):
+    """A county install (`make run`) has no PySpark: --engine spark explains itself instead of a traceback."""
+    import os
+    import subprocess
+    import sys
+
+    blocker = tmp_path / "block" / "pyspark"
+    blocker.mkdir(parents=True)
+    (blocker / "__init__.py").write_text("raise ImportError('pyspark is not installed here')\n")
+    env = {**os.environ, "PYTHONPATH": str(blocker.parent), "GONGGU_DATA_DIR": str(tmp_path / "data"),
+           "GONGGU_DATABASE_URL": "", "DJANGO_SETTINGS_MODULE": "config.settings.base"}
+    gonggu = Path(sys.executable).parent / "gonggu"
+    subprocess.run([str(gonggu), "migrate", "-v0"], env=env, check=True, capture_output=True)
+    proc = subprocess.run([str(gonggu), "quality", "--engine", "spark"], env=env, capture_output=True, text=True)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert "没有安装 PySpark" in proc.stderr and "gonggu[spark]" in proc.stderr
