@@ -7,6 +7,7 @@ urlpatterns = [
     path("jobs/", include("gonggu.core.urls")),
     path("registry/", include("gonggu.registry.urls")),
     path("sources/", include("gonggu.sources.urls")),
+    path("intake/", include("gonggu.dataio.urls")),
     path("rules/", include("gonggu.rules.urls")),
     path("screening/", include("gonggu.screening.urls")),
     path("monitoring/", include("gonggu.monitoring.urls")),

@@ -38,13 +38,15 @@ class Department(models.TextChoices):
 P = Perm
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.COUNTY_ADMIN: frozenset(Perm),
-    Role.DEPARTMENT_USER: frozenset({P.VIEW_REGISTRY, P.IMPORT_DEPT, P.EXPORT_PERSONAL, P.REPORT_TASKS}),
+    Role.DEPARTMENT_USER: frozenset({P.VIEW_REGISTRY, P.IMPORT_DEPT, P.EXPORT_PERSONAL, P.REPORT_TASKS,
+                                     P.IMPORT_LEDGERS}),
     Role.TOWNSHIP_REVIEWER: frozenset({P.VIEW_REGISTRY, P.UNMASK_ID, P.EXPORT_PERSONAL, P.REVIEW_TOWNSHIP,
-                                       P.REPORT_TASKS, P.MANAGE_ASSESSMENT}),
+                                       P.REPORT_TASKS, P.MANAGE_ASSESSMENT, P.EDIT_LEDGERS, P.IMPORT_LEDGERS}),
     Role.VILLAGE_CLERK: frozenset({P.VIEW_REGISTRY, P.EDIT_REGISTRY, P.UNMASK_ID, P.EXPORT_PERSONAL,
-                                   P.VERIFY_WARNINGS, P.MANAGE_CASES, P.RECORD_VISITS, P.REPORT_TASKS}),
+                                   P.VERIFY_WARNINGS, P.MANAGE_CASES, P.RECORD_VISITS, P.REPORT_TASKS,
+                                   P.EDIT_LEDGERS}),
     Role.VILLAGE_TEAM: frozenset({P.VIEW_REGISTRY, P.EDIT_REGISTRY, P.VERIFY_WARNINGS, P.MANAGE_CASES,
-                                  P.RECORD_VISITS, P.REPORT_TASKS}),
+                                  P.RECORD_VISITS, P.REPORT_TASKS, P.EDIT_LEDGERS}),
     Role.ASSISTANCE_OFFICER: frozenset({P.VIEW_REGISTRY, P.RECORD_VISITS}),
     Role.LEADER: frozenset({P.VIEW_REGISTRY}),
 }

@@ -94,13 +94,9 @@ def findings(run: RunInfo, rules: str | tuple[str, ...], prefix: str | None) -> 
 
 def dept_source_date(source: str, *, prefix: str | None = None) -> dt.date | None:
     """As-of date of the latest batch of a department list, or None when none was imported."""
-    Batch = model("sources", "Batch")
-    if Batch is None or not has_fields(Batch, "source", "as_of"):
-        return None
-    qs = Batch.objects.filter(source=source)
-    if has_fields(Batch, "status"):
-        qs = qs.exclude(status__in=("failed", "rejected"))
-    return qs.order_by("-as_of").values_list("as_of", flat=True).first()
+    from gonggu.sources.selectors import source_latest_as_of
+
+    return source_latest_as_of(source)
 
 
 def fact_model():

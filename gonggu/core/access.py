@@ -39,6 +39,8 @@ class Perm(StrEnum):
     MANAGE_TASKS = "manage_tasks"            # 任务清单、督办
     REPORT_TASKS = "report_tasks"            # 填报进展
     MANAGE_ASSESSMENT = "manage_assessment"  # 考核、整改
+    EDIT_LEDGERS = "edit_ledgers"            # 录入、修改工作台账（村、乡在现场录入）
+    IMPORT_LEDGERS = "import_ledgers"        # 批量导入工作台账
 
 
 def require_perm(*perms: Perm):

@@ -1,11 +1,23 @@
-"""Column specs: one per interchange format; they drive import, template and export."""
+"""Column specs: one per interchange format; they drive the template, the import, the export and the format page.
+
+A `Column` says everything an office needs to fill it in and everything the importer needs to read it: the
+Chinese header and the other headers people write, its kind (text, value list, date, amount …), whether it
+is required, the allowed values with the spellings people use for them, a help text and an example value.
+`ColumnSpec.parse_row` turns one row of cells into typed values and the list of what is wrong with it — every
+problem of the row, not just the first (pandera's "validate everything, then report").
+"""
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from gonggu.core.errors import UserFacingError
+from gonggu.core.idnumber import InvalidIdNumber, mask_raw, normalize
+
+from . import cells
 
 
 def normalize_header(text: object) -> str:
@@ -14,6 +26,45 @@ def normalize_header(text: object) -> str:
         return ""
     folded = unicodedata.normalize("NFKC", str(text))
     return "".join(folded.split())
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    NAME = "name"              # a person's name: blanks removed, full-width folded (compared with the registry's)
+    CHOICE = "choice"          # one of `choices` (or a synonym of one)
+    CHOICES = "choices"        # several of `choices`, separated by 、，;
+    DATE = "date"
+    YEAR_MONTH = "year_month"  # 202503, 2025-03, 2025年3月
+    YEAR = "year"
+    MONTHS = "months"          # 0–12
+    INT = "int"
+    AMOUNT = "amount"          # yuan, Decimal with 2 places
+    BOOL = "bool"              # 是 / 否
+    ID_NUMBER = "id_number"    # 公民身份号码, normalised (formats.md)
+    CODE = "code"              # digits kept as text (区划代码 …)
+
+
+KIND_HELP = {
+    Kind.DATE: "日期，如 2025-03-01、2025/3/1、2025年3月1日",
+    Kind.YEAR_MONTH: "年月，如 202503、2025-03",
+    Kind.YEAR: "年度，如 2025",
+    Kind.MONTHS: "0–12 的整数",
+    Kind.INT: "整数",
+    Kind.AMOUNT: "元，如 1234.5、1,234.5、1234.5元",
+    Kind.BOOL: "是、否",
+    Kind.ID_NUMBER: "18 位；15 位老号码自动升级；请设为文本格式",
+    Kind.CODE: "数字代码，请设为文本格式",
+}
+_SEPARATORS = str.maketrans({"，": "、", ",": "、", "；": "、", ";": "、", "/": "、", " ": "、"})
+
+
+class CellProblem(ValueError):
+    """A cell that cannot be stored truthfully; `value` is what the report may show (masked for numbers)."""
+
+    def __init__(self, reason: str, value: str = ""):
+        super().__init__(reason)
+        self.reason = reason
+        self.value = value
 
 
 @dataclass(frozen=True)
@@ -25,6 +76,99 @@ class Column:
     # Written as a text cell in exports (identity numbers, codes: Excel would mangle them as numbers).
     text: bool = False
     width: int = 12
+    kind: Kind = Kind.TEXT
+    choices: tuple[str, ...] = ()
+    # Other spellings of values people write, mapped to the canonical value (最低生活保障 → 低保).
+    synonyms: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    example: str = ""
+    # The field the value is stored in (model field, snapshot column); defaults to none (bookkeeping only).
+    key: str = ""
+    negative: bool = False     # amounts: may be below zero (a loss), else a negative amount is refused
+    max_length: int = 200
+
+    @property
+    def help_text(self) -> str:
+        if self.help:
+            return self.help
+        if self.choices:
+            return "、".join(self.choices)
+        return KIND_HELP.get(self.kind, "")
+
+    @property
+    def as_text(self) -> bool:
+        return self.text or self.kind in (Kind.ID_NUMBER, Kind.CODE)
+
+    def parse(self, raw: object, *, today=None) -> object:
+        """The typed value of a cell (None for an empty optional cell); raises CellProblem with the reason."""
+        text = None if raw is None else str(raw).strip()
+        if not text:
+            if self.required:
+                raise CellProblem(f"「{self.name}」为空")
+            return None
+        try:
+            return _PARSERS[self.kind](self, text, today)
+        except cells.CellError as exc:
+            raise CellProblem(str(exc), text[:100]) from None
+        except InvalidIdNumber as exc:
+            raise CellProblem(str(exc), mask_raw(text)) from None
+
+
+def _choice(col: Column, text: str, _today) -> str:
+    return cells.parse_enum(text, col.choices, col.synonyms)
+
+
+def _choices(col: Column, text: str, _today) -> str:
+    parts = [p for p in cells.fold(text).translate(_SEPARATORS).split("、") if p]
+    values = []
+    for part in parts:
+        value = cells.parse_enum(part, col.choices, col.synonyms)
+        if value not in values:
+            values.append(value)
+    return "、".join(values)
+
+
+def _amount(col: Column, text: str, _today):
+    value = cells.parse_amount(text)
+    if value < 0 and not col.negative:
+        raise cells.CellError(f"「{text}」是负数，{col.name}不能为负")
+    return value
+
+
+def _text(col: Column, text: str, _today) -> str:
+    value = " ".join(text.split())
+    if len(value) > col.max_length:
+        raise cells.CellError(f"超过 {col.max_length} 个字")
+    return value
+
+
+def _code(col: Column, text: str, _today) -> str:
+    value = cells.fold(text).removesuffix(".0")
+    if not value.isdigit():
+        raise cells.CellError(f"「{text}」应为数字代码")
+    return value
+
+
+_PARSERS: dict[Kind, Callable] = {
+    Kind.TEXT: _text,
+    Kind.NAME: lambda col, text, _t: cells.clean_name(text),
+    Kind.CHOICE: _choice,
+    Kind.CHOICES: _choices,
+    Kind.DATE: lambda col, text, _t: cells.parse_date(text),
+    Kind.YEAR_MONTH: lambda col, text, _t: cells.parse_year_month(text),
+    Kind.YEAR: lambda col, text, _t: cells.parse_year(text),
+    Kind.MONTHS: lambda col, text, _t: cells.parse_months(text),
+    Kind.INT: lambda col, text, _t: cells.parse_int(text),
+    Kind.AMOUNT: _amount,
+    Kind.BOOL: lambda col, text, _t: cells.parse_bool(text),
+    Kind.ID_NUMBER: lambda col, text, today: normalize(text, today=today),
+    Kind.CODE: _code,
+}
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    positions: dict[str, int]
+    unknown: list[str]
 
 
 @dataclass(frozen=True)
@@ -38,12 +182,23 @@ class ColumnSpec:
     def names(self) -> list[str]:
         return [c.name for c in self.columns]
 
-    def match_headers(self, headers: list[object], *, file_label: str) -> HeaderMatch:
-        """Map the file's header cells to canonical names; a missing required column is a per-file error."""
-        lookup: dict[str, str] = {}
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+    def lookup(self) -> dict[str, str]:
+        """Every accepted header (normalised) → canonical column name."""
+        table: dict[str, str] = {}
         for col in self.columns:
             for alias in (col.name, *col.aliases):
-                lookup[normalize_header(alias)] = col.name
+                table.setdefault(normalize_header(alias), col.name)
+        return table
+
+    def match_headers(self, headers: list[object], *, file_label: str) -> HeaderMatch:
+        """Map the file's header cells to canonical names; a missing required column is a per-file error."""
+        lookup = self.lookup()
         positions: dict[str, int] = {}
         unknown: list[str] = []
         for i, raw in enumerate(headers):
@@ -62,8 +217,17 @@ class ColumnSpec:
             )
         return HeaderMatch(positions=positions, unknown=unknown)
 
-
-@dataclass(frozen=True)
-class HeaderMatch:
-    positions: dict[str, int]
-    unknown: list[str]
+    def parse_row(self, row_cells: list, positions: dict[str, int], *, today=None) -> tuple[dict, list[tuple[str, str, str]]]:
+        """Typed values by column name, and the row's problems as (column, reason, shown value)."""
+        values: dict[str, object] = {}
+        problems: list[tuple[str, str, str]] = []
+        width = len(row_cells)
+        for col in self.columns:
+            i = positions.get(col.name)
+            raw = row_cells[i] if i is not None and i < width else None
+            try:
+                values[col.name] = col.parse(raw, today=today)
+            except CellProblem as exc:
+                problems.append((col.name, exc.reason, exc.value))
+                values[col.name] = None
+        return values, problems

@@ -26,10 +26,10 @@ from gonggu.core.codes import code_in_prefix, in_scope_q
 from gonggu.core.errors import UserFacingError
 from gonggu.core.idnumber import InvalidIdNumber, mask_raw, normalize
 from gonggu.core.jobs import Progress
+from gonggu.dataio.cells import CellError, parse_date
 from gonggu.dataio.columns import Column, ColumnSpec
 from gonggu.dataio.readers import read_sheet
 from gonggu.registry.models import Household, Person
-from gonggu.sources.parsing import CellError, parse_date
 
 from .choices import (
     Channel,

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 
 from gonggu.core.audit import audit_log
 from gonggu.core.errors import UserFacingError
-from gonggu.sources.bulk import bulk_insert, copy_csv
+from gonggu.dataio.bulk import bulk_insert, copy_csv
 
 from .catalog import CATALOG, RuleDef
 from .models import Finding, Parameter, RuleRun, RuleSetting

@@ -21,7 +21,7 @@ from gonggu.core.codes import code_range
 from gonggu.dataio.writers import write_xlsx
 from gonggu.registry.demo import make_id_number
 
-from .models import Batch, Fact, RejectedRow
+from .models import Batch, Fact
 from .services import batch_import
 
 OTHER_COUNTY = "410183"  # numbers of people registered elsewhere: valid, never in the demo registry
@@ -195,6 +195,5 @@ def demo_clear(*, prefix: str) -> None:
     low, high = code_range(prefix)
     batches = Batch.objects.filter(region_code__range=(low, high))
     Fact.objects.filter(batch__in=batches).delete()
-    RejectedRow.objects.filter(batch__in=batches).delete()
-    batches.delete()
+    batches.delete()  # their intake issues go with them
     shutil.rmtree(_folder(prefix), ignore_errors=True)

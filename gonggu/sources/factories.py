@@ -13,15 +13,16 @@ import datetime as dt
 import itertools
 
 from .models import Batch, Fact
-from .specs import SOURCES
+from .specs import DEPT_PREFIX, SOURCES
 
 _seq = itertools.count(1)
 
 
 def make_batch(source: str, *, as_of: dt.date, region_code: str = "", user=None, file_name: str = "") -> Batch:
     n = next(_seq)
-    return Batch.objects.create(source=source, as_of=as_of, region_code=region_code, checksum=f"test{n:060d}",
-                                file_name=file_name or f"{source}-{n}.xlsx", imported_by=user)
+    return Batch.objects.create(format=DEPT_PREFIX + source, as_of=as_of, region_code=region_code,
+                                checksum=f"test{n:060d}", file_name=file_name or f"{source}-{n}.xlsx",
+                                created_by=user, status=Batch.Status.APPLIED)
 
 
 def add_fact(batch: Batch, id_number: str, *, name: str = "", row: int | None = None, **values) -> Fact:

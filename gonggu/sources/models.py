@@ -1,7 +1,7 @@
 """Department batches and facts.
 
-A `Batch` is one imported file; its valid rows are `Fact`s, its bad rows
-`RejectedRow`s. Facts of all nine sources share one table with a few generic
+A `Batch` is one imported file (an intake batch of the format `dept.<source>`);
+its valid rows are `Fact`s, its bad rows the batch's intake issues. Facts of all nine sources share one table with a few generic
 value columns (which column holds what is declared per source in `specs.py`),
 so a screening run reads every list with one indexed query per source.
 
@@ -11,60 +11,49 @@ screening snapshot, so rows that were unmatched start to count as soon as the
 registry has the person — nothing needs to be re-imported.
 """
 
-from django.conf import settings
 from django.db import models
 
-from gonggu.core.models import TimeStampedModel
+from gonggu.dataio.models import IntakeBatch
 
-from .specs import SOURCE_CHOICES
+from .specs import DEPT_PREFIX, SOURCE_CHOICES, SOURCES
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
-class Batch(TimeStampedModel):
-    source = models.CharField("数据来源", max_length=20, choices=SOURCE_CHOICES, db_index=True)
-    # The region the batch belongs to (the importing user's county): scoping of the batch pages.
-    region_code = models.CharField("所属区划", max_length=12, blank=True, db_index=True)
-    file_name = models.CharField("文件名", max_length=255)
-    file_path = models.CharField("原始文件", max_length=500, blank=True)
-    checksum = models.CharField("SHA-256", max_length=64)
-    as_of = models.DateField("数据截至日期")
-    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
-    rows_read = models.PositiveIntegerField("读取行数", default=0)
-    matched = models.PositiveIntegerField("匹配台账", default=0)
-    unmatched = models.PositiveIntegerField("未匹配", default=0)
-    rejected = models.PositiveIntegerField("拒收行数", default=0)
-    unknown_columns = models.JSONField("未识别的列", default=list, blank=True)
+class DeptBatchManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(format__startswith=DEPT_PREFIX)
+
+
+class Batch(IntakeBatch):
+    """A department list's batch: the intake batch of a `dept.<source>` format, read with the list's words."""
+
+    objects = DeptBatchManager()
 
     class Meta:
+        proxy = True
         verbose_name = "部门数据批次"
         verbose_name_plural = verbose_name
-        ordering = ["-as_of", "-id"]
-        constraints = [models.UniqueConstraint(fields=["source", "checksum"], name="batch_file_once_per_source")]
 
     def __str__(self) -> str:
-        return f"第 {self.pk} 批 {self.get_source_display()} {self.as_of}"
+        return f"第 {self.pk} 批 {self.source_label} {self.as_of}"
 
     @property
-    def imported(self) -> int:
-        return self.matched + self.unmatched
+    def source(self) -> str:
+        return self.format.removeprefix(DEPT_PREFIX)
 
+    @property
+    def source_label(self) -> str:
+        src = SOURCES.get(self.source)
+        return src.label if src else self.source
 
-class RejectedRow(models.Model):
-    batch = models.ForeignKey(Batch, verbose_name="批次", on_delete=models.CASCADE, related_name="rejected_rows")
-    row_number = models.PositiveIntegerField("行号")
-    column = models.CharField("列", max_length=40, blank=True)
-    value = models.CharField("原值（已脱敏）", max_length=100, blank=True)
-    reason = models.CharField("原因", max_length=300)
+    @property
+    def matched(self) -> int:
+        return self.accepted - self.unmatched
 
-    class Meta:
-        verbose_name = "拒收行"
-        verbose_name_plural = verbose_name
-        ordering = ["batch", "row_number", "id"]
-
-    def __str__(self) -> str:
-        return f"第 {self.row_number} 行「{self.column}」：{self.reason}"
+    @property
+    def imported_by(self):
+        return self.created_by
 
 
 class Fact(models.Model):

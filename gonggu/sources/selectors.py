@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import connection
 from django.db.models import QuerySet
 
 from gonggu.accounts.permissions import Role
 from gonggu.core.codes import in_scope_q
 from gonggu.core.errors import NotFoundInScope
+from gonggu.dataio.models import IntakeIssue
 
-from .models import Batch, Fact, RejectedRow
-from .specs import SOURCES, SourceDef, sources_for_department
+from .models import Batch, Fact
+from .specs import DEPT_PREFIX, SOURCES, SourceDef, sources_for_department
 
 
 def sources_for_user(user) -> list[SourceDef]:
@@ -21,12 +24,13 @@ def sources_for_user(user) -> list[SourceDef]:
 
 
 def batches_for_user(user, *, source: str = "") -> QuerySet[Batch]:
-    qs = Batch.objects.select_related("imported_by").filter(in_scope_q("region_code", user.scope_prefix))
-    allowed = [s.key for s in sources_for_user(user)]
+    qs = Batch.objects.select_related("created_by").filter(in_scope_q("region_code", user.scope_prefix),
+                                                           status=Batch.Status.APPLIED)
+    allowed = [DEPT_PREFIX + s.key for s in sources_for_user(user)]
     if len(allowed) < len(SOURCES):
-        qs = qs.filter(source__in=allowed)
+        qs = qs.filter(format__in=allowed)
     if source:
-        qs = qs.filter(source=source)
+        qs = qs.filter(format=DEPT_PREFIX + source)
     return qs.order_by("-as_of", "-id")
 
 
@@ -37,8 +41,8 @@ def batch_get_for_user(user, pk: int) -> Batch:
     return batch
 
 
-def batch_rejected_rows(batch: Batch) -> QuerySet[RejectedRow]:
-    return batch.rejected_rows.order_by("row_number", "id")
+def batch_rejected_rows(batch: Batch) -> QuerySet[IntakeIssue]:
+    return batch.issues.filter(kind=IntakeIssue.Kind.REJECTED).order_by("row", "id")
 
 
 def batch_facts(batch: Batch) -> QuerySet[Fact]:
@@ -60,3 +64,9 @@ def batch_registry_names(batch: Batch, id_numbers: list[str]) -> dict[str, tuple
 
     rows = Person.objects.filter(id_number__in=id_numbers).values_list("id_number", "household_id", "name")
     return {n: (h, name) for n, h, name in rows}
+
+
+def source_latest_as_of(source: str) -> dt.date | None:
+    """As-of date of the latest imported batch of a department list, or None when none was imported."""
+    return (Batch.objects.filter(format=DEPT_PREFIX + source, status=Batch.Status.APPLIED)
+            .order_by("-as_of").values_list("as_of", flat=True).first())

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from gonggu.accounts.permissions import Department
-from gonggu.dataio.columns import Column, ColumnSpec
+from gonggu.dataio.columns import Column, ColumnSpec, Kind
 
 ID_ALIASES = ("身份证号码", "公民身份号码", "证件号码", "证件号")
 HOUSEHOLD_ID_ALIASES = (*ID_ALIASES, "户主身份证号", "户主身份证号码")
@@ -56,25 +56,31 @@ class SourceDef:
         if self.household_level:
             id_help += "；可以是该户任一成员的号码"
         columns = [
-            Column("身份证号", required=True, aliases=id_aliases, text=True, width=22, help=id_help),
-            Column("姓名", required=True, aliases=("人员姓名",) + (("户主姓名",) if self.household_level else ())),
+            Column("身份证号", required=True, aliases=id_aliases, kind=Kind.ID_NUMBER, key="id_number", width=22,
+                   help=id_help, example="410122195001011234"),
+            Column("姓名", required=True, aliases=("人员姓名",) + (("户主姓名",) if self.household_level else ()),
+                   kind=Kind.NAME, key="name", example="张三"),
         ]
         for f in self.fields:
-            help_text = f.help or ("、".join(f.values) if f.values else _KIND_HELP.get(f.kind, ""))
-            columns.append(Column(f.column, required=f.required, aliases=f.aliases, help=help_text,
-                                  text=f.kind in ("enum", "text"), width=max(12, len(f.column) * 2 + 2)))
+            columns.append(Column(
+                f.column, required=f.required, aliases=f.aliases, help=f.help, kind=_KINDS[f.kind],
+                choices=f.values, synonyms=f.value_aliases, key=f.store, max_length=30,
+                text=f.kind in ("enum", "text"), width=max(12, len(f.column) * 2 + 2),
+                example=f.values[0] if f.values else _EXAMPLES.get(f.kind, "")))
         notes = (f"{self.department_label}部门提供：{self.title}。", *self.notes,
-                 "日期可写作 2025-03-01、2025/3/1、2025年3月1日，或 Excel 日期单元格；金额可写作 1234.5、1,234.5、1234.5元。",
-                 "身份证号不在农户台账中的行也会保存（计为未匹配），台账更新后自动重新匹配。")
+                 "日期可写作 2025-03-01、2025/3/1、2025年3月1日，或 Excel 日期单元格；金额可写作 1234.5、1,234.5、1234.5元，不能为负数。",
+                 "身份证号不在农户台账中的行也会保存（计为未匹配），台账更新后自动重新匹配。",
+                 DUPLICATE_NOTE_PER_YEAR if self.per_year else DUPLICATE_NOTE)
         return ColumnSpec(key=self.key, title=self.label, columns=tuple(columns), notes=notes)
 
 
-_KIND_HELP = {
-    "date": "日期，如 2025-03-01",
-    "year": "年度，如 2024",
-    "amount": "元，如 1234.5",
-    "months": "0–12 的整数",
-}
+DUPLICATE_NOTE = ("同一文件中同一身份证号出现多行：内容相同的合并为一行（提示）；内容不同的，后出现的行被拒收并指明与哪一行冲突。")
+DUPLICATE_NOTE_PER_YEAR = ("同一文件中同一人同一年度出现多行（如多次住院）：金额相加合并为一行（提示）。")
+_KINDS = {"enum": Kind.CHOICE, "text": Kind.TEXT, "date": Kind.DATE, "year": Kind.YEAR, "amount": Kind.AMOUNT,
+          "months": Kind.MONTHS}
+_EXAMPLES = {"date": "2025-03-01", "year": "2025", "amount": "1234.50", "months": "6", "text": ""}
+
+
 
 # Digits and the usual Excel spellings of the grades.
 _GRADE_ALIASES = {"1": "一级", "2": "二级", "3": "三级", "4": "四级",
@@ -163,6 +169,8 @@ SOURCES: dict[str, SourceDef] = {s.key: s for s in (
     ),
 )}
 
+# Intake formats of department lists are `dept.<source>`.
+DEPT_PREFIX = "dept."
 SOURCE_CHOICES = [(s.key, s.label) for s in SOURCES.values()]
 # Columns of the Fact model that carry source values (the rest is bookkeeping).
 FACT_VALUE_COLUMNS = ("category", "status", "grade", "fact_date", "year", "amount", "amount2", "months", "place")

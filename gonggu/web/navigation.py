@@ -11,7 +11,8 @@ from gonggu.core.access import Perm
 class NavItem:
     label: str
     url_name: str
-    perm: Perm | None = None
+    # The role must allow one of these (none: everyone signed in).
+    perm: Perm | tuple[Perm, ...] | None = None
 
 
 NAV_ITEMS = [
@@ -23,6 +24,7 @@ NAV_ITEMS = [
     NavItem("预警核实", "warning_inbox", Perm.VERIFY_WARNINGS),
     NavItem("筛查预警", "screening_summary", Perm.VIEW_REGISTRY),
     NavItem("部门数据", "batch_list", Perm.IMPORT_DEPT),
+    NavItem("数据导入", "intake_home", (Perm.IMPORT_DEPT, Perm.IMPORT_REGISTRY, Perm.EDIT_LEDGERS)),
     NavItem("规则库", "rule_list", Perm.VIEW_REGISTRY),
     NavItem("数据质量", "quality_list", Perm.VIEW_REGISTRY),
     NavItem("参数设置", "param_list", Perm.MANAGE_RULES),
@@ -37,7 +39,8 @@ NAV_ITEMS = [
 def nav_for(user, current_path: str) -> list[dict]:
     items = []
     for item in NAV_ITEMS:
-        if item.perm is not None and not user.has_perm_code(item.perm):
+        perms = item.perm if isinstance(item.perm, tuple) else (item.perm,) if item.perm else ()
+        if perms and not any(user.has_perm_code(p) for p in perms):
             continue
         try:
             url = reverse(item.url_name)

@@ -24,14 +24,15 @@ def rows(code, region, today=TODAY):
 
 @pytest.fixture
 def facts(db):
-    sources = pytest.importorskip("gonggu.sources.models")
+    from gonggu.sources import models as sources
+    from gonggu.sources.factories import make_batch
+
     made = {}
 
     def add(source, person_obj, *, as_of=dt.date(2025, 10, 1), **values):
         batch = made.get((source, as_of))
         if batch is None:
-            batch = sources.Batch.objects.create(source=source, file_name=f"{source}.xlsx", checksum=f"{source}{as_of}",
-                                                 as_of=as_of)
+            batch = make_batch(source, as_of=as_of)
             made[(source, as_of)] = batch
         n = sources.Fact.objects.filter(batch=batch).count() + 2
         return sources.Fact.objects.create(batch=batch, source=source, as_of=as_of, row_number=n,

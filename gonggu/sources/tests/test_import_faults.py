@@ -21,9 +21,10 @@ from gonggu.core.errors import ImportConnectionLost
 from gonggu.core.models import AuditEvent, Job
 from gonggu.core.tests.commands import run_command
 from gonggu.core.tests.db_faults import LOST, database_full_after, dropped_after, on_postgres, on_sqlite
+from gonggu.dataio.models import IntakeIssue as RejectedRow
 from gonggu.registry.demo import make_id_number
 from gonggu.registry.factories import HouseholdFactory, PersonFactory
-from gonggu.sources.models import Batch, Fact, RejectedRow
+from gonggu.sources.models import Batch, Fact
 from gonggu.sources.services import batch_import
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,8 +32,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 UNKNOWN = make_id_number("410122", dt.date(1988, 8, 8), 21)   # valid, not in the registry
 HEADER = "身份证号,姓名,救助类型,状态,起始日期"
 # The write phase, in order (the COPY of the facts, between the first two, is not seen by Django).
-AFTER_BATCH_ROW = 'INSERT INTO "sources_batch"'              # next: the facts
-AFTER_FACTS = 'INSERT INTO "sources_rejectedrow"'            # facts and rejected rows written
+AFTER_BATCH_ROW = 'INSERT INTO "dataio_intakebatch"'              # next: the facts
+AFTER_FACTS = 'INSERT INTO "dataio_intakeissue"'            # facts and rejected rows written
 AFTER_LAST_STATEMENT = 'INSERT INTO "core_auditevent"'       # next comes the COMMIT
 
 
@@ -71,10 +72,10 @@ def assert_first_import(doc: dict, member) -> None:
     batch = Batch.objects.get()
     assert doc["batch"] == batch.pk and doc["duplicate_of"] is None
     assert (doc["rows"], doc["matched"], doc["unmatched"], len(doc["rejected"])) == (3, 1, 1, 1)
-    assert (batch.rows_read, batch.matched, batch.unmatched, batch.rejected) == (3, 1, 1, 1)
+    assert (batch.rows, batch.matched, batch.unmatched, batch.rejected_rows) == (3, 1, 1, 1)
     assert sorted(Fact.objects.filter(batch=batch).values_list("id_number", "category")) == sorted(
         [(member.id_number, "低保"), (UNKNOWN, "特困")])
-    assert RejectedRow.objects.filter(batch=batch, row_number=4, column="身份证号").exists()
+    assert RejectedRow.objects.filter(batch=batch, row=4, column="身份证号").exists()
 
 
 @on_postgres
@@ -125,15 +126,14 @@ def test_web_job_connection_dropped_fails_the_job(list_file, member, county_admi
     client = login(county_admin)
 
     def upload():
-        return client.post(reverse("batch_new"), {
-            "source": "mz_assistance", "file": SimpleUploadedFile(list_file.name, list_file.read_bytes())})
+        return client.post(reverse("intake_format", args=["dept.mz_assistance"]), {"file": SimpleUploadedFile(list_file.name, list_file.read_bytes())})
 
     copies = kept_copies()
     with dropped_after(AFTER_FACTS):
         response = upload()
-    job = Job.objects.get(kind="import_dept")
+    job = Job.objects.get(kind="intake")
     assert job.status == Job.Status.FAILED and job.message.startswith(LOST)
-    assert database_state() == {"Batch": [], "Fact": [], "RejectedRow": [], "audit": []}
+    assert database_state() == {"Batch": [], "Fact": [], "IntakeIssue": [], "audit": []}
     assert kept_copies() == copies                   # the upload is not the original of any batch
     assert LOST in client.get(response["Location"]).content.decode()
 

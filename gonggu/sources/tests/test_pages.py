@@ -5,9 +5,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from gonggu.core.models import AuditEvent, Job
+from gonggu.dataio.models import IntakeIssue as RejectedRow
 from gonggu.registry.factories import HouseholdFactory, PersonFactory
 from gonggu.sources.factories import add_fact, make_batch
-from gonggu.sources.models import Batch, RejectedRow
+from gonggu.sources.models import Batch
 
 
 @pytest.fixture
@@ -22,27 +23,26 @@ def _csv(text: str, name: str = "list.csv") -> SimpleUploadedFile:
 @pytest.mark.django_db(transaction=True)
 def test_department_user_uploads_own_list_as_a_job(department_user, member, login):
     client = login(department_user)
-    page = client.get(reverse("batch_new")).content.decode()
-    assert "mz_assistance" in page and "jy_student" not in page   # 民政 user: 民政 lists only
-    response = client.post(reverse("batch_new"), {
-        "source": "mz_assistance", "as_of": "2025-05-01",
+    page = client.get(reverse("intake_home")).content.decode()
+    assert "低保特困等救助名单" in page and "学生就学名单" not in page   # 民政 user: 民政 lists only
+    response = client.post(reverse("intake_format", args=["dept.mz_assistance"]), {"as_of": "2025-05-01",
         "file": _csv(f"身份证号,姓名,救助类别,状态\n{member.id_number},张三,低保,在保\n4.10122E+17,李四,低保,在保\n"),
     })
-    job = Job.objects.get(kind="import_dept")
+    job = Job.objects.get(kind="intake")
     assert response["Location"] == reverse("job_detail", args=[job.pk])
     assert job.status == Job.Status.DONE, job.message
     batch = Batch.objects.get()
     assert batch.region_code == department_user.region.code and batch.imported_by == department_user
-    assert (batch.matched, batch.rejected, batch.as_of) == (1, 1, dt.date(2025, 5, 1))
-    assert job.result["next_url"] == reverse("batch_detail", args=[batch.pk])
+    assert (batch.matched, batch.rejected_rows, batch.as_of) == (1, 1, dt.date(2025, 5, 1))
+    assert job.result["next_url"] == reverse("intake_batch", args=[batch.pk])
 
 
 @pytest.mark.django_db
 def test_department_user_cannot_upload_another_departments_list(department_user, member, login):
     client = login(department_user)
-    response = client.post(reverse("batch_new"), {
-        "source": "jy_student", "file": _csv(f"身份证号,姓名,就学状态\n{member.id_number},张三,辍学\n")}, follow=True)
-    assert "本部门" in response.content.decode()
+    response = client.post(reverse("intake_format", args=["dept.jy_student"]),
+                           {"file": _csv(f"身份证号,姓名,就学状态\n{member.id_number},张三,辍学\n")})
+    assert response.status_code == 403
     assert not Job.objects.exists() and not Batch.objects.exists()
 
 
@@ -51,7 +51,7 @@ def test_batch_pages_are_scoped_to_the_county_and_department(regions, department
                                                              other_county_user, member, login):
     mine = make_batch("mz_assistance", as_of=dt.date(2025, 5, 1), region_code=regions["county"].code)
     add_fact(mine, member.id_number, name="张山", category="低保", status="在保")
-    RejectedRow.objects.create(batch=mine, row_number=3, column="身份证号", value="410122****0011", reason="校验位错误")
+    RejectedRow.objects.create(batch=mine, row=3, column="身份证号", value="410122****0011", reason="校验位错误")
     education = make_batch("jy_student", as_of=dt.date(2025, 5, 1), region_code=regions["county"].code)
     theirs = make_batch("mz_assistance", as_of=dt.date(2025, 5, 1), region_code=regions["other_county"].code)
 
@@ -107,9 +107,8 @@ def test_blank_template_per_source(department_user, login):
 @pytest.mark.django_db(transaction=True)
 def test_a_failed_upload_job_says_why_and_keeps_nothing(county_admin, member, login):
     client = login(county_admin)
-    client.post(reverse("batch_new"), {"source": "mz_assistance",
-                                       "file": _csv(f"身份证号,姓名,参保状态\n{member.id_number},张三,已参保\n")})
-    job = Job.objects.get(kind="import_dept")
+    client.post(reverse("intake_format", args=["dept.mz_assistance"]), {"file": _csv(f"身份证号,姓名,参保状态\n{member.id_number},张三,已参保\n")})
+    job = Job.objects.get(kind="intake")
     assert job.status == Job.Status.FAILED and "缺少必需的列" in job.message and "yb_enrolment" in job.message
     assert not Batch.objects.exists()
 
@@ -118,12 +117,12 @@ def test_a_failed_upload_job_says_why_and_keeps_nothing(county_admin, member, lo
 def test_uploading_the_same_file_again_points_to_the_first_batch(county_admin, member, login):
     client = login(county_admin)
     text = f"身份证号,姓名,救助类别,状态\n{member.id_number},张三,低保,在保\n"
-    client.post(reverse("batch_new"), {"source": "mz_assistance", "file": _csv(text)})
-    client.post(reverse("batch_new"), {"source": "mz_assistance", "file": _csv(text, name="again.csv")})
+    client.post(reverse("intake_format", args=["dept.mz_assistance"]), {"file": _csv(text)})
+    client.post(reverse("intake_format", args=["dept.mz_assistance"]), {"file": _csv(text, name="again.csv")})
     first, second = Job.objects.order_by("id")
     batch = Batch.objects.get()
     assert second.status == Job.Status.DONE and second.result["duplicate_of"] == batch.pk
-    assert "内容完全相同" in second.message and second.result["next_url"] == reverse("batch_detail", args=[batch.pk])
+    assert "内容完全相同" in second.message and second.result["next_url"] == reverse("intake_batch", args=[batch.pk])
 
 
 @pytest.mark.django_db

@@ -32,13 +32,4 @@ class Command(GongguCommand):
             region_code = code
         result = batch_import(source=source, path=file, as_of=as_of_date, region_code=region_code,
                               progress=self.progress())
-        if result.unknown_columns:
-            self.stderr.write(f"提示：未识别的列已忽略：{'、'.join(result.unknown_columns)}")
-        lines = [result.summary]
-        if result.batch is not None:
-            lines.insert(0, f"第 {result.batch.pk} 批已导入。")
-        for problem in result.rejected[:50]:
-            lines.append(f"  {problem}")
-        if len(result.rejected) > 50:
-            lines.append(f"  ……另有 {len(result.rejected) - 50} 处问题，见批次页面。")
-        return result.as_dict(), "\n".join(lines)
+        return result.as_json(), result.summary()

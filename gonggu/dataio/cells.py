@@ -1,4 +1,4 @@
-"""Reading the cells of department lists: dates, amounts, years, month counts, value lists.
+"""Reading cells: dates, amounts, years, month counts, value lists — one parser per column kind.
 
 Each parser returns the value or raises `CellError` with a Chinese reason that
 an import report shows next to the row and column.
@@ -95,3 +95,32 @@ def parse_enum(text: str, values: tuple[str, ...], aliases: dict[str, str]) -> s
 def clean_name(text: str | None) -> str:
     """Names are compared with the registry's: no blanks, full-width letters folded."""
     return fold(text or "")[:50]
+
+
+def parse_int(text: str) -> int:
+    value = fold(text).replace(",", "")
+    if re.fullmatch(r"-?\d{1,12}(\.0+)?", value):
+        return int(float(value))
+    raise CellError(f"「{text}」不是整数")
+
+
+_YES = {"是", "有", "Y", "YES", "TRUE", "1", "√", "已参加", "参加"}
+_NO = {"否", "无", "N", "NO", "FALSE", "0", "×", "未参加", "不参加"}
+
+
+def parse_bool(text: str) -> bool:
+    value = fold(text).upper()
+    if value in _YES:
+        return True
+    if value in _NO:
+        return False
+    raise CellError(f"「{text}」应填写“是”或“否”")
+
+
+def parse_year_month(text: str) -> dt.date:
+    """`202503`, `2025-03`, `2025年3月` (the national system writes months as YYYYMM): the month's first day."""
+    value = fold(text)
+    m = re.fullmatch(r"(\d{4})[-/.年]?(\d{1,2})月?(?:[-/.]?\d{1,2}日?)?", value)
+    if m and 1 <= int(m.group(2)) <= 12 and len(value) != 5:
+        return dt.date(int(m.group(1)), int(m.group(2)), 1)
+    return parse_date(text).replace(day=1)

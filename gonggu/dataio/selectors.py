@@ -1,0 +1,32 @@
+"""Reads of intake batches: scoped to the user's region and to the formats the user may import."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from gonggu.core.codes import in_scope_q
+from gonggu.core.errors import NotFoundInScope
+
+from .intake import FORMATS, formats_for_user
+from .models import IntakeBatch, IntakeIssue
+
+
+def intake_batches_for_user(user, *, format_key: str = "") -> QuerySet[IntakeBatch]:
+    allowed = [f.key for f in formats_for_user(user)]
+    qs = IntakeBatch.objects.select_related("created_by").filter(in_scope_q("region_code", user.scope_prefix))
+    if len(allowed) < len(FORMATS):
+        qs = qs.filter(format__in=allowed)
+    if format_key:
+        qs = qs.filter(format=format_key)
+    return qs.order_by("-created_at", "-id")
+
+
+def intake_batch_get_for_user(user, pk: int) -> IntakeBatch:
+    batch = intake_batches_for_user(user).filter(pk=pk).first()
+    if batch is None:
+        raise NotFoundInScope("批次")
+    return batch
+
+
+def intake_batch_issues(batch: IntakeBatch, kind: str) -> QuerySet[IntakeIssue]:
+    return batch.issues.filter(kind=kind).order_by("row", "id")
