@@ -8,6 +8,7 @@ urlpatterns = [
     path("registry/", include("gonggu.registry.urls")),
     path("sources/", include("gonggu.sources.urls")),
     path("intake/", include("gonggu.dataio.urls")),
+    path("ledgers/", include("gonggu.ledgers.urls")),
     path("rules/", include("gonggu.rules.urls")),
     path("screening/", include("gonggu.screening.urls")),
     path("monitoring/", include("gonggu.monitoring.urls")),

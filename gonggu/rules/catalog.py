@@ -26,8 +26,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-Kind = Literal["screening", "quality", "compliance", "indicator"]
-KIND_LABELS = {"screening": "筛查预警", "quality": "数据质量", "compliance": "程序合规", "indicator": "考核指标"}
+Kind = Literal["screening", "quality", "compliance", "indicator", "ledger"]
+KIND_LABELS = {"screening": "筛查预警", "quality": "数据质量", "compliance": "程序合规", "indicator": "考核指标",
+               "ledger": "台账核查"}
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ rows exactly on each threshold that must or must not fire:
   added there is compared on both engines too;
 - the compliance cases of monitoring/tests/test_compliance.py, restated at the one as-of date D;
 - the indicator rules at their lines (脱贫户 incomes, relocated households with and without work);
+- the work areas' rules over their ledgers, from each app's `tests/engine_cases.py`;
 - rows that make two rules skip a year for a missing parameter, so the skipped lists compare something;
 - as background, a demo-county registry with its department lists (seeded, as `gonggu demo` makes them).
 
@@ -22,6 +23,8 @@ scopes) are made then and kept for both tests.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import importlib.util
 import itertools
 import random
 from collections import Counter
@@ -404,11 +407,26 @@ INDICATOR_CASES = [
 ]
 
 
+def work_area_cases() -> list:
+    """The cases of the work areas' rules: each app with rules over its ledgers keeps them in
+    `<app>/tests/engine_cases.py` (CASES, and PARAMS to set), so the scenario grows with the catalog."""
+    modules = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("gonggu.") or importlib.util.find_spec(f"{config.name}.tests") is None:
+            continue
+        if importlib.util.find_spec(f"{config.name}.tests.engine_cases") is not None:
+            modules.append(importlib.import_module(f"{config.name}.tests.engine_cases"))
+    return modules
+
+
 def build_cases(sc: Scenario) -> None:
     build_recipes(sc)
     build_extras(sc)
     for rule, label, build, fires in COMPLIANCE_CASES + INDICATOR_CASES:
         sc.expect(rule, build(sc), fires, label)
+    for module in work_area_cases():
+        for rule, label, build, fires in module.CASES:
+            sc.expect(rule, build(sc), fires, label)
 
 
 @contextmanager
@@ -441,6 +459,9 @@ def build_scenario() -> list[Expected]:
     param_set(name="monitoring_line", value="7500", year=2023)
     param_set(name="rural_income_growth", value="0.066", year=2023)
     param_set(name="disposable_income", value="20000", year=2023)
+    for module in work_area_cases():
+        for name, value, year in getattr(module, "PARAMS", []):
+            param_set(name=name, value=value, year=year)
 
     # Background first: the demo's department lists cover every person of the county then in the registry.
     demo = SimpleNamespace(rng=random.Random(DEMO_SEED), county=county, townships=[baisha],

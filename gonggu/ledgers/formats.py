@@ -1,0 +1,182 @@
+"""Every ledger kind is a format of the intake pipeline (`ledger.<key>`): match, scope, upsert.
+
+Rows are matched set-based: all identity numbers (or region codes) of the file in a few queries, never one
+per row. A row is rejected when its person (household, village) is not in the registry or lies outside the
+importing user's region, or when it repeats an earlier row of the file (same natural key). Rows already in
+the ledger (same person and natural key) are updated in place, so re-importing a corrected file or the
+退回表 never duplicates; unchanged rows are counted as such. History rows are written in bulk, so the
+row page shows who imported what.
+"""
+
+from __future__ import annotations
+
+from itertools import islice
+
+from django.db import models
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from gonggu.accounts.permissions import Role
+from gonggu.core.codes import code_in_prefix
+from gonggu.dataio.intake import IntakeContext, IntakeFormat, Staged, StagedRow, Written
+from gonggu.regions.models import Region
+from gonggu.registry.models import Person
+
+from .kinds import LedgerKind, Match
+
+CHUNK = 5000
+
+
+def _chunks(values: list, size: int = CHUNK):
+    it = iter(values)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+class LedgerFormat(IntakeFormat):
+    def __init__(self, kind: LedgerKind):
+        self.kind = kind
+        self.key = kind.format_key
+        self.title = kind.title
+        self.group = f"工作台账 · {kind.area}"
+        self.perm = kind.import_perm
+        self.description = kind.description
+
+    @property
+    def spec(self):
+        return self.kind.spec
+
+    def allowed(self, user) -> bool:
+        if not super().allowed(user):
+            return False
+        if user is None or user.is_superuser or user.role != Role.DEPARTMENT_USER:
+            return True
+        return bool(self.kind.department) and user.department == self.kind.department
+
+    def key_of(self, values: dict) -> str:
+        return str(values.get("姓名") or "")[:60]
+
+    def detail_url(self, batch) -> str:
+        from django.urls import reverse
+
+        return reverse("ledger_list", args=[self.kind.key]) + f"?batch={batch.pk}"
+
+    # --- validate: match every row, set-based -------------------------------------------------------------
+
+    def validate(self, ctx: IntakeContext, staged: Staged) -> None:
+        if self.kind.match == Match.REGION:
+            self._match_regions(ctx, staged)
+        else:
+            self._match_persons(ctx, staged)
+        staged.settle()
+        self._no_repeats(staged)
+
+    def _match_persons(self, ctx: IntakeContext, staged: Staged) -> None:
+        numbers = sorted({r.values["身份证号"] for r in staged.rows})
+        found: dict[str, tuple[int, int, str, str]] = {}
+        for chunk in _chunks(numbers):
+            for pid, hid, code, number, name in Person.objects.filter(id_number__in=chunk).values_list(
+                    "id", "household_id", "region_code", "id_number", "name"):
+                found[number] = (pid, hid, code, name)
+        prefix = ctx.scope_prefix
+        for row in staged.rows:
+            hit = found.get(row.values["身份证号"])
+            if hit is None:
+                staged.reject(row, "身份证号", "该身份证号不在农户台账中：请先在农户台账中登记此人，或核对号码")
+                continue
+            pid, hid, code, name = hit
+            if not code_in_prefix(code, prefix):
+                staged.reject(row, "身份证号", "此人不在你管辖的区域内")
+                continue
+            given = row.values.get("姓名")
+            if given and given != name:
+                staged.warn(row, "姓名", f"表中姓名「{given}」与农户台账「{name}」不一致，已按身份证号导入")
+            row.extra.update(person_id=pid if self.kind.match == Match.PERSON else None, household_id=hid,
+                             region_code=code)
+
+    def _match_regions(self, ctx: IntakeContext, staged: Staged) -> None:
+        codes = sorted({r.values["行政区划代码"] for r in staged.rows})
+        known = set()
+        for chunk in _chunks(codes):
+            known.update(Region.objects.filter(code__in=chunk).values_list("code", flat=True))
+        prefix = ctx.scope_prefix
+        for row in staged.rows:
+            code = row.values["行政区划代码"]
+            if code not in known:
+                staged.reject(row, "行政区划代码", f"区划代码 {code} 不是已导入的区划")
+            elif not code_in_prefix(code, prefix):
+                staged.reject(row, "行政区划代码", "该区划不在你管辖的区域内")
+            else:
+                row.extra.update(person_id=None, household_id=None, region_code=code)
+
+    def _identity(self, row: StagedRow) -> tuple:
+        owner = row.extra["person_id"] or row.extra["household_id"] or row.extra["region_code"]
+        return (owner, *(self._value(row, k) for k in self.kind.natural_key))
+
+    def _value(self, row: StagedRow, field_name: str):
+        column = next(c for c in self.kind.columns if c.key == field_name)
+        return row.values.get(column.name)
+
+    def _no_repeats(self, staged: Staged) -> None:
+        if not self.kind.natural_key:
+            return
+        first: dict[tuple, int] = {}
+        for row in staged.rows:
+            key = self._identity(row)
+            if key in first:
+                staged.reject(row, self.kind.columns[0].name if self.kind.natural_key else "行政区划代码",
+                              f"与第 {first[key]} 行是同一条记录，请合并为一行")
+            else:
+                first[key] = row.number
+
+    # --- promote: upsert in bulk ----------------------------------------------------------------------------
+
+    def _instance(self, row: StagedRow, ctx: IntakeContext):
+        model = self.kind.model
+        obj = model(region_code=row.extra["region_code"], person_id=row.extra["person_id"],
+                    household_id=row.extra["household_id"], id_number=row.values.get("身份证号") or "",
+                    batch=ctx.batch, created_by=ctx.user, updated_by=ctx.user)
+        for column in self.kind.columns:
+            if column.key:
+                value = row.values.get(column.name)
+                if value is None and _is_text(model, column.key):
+                    value = ""
+                setattr(obj, column.key, value)
+        return obj
+
+    def promote(self, ctx: IntakeContext, rows: list[StagedRow]) -> Written:
+        kind, model = self.kind, self.kind.model
+        owner_field = {Match.PERSON: "person_id", Match.HOUSEHOLD: "household_id", Match.REGION: "region_code"}[kind.match]
+        fields = kind.value_fields
+        existing: dict[tuple, object] = {}
+        if kind.natural_key:
+            owners = sorted({self._identity(r)[0] for r in rows})
+            for chunk in _chunks(owners):
+                for obj in model.objects.filter(**{f"{owner_field}__in": chunk}):
+                    key = (getattr(obj, owner_field), *(getattr(obj, k) for k in kind.natural_key))
+                    existing[key] = obj
+        creates, updates, unchanged = [], [], 0
+        now = timezone.now()
+        for row in rows:
+            new = self._instance(row, ctx)
+            old = existing.get(self._identity(row))
+            if old is None:
+                creates.append(new)
+                continue
+            if all(getattr(old, f) == getattr(new, f) for f in fields):
+                unchanged += 1
+                continue
+            for f in fields:
+                setattr(old, f, getattr(new, f))
+            old.batch, old.updated_by, old.updated_at = ctx.batch, ctx.user, now
+            updates.append(old)
+        if creates:
+            bulk_create_with_history(creates, model, batch_size=2000, default_user=ctx.user)
+        if updates:
+            bulk_update_with_history(updates, model, [*fields, "batch", "updated_by", "updated_at"],
+                                     batch_size=2000, default_user=ctx.user)
+        return Written(created=len(creates), updated=len(updates), unchanged=unchanged)
+
+
+def _is_text(model, name: str) -> bool:
+    return isinstance(model._meta.get_field(name), models.CharField | models.TextField)

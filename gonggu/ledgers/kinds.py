@@ -1,0 +1,152 @@
+"""Ledger kinds: a typed model plus what an office needs to fill it in — and everything else follows.
+
+    PUBLIC_POST = register_ledger(LedgerKind(
+        key="public_post", title="公益岗位台账", area="稳岗就业", model=PublicPost, match=Match.PERSON,
+        columns=(field_column(PublicPost, "post_name", aliases=("岗位",)), ...),
+        natural_key=("post_name", "start_date")))
+
+From a kind the product gives: the list page (scoped, filtered, sorted, paged, exported with the same
+filters), the row page with its history, the entry and edit forms, the blank template, the import through
+the intake pipeline (format `ledger.<key>`, with its 退回表) and the snapshot table `ledger_<key>` the rule
+engine reads on DuckDB and on Spark. See docs/ledgers.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.db import models
+
+from gonggu.core.access import Perm
+from gonggu.dataio.columns import Column, ColumnSpec, Kind
+
+ID_ALIASES = ("身份证号码", "公民身份号码", "证件号码", "证件号")
+
+
+class Match(StrEnum):
+    PERSON = "person"        # a row is about one person: 身份证号 → person, household, village
+    HOUSEHOLD = "household"  # about a household: any member's 身份证号 → household, village
+    REGION = "region"        # about a village or township: 行政区划代码
+
+
+_FIELD_KINDS: list[tuple[type, Kind]] = [
+    (models.DateField, Kind.DATE),
+    (models.DecimalField, Kind.AMOUNT),
+    (models.BooleanField, Kind.BOOL),
+    (models.IntegerField, Kind.INT),   # Positive…, Small… derive from it
+]
+
+
+def field_column(model: type[models.Model], name: str, **overrides) -> Column:
+    """The column of one model field: header = verbose name, kind from the field's type, required unless blank,
+    choices from the field's choices (their values are the words offices write). Overrides win."""
+    f = model._meta.get_field(name)
+    kind = Kind.CHOICE if f.choices else next((k for cls, k in _FIELD_KINDS if isinstance(f, cls)), Kind.TEXT)
+    options = dict(
+        name=str(f.verbose_name), key=name, kind=kind, required=not f.blank and not f.has_default(),
+        choices=tuple(str(v) for v, _label in f.flatchoices) if f.choices else (),
+        max_length=getattr(f, "max_length", None) or 200, help=str(f.help_text or ""),
+        text=kind in (Kind.TEXT, Kind.CHOICE), negative=False,
+    )
+    options.update(overrides)
+    return Column(**options)
+
+
+@dataclass
+class LedgerKind:
+    key: str                              # ledger.<key> format, ledger_<key> snapshot table, /ledgers/<key>/
+    title: str                            # 公益岗位台账
+    area: str                             # the work area it belongs to (稳岗就业 …)
+    model: type[models.Model]
+    columns: tuple[Column, ...]           # the kind's own columns; Column.key names the model field
+    match: Match = Match.PERSON
+    # Model fields that, with the person (household, region), identify a row: re-importing updates it.
+    natural_key: tuple[str, ...] = ()
+    list_fields: tuple[str, ...] = ()     # shown on the list page (default: the first six columns)
+    filter_fields: tuple[str, ...] = ()   # choice, yes/no or year fields offered as filters
+    date_field: str = ""                  # the row's main date (list order, period filter)
+    description: str = ""                 # one sentence for the index page
+    source: str = ""                      # the seed passage the ledger answers to (file and place)
+    notes: tuple[str, ...] = ()
+    # Who may: see it (with the registry's scope), enter or edit rows, import files.
+    view_perm: Perm = Perm.VIEW_REGISTRY
+    edit_perm: Perm = Perm.EDIT_LEDGERS
+    import_perm: Perm = Perm.IMPORT_LEDGERS
+    department: str = ""                  # a department whose users import it (accounts.permissions.Department)
+    _spec: ColumnSpec | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def format_key(self) -> str:
+        return f"ledger.{self.key}"
+
+    @property
+    def table(self) -> str:
+        return f"ledger_{self.key}"
+
+    def match_columns(self) -> tuple[Column, ...]:
+        if self.match == Match.REGION:
+            return (Column("行政区划代码", required=True, aliases=("村代码", "区划代码"), kind=Kind.CODE, key="region_code",
+                           width=16, help="12 位村（社区）或乡镇代码", example="410122101201"),)
+        help_text = "18 位；15 位老号码自动升级；请设为文本格式"
+        aliases = ID_ALIASES
+        if self.match == Match.HOUSEHOLD:
+            help_text += "；该户任一成员的号码"
+            aliases = (*ID_ALIASES, "户主身份证号", "户主身份证号码")
+        return (Column("身份证号", required=True, aliases=aliases, kind=Kind.ID_NUMBER, key="id_number", width=22,
+                       help=help_text, example="410122195001011234"),
+                Column("姓名", aliases=("户主姓名",) if self.match == Match.HOUSEHOLD else ("人员姓名",),
+                       kind=Kind.NAME, key="", example="张三", help="与农户台账不一致时导入并提示"))
+
+    @property
+    def spec(self) -> ColumnSpec:
+        if self._spec is None:
+            notes = (*self.notes,
+                     "同一人（户、村）与上次导入的同一条记录（按" + ("、".join(
+                         str(self.model._meta.get_field(k).verbose_name) for k in self.natural_key) or "人") +
+                     "识别）再次导入时更新，不重复。" if self.natural_key else "",
+                     "日期可写作 2025-03-01、2025/3/1、2025年3月1日；金额可写作 1234.5、1,234.5、1234.5元。")
+            self._spec = ColumnSpec(key=self.format_key, title=self.title,
+                                    columns=(*self.match_columns(), *self.columns),
+                                    notes=tuple(n for n in notes if n))
+        return self._spec
+
+    @property
+    def value_fields(self) -> list[str]:
+        """Model fields that hold the kind's own columns, in column order."""
+        return [c.key for c in self.columns if c.key]
+
+    @property
+    def shown_fields(self) -> list[str]:
+        return list(self.list_fields or self.value_fields[:6])
+
+    def label(self, field_name: str) -> str:
+        return str(self.model._meta.get_field(field_name).verbose_name)
+
+
+LEDGERS: dict[str, LedgerKind] = {}
+
+
+def register_ledger(kind: LedgerKind) -> LedgerKind:
+    """Register a kind and its import format; called at import time of a work area's `ledger_defs.py`."""
+    from gonggu.dataio.intake import register_format
+
+    from .formats import LedgerFormat
+
+    if kind.key in LEDGERS and LEDGERS[kind.key] is not kind:
+        raise ValueError(f"ledger kind {kind.key} registered twice")
+    unknown = [c.key for c in kind.columns if c.key and c.key not in {f.name for f in kind.model._meta.fields}]
+    if unknown:
+        raise ValueError(f"ledger kind {kind.key}: columns name fields the model does not have: {unknown}")
+    LEDGERS[kind.key] = kind
+    register_format(LedgerFormat(kind))
+    return kind
+
+
+def ledger_get(key: str) -> LedgerKind:
+    from gonggu.core.errors import NotFoundInScope
+
+    kind = LEDGERS.get(key)
+    if kind is None:
+        raise NotFoundInScope("台账")
+    return kind

@@ -1,0 +1,89 @@
+"""Reads of ledger rows: scoped to the user's region, filtered as the list page and its export ask."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from gonggu.core.codes import in_scope_q
+from gonggu.core.errors import NotFoundInScope
+from gonggu.core.idnumber import InvalidIdNumber, normalize
+
+from .kinds import LEDGERS, LedgerKind
+
+
+def kinds_for_user(user) -> list[LedgerKind]:
+    return [k for k in LEDGERS.values() if user.has_perm_code(k.view_perm)]
+
+
+@dataclass
+class LedgerFilters:
+    """What the list page's form holds; the export uses the same."""
+
+    region: str = ""                       # a region code prefix within the user's scope
+    q: str = ""                            # a name, or an identity number (exact)
+    batch: int | None = None
+    choices: dict[str, str] = field(default_factory=dict)   # filter field → value
+    order: str = ""
+
+    @classmethod
+    def from_query(cls, kind: LedgerKind, data) -> LedgerFilters:
+        try:
+            batch = int(data.get("batch")) if data.get("batch") else None
+        except ValueError:
+            batch = None
+        region = "".join(ch for ch in (data.get("region") or "") if ch.isdigit())[:12]
+        allowed_order = {*kind.shown_fields, *(f"-{f}" for f in kind.shown_fields), "region_code", "-region_code"}
+        order = data.get("o", "")
+        return cls(region=region, q=(data.get("q") or "").strip()[:40], batch=batch,
+                   choices={f: data.get(f) for f in kind.filter_fields if data.get(f)},
+                   order=order if order in allowed_order else "")
+
+    def as_query(self) -> dict:
+        data = {"region": self.region, "q": self.q, "batch": self.batch or "", "o": self.order, **self.choices}
+        return {k: v for k, v in data.items() if v not in ("", None)}
+
+
+def ledger_rows_for_user(user, kind: LedgerKind, filters: LedgerFilters | None = None) -> QuerySet:
+    qs = kind.model.objects.filter(in_scope_q("region_code", user.scope_prefix)).select_related("person", "household")
+    f = filters or LedgerFilters()
+    if f.region:
+        qs = qs.filter(region_code__startswith=f.region)
+    if f.batch:
+        qs = qs.filter(batch_id=f.batch)
+    if f.q:
+        try:
+            qs = qs.filter(id_number=normalize(f.q))
+        except InvalidIdNumber:
+            qs = qs.filter(Q(person__name__contains=f.q) | Q(household__head_name__contains=f.q))
+    for name, value in f.choices.items():
+        qs = qs.filter(**{name: value})
+    order = [f.order] if f.order else []
+    date_order = [f"-{kind.date_field}"] if kind.date_field else []
+    return qs.order_by(*order, *date_order, "region_code", "-id")
+
+
+def ledger_row_get_for_user(user, kind: LedgerKind, pk: int):
+    row = ledger_rows_for_user(user, kind).filter(pk=pk).first()
+    if row is None:
+        raise NotFoundInScope("台账记录")
+    return row
+
+
+def ledger_row_history(row) -> list[dict]:
+    """Each change of the row, newest first: who, when, how (imported, entered, edited), and what changed."""
+    records = list(row.history.select_related("history_user").order_by("-history_date", "-history_id"))
+    changes = []
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        diff = []
+        if older is not None:
+            delta = newer.diff_against(older)
+            for change in delta.changes:
+                if change.field in ("updated_at", "updated_by", "batch"):
+                    continue
+                label = str(row._meta.get_field(change.field).verbose_name)
+                diff.append((label, change.old, change.new))
+        changes.append({"at": newer.history_date, "user": newer.history_user, "type": newer.get_history_type_display(),
+                        "batch_id": newer.batch_id, "changes": diff})
+    return changes
