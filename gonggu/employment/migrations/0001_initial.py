@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('dataio', '0001_initial'),
-        ('registry', '0004_batches_on_intake'),
+        ('registry', '0003_list_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
