@@ -17,6 +17,7 @@ from gonggu.dataio.intake import intake_run
 from gonggu.dataio.models import IntakeBatch
 from gonggu.dataio.writers import write_xlsx
 from gonggu.employment.models import PublicPost
+from gonggu.registry.demo import make_id_number
 from gonggu.registry.factories import HouseholdFactory, PersonFactory
 from gonggu.rules.engine import run_rules
 from gonggu.rules.services import param_set
@@ -24,6 +25,7 @@ from gonggu.rules.services import param_set
 from .factories import public_post
 
 pytestmark = pytest.mark.django_db
+UNKNOWN = make_id_number("410122", dt.date(1990, 1, 1), 31)
 HEADER = "身份证号,姓名,岗位名称,上岗日期,退岗日期,月岗位补贴（元）,第几次安置,签订岗位协议,购买意外伤害保险"
 
 
@@ -46,7 +48,7 @@ def test_import_rejects_what_cannot_be_stored_and_the_returns_file_imports_once_
              f"{a.id_number},{a.name},保洁员,2025-03-01,,1200,1,是,是",
              f"{b.id_number},{b.name},护林员,2025/13/01,,1200,1,是,否",           # no such date
              f"{c.id_number},{c.name},护路员,2025-03-01,,-50,1,是,是",            # negative subsidy
-             "410122199001011234,查无此人,保洁员,2025-03-01,,1200,1,是,是",       # not in the registry
+             f"{UNKNOWN},查无此人,保洁员,2025-03-01,,1200,1,是,是",              # not in the registry
              f"{other.id_number},{other.name},保洁员,2025-03-01,,1200,1,是,是",   # another county
              f"{a.id_number},{a.name},保洁员,2025-03-01,,1300,1,是,是"]            # repeats row 2
     path.write_text("\n".join(lines) + "\n", encoding="gbk")
@@ -66,7 +68,7 @@ def test_import_rejects_what_cannot_be_stored_and_the_returns_file_imports_once_
     assert response.status_code == 200
     returned = _rows(response.content)
     assert returned[0] == [*HEADER.split(","), "错误原因"]
-    assert [r[0] for r in returned[1:]] == [b.id_number, c.id_number, "410122199001011234", other.id_number,
+    assert [r[0] for r in returned[1:]] == [b.id_number, c.id_number, UNKNOWN, other.id_number,
                                             a.id_number]
     assert "原第 3 行" in returned[1][-1] and "上岗日期" in returned[1][-1]
     assert AuditEvent.objects.filter(action="export_pii", object_type="intake_batch").exists()
