@@ -201,7 +201,9 @@ class IntakeFormat:
     # The Perm that allows importing it (core.access.Perm value).
     perm: str = ""
     needs_as_of: bool = False  # the upload asks for the data's as-of date (department lists)
-    # Formats whose re-import must not be refused by checksum (none yet): the same file twice is a duplicate.
+    # False for formats whose file may be imported again on purpose (the registry: re-importing updates in
+    # place); otherwise the same file twice is a duplicate.
+    refuse_duplicates: bool = True
     description: str = ""
 
     # --- who may ---------------------------------------------------------------------------------------
@@ -210,6 +212,10 @@ class IntakeFormat:
         if user is None:
             return True
         return bool(self.perm) and user.has_perm_code(self.perm)
+
+    def may_read(self, user) -> bool:
+        """Who may read the format's description and blank template (those who fill it in, not only importers)."""
+        return self.allowed(user)
 
     def check_allowed(self, user) -> None:
         if not self.allowed(user):
@@ -462,7 +468,8 @@ def intake_run(
         as_of = today
     checksum = file_sha256(path)
     try:
-        existing = applied_batch_of(fmt, checksum, exclude=batch.pk if batch else None)
+        existing = (applied_batch_of(fmt, checksum, exclude=batch.pk if batch else None)
+                    if fmt.refuse_duplicates else None)
     except Exception as exc:
         error = _lost_error(exc, label, fmt=fmt, checksum=checksum, committing=False)
         if error is None:

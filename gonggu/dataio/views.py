@@ -26,12 +26,12 @@ from .selectors import intake_batch_get_for_user, intake_batch_issues, intake_ba
 from .writers import blank_template
 
 
-def _format_for(request, key: str):
+def _format_for(request, key: str, *, reading: bool = False):
     try:
         fmt = format_get(key)
     except UserFacingError:
         raise Http404("没有这种数据格式。") from None
-    if not fmt.allowed(request.user):
+    if not (fmt.may_read(request.user) if reading else fmt.allowed(request.user)):
         raise PermissionDenied
     return fmt
 
@@ -76,7 +76,7 @@ def _as_of(text: str) -> dt.date | None:
 
 
 def intake_template(request, key: str):
-    fmt = _format_for(request, key)
+    fmt = _format_for(request, key, reading=True)
     return xlsx_response(blank_template(fmt.spec), f"{fmt.title}模板.xlsx")
 
 

@@ -53,6 +53,9 @@ class LedgerFormat(IntakeFormat):
             return True
         return bool(self.kind.department) and user.department == self.kind.department
 
+    def may_read(self, user) -> bool:
+        return user.has_perm_code(self.kind.view_perm)
+
     def key_of(self, values: dict) -> str:
         return str(values.get("姓名") or "")[:60]
 
