@@ -302,7 +302,7 @@ def _read_zip_workbook(path: Path, label: str, ext: str, sheet: str | None) -> _
     else:
         raise _damaged(label)
     try:
-        return _read_calamine(path, label, ext, kind, sheet)
+        return _read_calamine(path, label, kind, sheet)
     except _Unreadable:
         raise _damaged(label) from None
 
@@ -312,7 +312,7 @@ def _read_ole_workbook(path: Path, label: str, ext: str, head: bytes, sheet: str
     if _ENCRYPTION_INFO in head:
         raise _password(label)
     try:
-        return _read_calamine(path, label, ext, ".xls", sheet)
+        return _read_calamine(path, label, ".xls", sheet)
     except _Unreadable:
         if _contains(path, _ENCRYPTION_INFO):
             raise _password(label) from None
@@ -337,12 +337,12 @@ class _Unreadable(Exception):
     """calamine could not read the file (damaged, or not what its content claims)."""
 
 
-def _read_calamine(path: Path, label: str, ext: str, kind: str, wanted: str | None) -> _Grid:
+def _read_calamine(path: Path, label: str, kind: str, wanted: str | None) -> _Grid:
     import python_calamine as pc
 
-    handle = None
+    handle = workbook = None
     try:
-        if ext == kind:
+        if path.suffix.lower() == kind:  # calamine picks the format from the extension
             workbook = pc.CalamineWorkbook.from_path(str(path))
         else:  # misnamed (.xls holding xlsx, WPS .et): calamine decides by content
             handle = path.open("rb")
@@ -367,6 +367,8 @@ def _read_calamine(path: Path, label: str, ext: str, kind: str, wanted: str | No
     except Exception:  # noqa: BLE001 - calamine raises several types for damaged or disguised files
         raise _Unreadable from None
     finally:
+        if workbook is not None:
+            workbook.close()
         if handle is not None:
             handle.close()
     col0 = start[1]
@@ -394,9 +396,6 @@ def _choose_sheet(workbook, names: list[str], wanted: str | None, label: str) ->
 
 
 # --- zip inspection ------------------------------------------------------------------------------------
-
-
-_SHEET_XML = re.compile(r"xl/worksheets/[^/]+\.xml$")
 
 
 def _col_number(letters: bytes) -> int:
@@ -436,10 +435,12 @@ def _inspect_zip(path: Path, label: str) -> set[str]:
         manifest = next((i for i in infos if i.filename == "META-INF/manifest.xml"), None)
         if manifest is not None and manifest.file_size < _CHUNK and b"encryption-data" in archive.read(manifest):
             raise _password(label)  # an ODS saved with a password encrypts its members, the manifest says so
+        names = {i.filename for i in infos}
+        is_ods = "content.xml" in names and "xl/workbook.xml" not in names
         for info in infos:
-            _check_member(f, info, label, scan=bool(_SHEET_XML.match(info.filename)),
-                          ods=info.filename == "content.xml")
-        return {i.filename for i in infos}
+            # Every member of an xlsx is scanned: the workbook's relations may name any of them as a sheet.
+            _check_member(f, info, label, scan=not is_ods, ods=is_ods and info.filename == "content.xml")
+        return names
 
 
 class _SheetExtent:

@@ -141,12 +141,12 @@ def xlsx_bomb(path: Path, *, megabytes: int, declared: int | None = None) -> Pat
     return path
 
 
-def xlsx_with_sheet_xml(path: Path, sheet_data: str) -> Path:
-    """A minimal .xlsx whose only worksheet is the given <sheetData> element (written as is)."""
+def xlsx_with_sheet_xml(path: Path, sheet_data: str, *, member: str = "xl/worksheets/sheet1.xml") -> Path:
+    """A minimal .xlsx whose only worksheet is the given <sheetData> element (written as is), stored as `member`."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, text in _XLSX_PARTS.items():
-            z.writestr(name, text)
-        z.writestr("xl/worksheets/sheet1.xml", _SHEET_HEAD.split(b"<sheetData>")[0].decode() + sheet_data + "</worksheet>")
+            z.writestr(name, text.replace("worksheets/sheet1.xml", member.removeprefix("xl/")))
+        z.writestr(member, _SHEET_HEAD.split(b"<sheetData>")[0].decode() + sheet_data + "</worksheet>")
     return path
 
 

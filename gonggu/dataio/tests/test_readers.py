@@ -144,6 +144,13 @@ def test_xlsx_misnamed_xls_is_read(tmp_path):
     assert read_sheet(path).rows[0][1] == ROWS[1]
 
 
+def test_an_upload_kept_under_another_name_is_read_by_its_label(tmp_path):
+    for maker in (sheetfiles.xlsx, sheetfiles.xls):
+        stored = tmp_path / "upload.part"
+        stored.write_bytes(maker(tmp_path / "x", ROWS).read_bytes())
+        assert read_sheet(stored, file_label="低保名单.xlsx").rows[0][1] == ROWS[1]
+
+
 # --- CSV and text --------------------------------------------------------------------------------------
 
 
@@ -301,6 +308,15 @@ def test_sparse_sheet_that_would_make_calamine_allocate_550_gb_is_refused(tmp_pa
     wb.close()
     with pytest.raises(UserFacingError, match="使用区域达 1048576 行 × 16384 列"):
         read_sheet(path)
+
+
+def test_a_sheet_stored_under_another_name_is_scanned_too(tmp_path):
+    sparse = '<sheetData><row r="1"><c r="A1"><v>1</v></c><c r="XFD1048576"><v>2</v></c></row></sheetData>'
+    path = sheetfiles.xlsx_with_sheet_xml(tmp_path / "m.xlsx", sparse, member="xl/media/image1.png")
+    with pytest.raises(UserFacingError, match="使用区域达 1048576 行 × 16384 列"):
+        read_sheet(path)
+    honest = '<sheetData><row r="1"><c r="A1"><v>1</v></c><c r="B1"><v>2</v></c></row></sheetData>'
+    assert read_sheet(sheetfiles.xlsx_with_sheet_xml(tmp_path / "h.xlsx", honest, member="xl/media/image1.png")).header == ["1", "2"]
 
 
 def test_cells_without_references_are_counted_per_row(tmp_path):
