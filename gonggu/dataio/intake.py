@@ -248,10 +248,7 @@ class IntakeFormat:
     # --- the pipeline --------------------------------------------------------------------------------------
 
     def read(self, path: Path, ctx: IntakeContext) -> Sheet:
-        try:  # TEMPORARY until the readers take spec and sheet
-            return read_sheet(path, file_label=ctx.file_label, spec=self.spec, sheet=ctx.options.get("sheet"))
-        except TypeError:
-            return read_sheet(path, file_label=ctx.file_label)
+        return read_sheet(path, file_label=ctx.file_label, spec=self.spec, sheet=ctx.options.get("sheet"))
 
     def stage(self, sheet: Sheet, ctx: IntakeContext) -> tuple[Staged, list[str]]:
         match = self.spec.match_headers(sheet.header, file_label=ctx.file_label)
@@ -283,10 +280,11 @@ class IntakeFormat:
         tick(total // 2, total)
         result = IntakeResult(format=self, file_label=ctx.file_label, rows=total, accepted=len(staged.rows),
                               rejected=sorted(staged.problems, key=lambda p: p.row), warnings=staged.warnings,
-                              unknown_columns=unknown, dry_run=dry_run, layout=getattr(sheet, "layout", ""))
+                              unknown_columns=unknown, dry_run=dry_run, layout=sheet.layout)
         if dry_run:
             return result
-        layout = {"text": result.layout, "sheet": getattr(sheet, "sheet_name", ""),
+        # `sheet`: the worksheet the user asked for (read again for the 退回表); `sheet_name`: the one read.
+        layout = {"text": result.layout, "sheet": ctx.options.get("sheet") or "", "sheet_name": sheet.sheet_name,
                   "header_row": sheet.header_row, "header": [h or "" for h in sheet.header]}
         try:
             result.batch, result.written = _promote(self, ctx, staged, result, layout=layout, path=path,

@@ -36,10 +36,7 @@ def returns_workbook(batch: IntakeBatch, spec=None) -> bytes:
     path = Path(batch.stored_path) if batch.stored_path else None
     if path is None or not path.exists():
         raise UserFacingError(f"批次的原始文件 {batch.file_name} 已不在存档中，无法生成退回表。")
-    try:  # TEMPORARY until the readers take spec and sheet
-        sheet = read_sheet(path, file_label=batch.file_name, spec=spec, sheet=batch.layout.get("sheet") or None)
-    except TypeError:
-        sheet = read_sheet(path, file_label=batch.file_name)
+    sheet = read_sheet(path, file_label=batch.file_name, spec=spec, sheet=batch.layout.get("sheet") or None)
     header = [str(h) if h is not None else "" for h in sheet.header]
     while header and not header[-1]:
         header.pop()
