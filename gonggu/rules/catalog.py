@@ -6,7 +6,8 @@ Spark SQL also runs) over the snapshot tables of a run. Apps above `rules`
 their rules read (`register_table`), so the engine never imports them.
 
 A rule's query returns one row per finding with at least the columns
-`household_no` (VARCHAR) and `id_number` (VARCHAR or NULL), and may return
+`household_id` (or `household_no`) and `id_number` (VARCHAR or NULL) — or, for a finding about a
+village, township or county as a whole (a work duty, a project, a target), `region_code` alone — and may return
 `grade`, `risk_type`, `region_code`, `detail` (VARCHAR, Chinese, shown to users)
 and `evidence` (VARCHAR, JSON text). Parameters are available to the query as
 the snapshot table `params(name, year, value)` and, for scalar parameters, as

@@ -398,8 +398,14 @@ def _normalise(dialect: Dialect, rule: RuleDef, table: str, typed: list[tuple[st
         join = f"LEFT JOIN households h ON h.household_no = r.household_no{match_region}"
         household_no = "r.household_no"
         region = "COALESCE(r.region_code, h.region_code)" if "region_code" in cols else "h.region_code"
+    elif "region_code" in cols:
+        # A finding about a village, township or county as a whole (a work duty, a project, a target), not
+        # about one household: no household, the region it concerns.
+        join = ""
+        household_no, region = "CAST('' AS VARCHAR)", "r.region_code"
     else:
-        raise ValueError(f"rule {rule.code} returns neither household_id nor household_no")
+        raise ValueError(f"rule {rule.code} returns neither household_id, household_no nor region_code")
+    household_id = "h.household_id" if join else "CAST(NULL AS BIGINT)"
     id_number = "CAST(r.id_number AS VARCHAR)" if "id_number" in cols else "CAST(NULL AS VARCHAR)"
     grade = f"COALESCE(r.grade, {s(rule.grade)})" if "grade" in cols else s(rule.grade)
     risk = f"COALESCE(r.risk_type, {s(rule.risk_type)})" if "risk_type" in cols else s(rule.risk_type)
@@ -413,7 +419,7 @@ def _normalise(dialect: Dialect, rule: RuleDef, table: str, typed: list[tuple[st
     select = (f"SELECT {s(rule.code)} AS rule, {int(rule.version)} AS rule_version, {s(rule.kind)} AS kind, "
               f"{household_no} AS household_no, {id_number} AS id_number, {region} AS region_code, "
               f"{grade} AS grade, {risk} AS risk_type, {detail} AS detail, {evidence} AS evidence, "
-              f"{params} AS params, h.household_id AS household_id FROM {table} r {join}")
+              f"{params} AS params, {household_id} AS household_id FROM {table} r {join}")
     if rule.kind != "screening":
         return select
     # Screening: one warning per (rule, household); the first person is named, the others counted.
