@@ -311,6 +311,9 @@ def _read_ole_workbook(path: Path, label: str, ext: str, head: bytes, sheet: str
     # An encrypted .xlsx is an OLE file holding "EncryptionInfo" and "EncryptedPackage" streams.
     if _ENCRYPTION_INFO in head:
         raise _password(label)
+    stream = _ole_stream(path.read_bytes(), ("workbook", "book"))
+    if stream is not None:
+        _check_biff(stream, label)
     try:
         return _read_calamine(path, label, ".xls", sheet)
     except _Unreadable:
@@ -331,6 +334,126 @@ def _contains(path: Path, needle: bytes) -> bool:
                 return True
             tail = chunk[-len(needle):]
     return False
+
+
+_NOSECT = 0xFFFFFFFA  # sector numbers from here up mark the end of a chain, free or special sectors
+
+
+def _ole_stream(data: bytes, names: tuple[str, ...]) -> bytes | None:
+    """The first stream of an OLE compound file named one of `names` (lower case), or None if not found."""
+    if len(data) < 512:
+        return None
+    ssz = 1 << min(struct.unpack_from("<H", data, 0x1E)[0], 16)
+    if ssz not in (512, 4096):
+        return None
+    n_fat, first_dir, _, cutoff, first_mini, _, first_difat, n_difat = struct.unpack_from("<8I", data, 0x2C)
+    limit = len(data) // ssz + 1  # no chain is longer than the file has sectors
+
+    def sector(i: int) -> bytes:
+        return data[(i + 1) * ssz:(i + 2) * ssz]
+
+    fat_sectors = list(struct.unpack_from("<109I", data, 0x4C))
+    difat, hops = first_difat, 0
+    while difat < _NOSECT and hops <= min(n_difat, limit):
+        block = sector(difat)
+        if len(block) < ssz:
+            break
+        values = struct.unpack(f"<{ssz // 4}I", block)
+        fat_sectors += values[:-1]
+        difat, hops = values[-1], hops + 1
+    fat: list[int] = []
+    for i in fat_sectors[:min(n_fat, limit)]:
+        block = sector(i) if i < _NOSECT else b""
+        fat += struct.unpack(f"<{len(block) // 4}I", block[: len(block) // 4 * 4])
+
+    def chain(start: int, table: list[int]) -> list[int]:
+        out = []
+        while start < _NOSECT and start < len(table) and len(out) < limit:
+            out.append(start)
+            start = table[start]
+        return out
+
+    directory = b"".join(sector(i) for i in chain(first_dir, fat))
+    entries = []
+    for at in range(0, len(directory) - 127, 128):
+        name_len = min(struct.unpack_from("<H", directory, at + 64)[0], 64)
+        name = directory[at:at + max(name_len - 2, 0)].decode("utf-16-le", errors="replace")
+        entries.append((name, directory[at + 66], *struct.unpack_from("<IQ", directory, at + 116)))
+    if not entries:
+        return None
+    for name, kind, start, size in entries:
+        if kind != 2 or name.lower() not in names:
+            continue
+        size = min(size, len(data))
+        if size >= cutoff:
+            return b"".join(sector(i) for i in chain(start, fat))[:size]
+        mini_stream = b"".join(sector(i) for i in chain(entries[0][2], fat))
+        mini_table = b"".join(sector(i) for i in chain(first_mini, fat))
+        minifat = list(struct.unpack(f"<{len(mini_table) // 4}I", mini_table[: len(mini_table) // 4 * 4]))
+        return b"".join(mini_stream[i * 64:(i + 1) * 64] for i in chain(start, minifat))[:size]
+    return None
+
+
+# BIFF records that place one cell (row and column in their first four bytes), and MulRk/MulBlank.
+_BIFF_CELLS = {0x0201, 0x0203, 0x0204, 0x00FD, 0x027E, 0x0205, 0x0006, 0x00D6, 0x0207}
+_BIFF_MULTI = {0x00BD, 0x00BE}
+
+
+def _check_biff(stream: bytes, label: str) -> None:
+    """The area each sheet of an .xls would take in calamine, from its cells and DIMENSIONS records.
+
+    calamine reserves what DIMENSIONS announces and allocates the rectangle its cells span (columns of
+    an .xls cell record go up to 65,535), both before anything can be refused.
+    """
+    sheets, pos, end = [], 0, len(stream)
+    while pos + 4 <= end:
+        kind, length = struct.unpack_from("<HH", stream, pos)
+        if kind == 0x0085 and length >= 4:
+            sheets.append(struct.unpack_from("<I", stream, pos + 4)[0])
+        elif kind == 0x000A:
+            break
+        pos += 4 + length
+    for pos in sheets:
+        rows = cols = None
+        top = left = 1 << 32
+        bottom = right = 0
+        depth, seen_bof = 0, False
+        while pos + 4 <= end:
+            kind, length = struct.unpack_from("<HH", stream, pos)
+            body, pos = pos + 4, pos + 4 + length
+            if kind == 0x0809:
+                depth += 1 if seen_bof else 0
+                seen_bof = True
+            elif kind == 0x000A:
+                if not depth:
+                    break
+                depth -= 1
+            elif depth:
+                continue
+            elif kind in _BIFF_CELLS and length >= 4:
+                row, col = struct.unpack_from("<HH", stream, body)
+                top, bottom, left, right = min(top, row), max(bottom, row), min(left, col), max(right, col)
+            elif kind in _BIFF_MULTI and length >= 6:
+                row, col = struct.unpack_from("<HH", stream, body)
+                last = struct.unpack_from("<H", stream, body + length - 2)[0]
+                top, bottom = min(top, row), max(bottom, row)
+                left, right = min(left, col, last), max(right, col, last)
+            elif kind == 0x0200 and length in (10, 14):
+                if length == 14:
+                    first_row, last_row, first_col, last_col = struct.unpack_from("<IIHH", stream, body)
+                else:
+                    first_row, last_row, first_col, last_col = struct.unpack_from("<HHHH", stream, body)
+                if first_col > 0xFF or last_col < first_col:
+                    first_col = 0
+                if last_row >= 1 and last_col >= 1:
+                    rows = (last_row - 1 - first_row + 1) % (1 << 64)
+                    cols = (last_col - 1 - first_col + 1) % (1 << 64)
+                    if rows * cols > MAX_CELLS:
+                        raise _too_large(label, f"的工作表声明的区域达 {rows} 行 × {cols} 列")
+        if bottom >= top:
+            height, width = bottom + 1, right - left + 1
+            if height * width > MAX_CELLS:
+                raise _too_large(label, f"的工作表使用区域达 {height} 行 × {width} 列")
 
 
 class _Unreadable(Exception):
@@ -365,6 +488,10 @@ def _read_calamine(path: Path, label: str, kind: str, wanted: str | None) -> _Gr
     except pc.PasswordError:
         raise _password(label) from None
     except Exception:  # noqa: BLE001 - calamine raises several types for damaged or disguised files
+        raise _Unreadable from None
+    except BaseException as exc:  # a Rust panic arrives as pyo3's PanicException, a BaseException
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
         raise _Unreadable from None
     finally:
         if workbook is not None:
@@ -460,6 +587,7 @@ class _SheetExtent:
         self.size = 0
         self.max_row = self.max_col = self.rows_without_ref = self.max_row_cells = self.carry = 0
         self.exact: bool | None = None  # decided on the first bytes: prefixed names need the exact count
+        self.strings = 0
 
     @property
     def rows(self) -> int:
@@ -489,6 +617,9 @@ class _SheetExtent:
 
         if self.exact is None:
             self.exact = re.search(rb"<[A-Za-z_][\w.-]*:worksheet\b", part[:4096]) is not None
+            # calamine reserves room for the shared strings a workbook announces, before reading one.
+            announced = re.search(rb"<(?:[A-Za-z_][\w.-]*:)?sst\b[^>]*\suniqueCount=\"([0-9]{1,20})\"", part[:4096])
+            self.strings = int(announced.group(1)) if announced else 0
         whole = pa.array([part], pa.binary())
         pieces = pc.list_flatten(pc.split_pattern(whole, b' r="'))[1:]
         row_refs = cell_refs = 0
@@ -607,6 +738,8 @@ def _check_member(f, info: zipfile.ZipInfo, label: str, *, scan: bool, ods: bool
                     )
                 if sheet is not None:
                     sheet.feed(data)
+                    if sheet.strings > MAX_CELLS:
+                        raise _too_large(label, f"声明有 {sheet.strings} 个不同的文字")
                     if sheet.rows * sheet.cols > MAX_CELLS:
                         raise _too_large(label, f"的工作表使用区域达 {sheet.rows} 行 × {sheet.cols} 列")
                 if extent is not None:
@@ -620,6 +753,8 @@ def _check_member(f, info: zipfile.ZipInfo, label: str, *, scan: bool, ods: bool
         raise _damaged(label) from None
     if sheet is not None:
         sheet.feed(b"", final=True)
+        if sheet.strings > MAX_CELLS:
+            raise _too_large(label, f"声明有 {sheet.strings} 个不同的文字")
         if sheet.rows * sheet.cols > MAX_CELLS:
             raise _too_large(label, f"的工作表使用区域达 {sheet.rows} 行 × {sheet.cols} 列")
 

@@ -231,8 +231,13 @@ def _bof(kind: int) -> bytes:
     return _record(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0x0DBB, 0x07CC, 0, 0x06))
 
 
-def xls(path: Path, rows: list[list[object]], *, sheet: str = "Sheet1", password: bool = False) -> Path:
-    """A BIFF8 workbook (Excel 97–2003) with one sheet: strings as LABEL records (UTF-16), numbers as NUMBER."""
+def xls(path: Path, rows: list[list[object]], *, sheet: str = "Sheet1", password: bool = False,
+        dimensions: tuple[int, int, int, int] | None = None, cells: tuple[tuple[int, int, float], ...] = ()) -> Path:
+    """A BIFF8 workbook (Excel 97–2003) with one sheet: strings as LABEL records (UTF-16), numbers as NUMBER.
+
+    `dimensions` writes a DIMENSIONS record (first row, last row + 1, first column, last column + 1) as
+    given; `cells` adds number cells (row, column, value) at any position.
+    """
     name = sheet.encode("utf-16-le")
     globals_ = _bof(0x0005)
     if password:  # FilePass, RC4: Excel writes it right after BOF when the file has an open password
@@ -242,6 +247,10 @@ def xls(path: Path, rows: list[list[object]], *, sheet: str = "Sheet1", password
     boundsheet = struct.pack("<IBBBB", 0, 0, 0, len(sheet), 1) + name
     globals_ += _record(0x0085, boundsheet) + _record(0x000A, b"")
     body = _bof(0x0010)
+    if dimensions is not None:
+        body += _record(0x0200, struct.pack("<IIHHH", *dimensions, 0))
+    for r, c, value in cells:
+        body += _record(0x0203, struct.pack("<HHHd", r, c, 0, value))
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             if value is None:

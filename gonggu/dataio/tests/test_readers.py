@@ -332,6 +332,18 @@ def test_cells_without_references_are_counted_per_row(tmp_path):
     assert read_sheet(small).rows == [(2, ["1", "2"])]
 
 
+def test_xls_announcing_or_spanning_a_huge_area_is_refused(tmp_path):
+    # calamine reserves what DIMENSIONS announces and allocates the span of the cells: both abort the process.
+    announced = sheetfiles.xls(tmp_path / "d.xls", ROWS, dimensions=(0, 0xFFFFFFF0, 0, 0xFFF0))
+    with pytest.raises(UserFacingError, match="声明的区域达 4294967280 行 × 65520 列"):
+        read_sheet(announced)
+    spanning = sheetfiles.xls(tmp_path / "s.xls", ROWS, cells=((65_535, 65_535, 1.0),))
+    with pytest.raises(UserFacingError, match="使用区域达 65536 行 × 65536 列"):
+        read_sheet(spanning)
+    honest = sheetfiles.xls(tmp_path / "h.xls", ROWS, dimensions=(0, 3, 0, 3), cells=((5, 1, 7.0),))
+    assert read_sheet(honest).rows[-1] == (6, [None, "7", None])
+
+
 def test_ods_with_repeated_cells_standing_for_billions_is_refused(tmp_path):
     body = ('<table:table-row table:number-rows-repeated="1048576"><table:table-cell '
             'table:number-columns-repeated="16384" office:value-type="string"><text:p>x</text:p>'
