@@ -141,11 +141,21 @@ def xlsx_bomb(path: Path, *, megabytes: int, declared: int | None = None) -> Pat
     return path
 
 
-def xlsx_with_sheet_xml(path: Path, sheet_data: str, *, member: str = "xl/worksheets/sheet1.xml") -> Path:
-    """A minimal .xlsx whose only worksheet is the given <sheetData> element (written as is), stored as `member`."""
+def xlsx_with_sheet_xml(path: Path, sheet_data: str, *, member: str = "xl/worksheets/sheet1.xml",
+                        shared_strings: str | None = None) -> Path:
+    """A minimal .xlsx whose only worksheet is the given <sheetData> element (written as is), stored as `member`.
+
+    `shared_strings` is written as xl/sharedStrings.xml (the whole part) and linked from the workbook.
+    """
+    parts = {name: text.replace("worksheets/sheet1.xml", member.removeprefix("xl/")) for name, text in _XLSX_PARTS.items()}
+    if shared_strings is not None:
+        parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+            "</Relationships>", '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/'
+            '2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+        parts["xl/sharedStrings.xml"] = shared_strings
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, text in _XLSX_PARTS.items():
-            z.writestr(name, text.replace("worksheets/sheet1.xml", member.removeprefix("xl/")))
+        for name, text in parts.items():
+            z.writestr(name, text)
         z.writestr(member, _SHEET_HEAD.split(b"<sheetData>")[0].decode() + sheet_data + "</worksheet>")
     return path
 

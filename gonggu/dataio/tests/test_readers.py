@@ -319,6 +319,17 @@ def test_a_sheet_stored_under_another_name_is_scanned_too(tmp_path):
     assert read_sheet(sheetfiles.xlsx_with_sheet_xml(tmp_path / "h.xlsx", honest, member="xl/media/image1.png")).header == ["1", "2"]
 
 
+def test_shared_strings_announcing_billions_are_refused(tmp_path):
+    sheet = '<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData>'
+    sst = ('<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+           '2006/main" count="1" uniqueCount="{}"><si><t>姓名</t></si></sst>')
+    bomb = sheetfiles.xlsx_with_sheet_xml(tmp_path / "b.xlsx", sheet, shared_strings=sst.format(4_000_000_000))
+    with pytest.raises(UserFacingError, match="声明有 4000000000 个不同的文字"):
+        read_sheet(bomb)
+    honest = sheetfiles.xlsx_with_sheet_xml(tmp_path / "h.xlsx", sheet, shared_strings=sst.format(1))
+    assert read_sheet(honest).header == ["姓名"]
+
+
 def test_cells_without_references_are_counted_per_row(tmp_path):
     # No `r` on the cells: calamine places them one after another, 16,384 of them in row 1,048,576.
     cells = '<c t="inlineStr"><is><t>y</t></is></c>' * 16_384
