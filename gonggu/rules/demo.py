@@ -70,3 +70,10 @@ def demo_clear(*, prefix: str) -> None:
     low, high = code_range(prefix)
     Finding.objects.filter(region_code__range=(low, high)).delete()
     RuleRun.objects.filter(prefix__startswith=prefix).delete()
+
+
+def demo_ledger_rules(ctx) -> dict:
+    """After the work areas have filled their ledgers: the ledger checks, stored for the pages."""
+    admin = ctx.users.get("admin")
+    result = run_rules(kinds=["ledger"], as_of=ctx.today, prefix=ctx.county.prefix, user=admin)
+    return {"ledger_findings": result.findings.num_rows}

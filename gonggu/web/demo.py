@@ -38,6 +38,14 @@ DEMO_STEPS = [
     "gonggu.rules.demo.demo_rules",
     "gonggu.screening.demo.demo_screening",
     "gonggu.monitoring.demo.demo_monitoring",
+    # The work areas' ledgers (each app's demo.py, where it has one), then their checks.
+    "gonggu.employment.demo.demo_employment",
+    "gonggu.welfare.demo.demo_welfare",
+    "gonggu.credit.demo.demo_credit",
+    "gonggu.funds.demo.demo_funds",
+    "gonggu.guarantees.demo.demo_guarantees",
+    "gonggu.stationing.demo.demo_stationing",
+    "gonggu.rules.demo.demo_ledger_rules",
     "gonggu.tasks.demo.demo_tasks",
     "gonggu.assessment.demo.demo_assessment",
 ]
