@@ -5,17 +5,20 @@ identity number stored by Excel as a number reads `4.10122e+17` and is rejected
 downstream as lost), dates as ISO text. Readers never guess domain meaning.
 
 Offices send files as they have them, so the content decides, not the name:
-.xlsx/.xlsm/.ods (zip), .xls and WPS .et (OLE compound file), HTML tables that
-other systems export under an .xls name, and CSV/TXT text in UTF-8 (with or
-without BOM), UTF-16 ("Unicode 文本" of Excel, tab-separated), GBK or GB18030
-with a comma, tab or semicolon between cells.
+.xlsx/.xlsm/.ods (zip), .xls and WPS .et (OLE compound file), HTML tables and
+XML Spreadsheet 2003 files that other systems export under an .xls name, and
+CSV/TXT text in UTF-8 (with or without BOM), UTF-16 ("Unicode 文本" of Excel,
+tab-separated), GBK or GB18030 with a comma, tab or semicolon between cells.
 
-Hostile files are refused before anything large is allocated: a zip is checked
-from its central directory (member count, declared sizes, compression ratio)
-and then every member is inflated once in 1 MB steps that stop as soon as it
-grows past its declared size; worksheet XML is scanned on the way for its cell
-references, because calamine allocates the whole used rectangle of a sheet at
-once (two cells, A1 and XFD1048576, in a 5 KB file would ask for 550 GB).
+Hostile files are refused before anything large is allocated. calamine (Rust)
+allocates the whole used rectangle of a sheet at once and aborts the process when
+that fails, so a 5 KB file with two cells, A1 and XFD1048576, would take the
+server down. Hence: a zip is checked from its central directory (member count,
+declared sizes, compression ratio), then every member is inflated once in 1 MB
+steps that stop as soon as it grows past its declared size, its cell references
+(or ODS repeat counts) bounding the area calamine will allocate; an .xls has its
+Workbook stream walked for DIMENSIONS records and cell positions. Every limit is a
+constant below, far above any real county list.
 
 With a column spec the header is found rather than assumed: title rows above it
 are skipped and a two-row header (a merged group title over its columns) is
@@ -178,6 +181,8 @@ def read_sheet(
         grid = _read_ole_workbook(path, label, ext, head, sheet)
     elif _looks_html(head):
         grid = _read_html(path, label, head)
+    elif _looks_xml_spreadsheet(head):
+        grid = _read_xml_spreadsheet(path, label, sheet)
     else:
         _refuse_other_markup(head, label)
         grid = _read_text(path, label, ext, head)
@@ -774,9 +779,7 @@ def _refuse_other_markup(head: bytes, label: str) -> None:
     if start.startswith(b"MIME-Version"):
         raise UserFacingError(f"文件 {label} 是“单个文件网页”（.mht），不是表格：请用 Excel 打开后另存为 .xlsx 再上传。")
     if start.startswith(b"<?xml"):
-        raise UserFacingError(
-            f"文件 {label} 是 XML 格式（如“XML 电子表格 2003”），不能直接读取：请用 Excel 打开后另存为 .xlsx 再上传。"
-        )
+        raise UserFacingError(f"文件 {label} 是 XML 文件，不是可识别的表格：请用 Excel 打开后另存为 .xlsx 再上传。")
 
 
 class _TableParser(HTMLParser):
@@ -933,6 +936,125 @@ def _skip_covered(out: list, pending: dict[int, int], col: int) -> int:
             del pending[col]
         col += 1
     return col
+
+
+# --- XML Spreadsheet 2003 (what older systems export under an .xls name) ---------------------------------
+
+
+_SS = "urn:schemas-microsoft-com:office:spreadsheet"
+_XML_ENCODING = re.compile(rb"""^<\?xml[^>]*encoding=["']([A-Za-z0-9_.-]+)["']""")
+
+
+def _looks_xml_spreadsheet(head: bytes) -> bool:
+    start = head[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return start.startswith(b"<?xml") and _SS.encode() in start
+
+
+class _XmlSpreadsheet:
+    """Streams an XML Spreadsheet 2003 file through expat, keeping the rows of one worksheet only."""
+
+    def __init__(self, wanted: str | None):
+        self.parser = expat.ParserCreate(encoding="utf-8", namespace_separator="|")
+        self.parser.StartElementHandler = self._start
+        self.parser.EndElementHandler = self._end
+        self.parser.CharacterDataHandler = self._text
+        self.parser.EntityDeclHandler = self._entity
+        self.wanted = wanted
+        self.names: list[str] = []
+        self.chosen: str | None = None
+        self.keep = False
+        self.rows: list[tuple[int, list[str | None]]] = []
+        self.merges: list[tuple[int, int, int, int]] = []
+        self.row: list[str | None] | None = None
+        self.row_number = self.col = self.cells = self.cell_at = 0
+        self.data: list[str] | None = None
+        self.compact = _Compact()
+
+    def _entity(self, *args):
+        raise ValueError("entity declarations are not allowed")
+
+    def _start(self, name, attrs):
+        ns, _, local = name.rpartition("|")
+        if ns != _SS:
+            return
+        if local == "Worksheet":
+            sheet = attrs.get(f"{_SS}|Name", "")
+            self.names.append(sheet)
+            take = self.chosen is None and (
+                self.wanted is None or normalize_header(sheet) == normalize_header(self.wanted))
+            self.keep = take
+            if take:
+                self.chosen = sheet
+            self.row_number = 0
+        elif not self.keep:
+            return
+        elif local == "Row":
+            self.row_number = _count(attrs.get(f"{_SS}|Index")) if attrs.get(f"{_SS}|Index") else self.row_number + 1
+            self.row, self.col = [], 0
+        elif local == "Cell" and self.row is not None:
+            index = attrs.get(f"{_SS}|Index")
+            self.col = min(_count(index), 16_384) - 1 if index else self.col
+            across = min(_count(attrs.get(f"{_SS}|MergeAcross", "0")) if attrs.get(f"{_SS}|MergeAcross") else 0, 16_384)
+            down = _count(attrs.get(f"{_SS}|MergeDown")) if attrs.get(f"{_SS}|MergeDown") else 0
+            if across or down:
+                self.merges.append((self.row_number, self.col, self.row_number + down, self.col + across))
+            self.row.extend([None] * (self.col - len(self.row)))
+            self.row.append(None)
+            self.cell_at = self.col
+            self.col += 1 + across
+        elif local == "Data" and self.row is not None:
+            self.data = []
+
+    def _text(self, text):
+        if self.data is not None:
+            self.data.append(text)
+
+    def _end(self, name):
+        ns, _, local = name.rpartition("|")
+        if ns != _SS or not self.keep:
+            return
+        if local == "Data" and self.data is not None and self.row is not None:
+            self.row[self.cell_at] = "".join(self.data)
+            self.data = None
+        elif local == "Row" and self.row is not None:
+            self.cells += len(self.row)
+            if self.cells > MAX_CELLS:
+                raise _TooManyCells
+            cells = self.compact.cells(self.row)
+            if any(c is not None for c in cells):
+                self.rows.append((self.row_number, cells))
+            self.row = None
+        elif local == "Worksheet":
+            self.keep = False
+
+
+def _read_xml_spreadsheet(path: Path, label: str, wanted: str | None) -> _Grid:
+    with path.open("rb") as f:
+        declared = _XML_ENCODING.search(f.read(200).lstrip(b"\xef\xbb\xbf \t\r\n"))
+    encoding = declared.group(1).decode("ascii") if declared else "utf-8"
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        encoding = "utf-8"
+    reader = _XmlSpreadsheet(wanted)
+    try:
+        with path.open("r", encoding=encoding, errors="strict") as f:
+            while chunk := f.read(_CHUNK):
+                reader.parser.Parse(chunk.encode("utf-8"), False)
+        reader.parser.Parse(b"", True)
+    except _TooManyCells:
+        raise _too_large(label, "的工作表单元格过多") from None
+    except (expat.ExpatError, ValueError, UnicodeDecodeError):
+        raise UserFacingError(
+            f"文件 {label} 是 XML 电子表格（2003 格式），但内容已损坏：请用 Excel 打开后另存为 .xlsx 再上传。"
+        ) from None
+    if reader.chosen is None:
+        if wanted is not None and reader.names:
+            listed = "".join(f"「{n}」" for n in reader.names)
+            raise UserFacingError(f"文件 {label} 里没有名为「{wanted}」的工作表；这个文件的工作表有：{listed}。")
+        raise UserFacingError(f"文件 {label} 里没有工作表。")
+    name = reader.chosen
+    return _Grid(reader.rows, name, f"XML 电子表格（2003 格式）的工作表「{name}」", merges=reader.merges)
 
 
 # --- CSV / TXT -----------------------------------------------------------------------------------------

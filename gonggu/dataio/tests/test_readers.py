@@ -250,6 +250,35 @@ def test_html_without_a_table_is_refused(tmp_path):
         read_sheet(path)
 
 
+def test_xml_spreadsheet_2003_exported_as_xls(tmp_path):
+    def cell(text, kind="String", extra=""):
+        return f'<Cell{extra}><Data ss:Type="{kind}">{text}</Data></Cell>'
+
+    page = f"""<?xml version="1.0" encoding="gb2312"?>
+<?mso-application progid="Excel.Sheet"?>
+<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">
+ <Worksheet ss:Name="说明"><Table><Row>{cell("填表说明")}</Row></Table></Worksheet>
+ <Worksheet ss:Name="低保名单"><Table>
+  <Row>{cell("XX县2025年低保名单", extra=' ss:MergeAcross="3"')}</Row>
+  <Row ss:Index="3">{cell("姓名", extra=' ss:MergeDown="1"')}{cell("身份证号", extra=' ss:MergeDown="1"')}{cell("收入情况", extra=' ss:MergeAcross="1"')}</Row>
+  <Row><Cell ss:Index="3"><Data ss:Type="String">工资性收入</Data></Cell>{cell("转移性收入")}</Row>
+  <Row>{cell("张三")}{cell(ID)}{cell("1200", "Number")}{cell("300", "Number")}</Row>
+  <Row>{cell("李四")}{cell("4.10122198502023E+17", "Number")}<Cell ss:Index="4"><Data ss:Type="Number">0</Data></Cell></Row>
+ </Table></Worksheet>
+</Workbook>"""
+    path = tmp_path / "导出.xls"
+    path.write_bytes(page.encode("gbk"))
+    sheet = read_sheet(path, sheet="低保名单", spec=SPEC)
+    assert sheet.header == ["姓名", "身份证号", "工资性收入", "转移性收入"]
+    assert sheet.rows == [(5, ["张三", ID, "1200", "300"]), (6, ["李四", "4.10122198502023E+17", None, "0"])]
+    assert sheet.layout == "XML 电子表格（2003 格式）的工作表「低保名单」；两行表头（第 3–4 行，上方 1 行标题已跳过）"
+    with pytest.raises(InvalidIdNumber):
+        normalize(sheet.rows[1][1][1])
+    assert read_sheet(path).sheet_name == "说明"
+    with pytest.raises(UserFacingError, match="这个文件的工作表有：「说明」「低保名单」"):
+        read_sheet(path, sheet="特困")
+
+
 # --- refused files ----------------------------------------------------------------------------------
 
 
