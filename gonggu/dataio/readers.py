@@ -161,6 +161,7 @@ def read_sheet(
     Without `spec` the first non-empty row is the header. With it, the header is the row among the first
     30 non-empty ones that names the most of the spec's columns (title rows above are skipped), or two
     adjacent rows combined when that names more (a merged group title over its columns).
+    A CSV/TXT file or an HTML page has one table: `sheet` is not used for them.
     """
     path = Path(path)
     label = file_label or path.name
