@@ -35,7 +35,7 @@ import struct
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -1112,6 +1112,16 @@ def _sniff_delimiter(sample: str) -> tuple[str, bool]:
     return best, best_score[0] > 0
 
 
+def _bounded(records: Iterable[list[str]], label: str) -> Iterator[list[str]]:
+    """The records of a CSV, refused once they hold more cells than a sheet may (memory grows with cells)."""
+    total = 0
+    for record in records:
+        total += len(record)
+        if total > MAX_CELLS:
+            raise _too_large(label, f"的单元格超过 {MAX_CELLS} 个")
+        yield record
+
+
 def _read_text(path: Path, label: str, ext: str, head: bytes) -> _Grid:
     candidates = _text_encodings(head)
     if not candidates:
@@ -1127,12 +1137,16 @@ def _read_text(path: Path, label: str, ext: str, head: bytes) -> _Grid:
         compact = _Compact()
         try:
             with path.open("r", encoding=encoding, newline="") as f:
-                rows = _nonempty(
-                    (i, compact.texts(r)) for i, r in enumerate(csv.reader(f, delimiter=delimiter), start=1)
-                )
+                records = _bounded(csv.reader(f, delimiter=delimiter), label)
+                rows = _nonempty((i, compact.texts(r)) for i, r in enumerate(records, start=1))
         except UnicodeDecodeError:
             continue
         except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise UserFacingError(
+                    f"文件 {label} 不是有效的 CSV：有一个单元格超过 {csv.field_size_limit() // 1024} KB"
+                    "（多半是引号没有配对）。"
+                ) from None
             raise UserFacingError(f"文件 {label} 不是有效的 CSV：{exc}") from None
         break
     else:

@@ -20,6 +20,7 @@ import pytest
 
 from gonggu.core.errors import UserFacingError
 from gonggu.core.idnumber import InvalidIdNumber, normalize
+from gonggu.dataio import readers
 from gonggu.dataio.columns import Column, ColumnSpec
 from gonggu.dataio.readers import MAX_UNCOMPRESSED_BYTES, read_sheet
 
@@ -207,6 +208,19 @@ def test_gbk_csv_with_title_rows(tmp_path):
     sheet = read_sheet(path, spec=SPEC)
     assert sheet.layout == "GBK 编码的 CSV；表头在第 3 行（上方 2 行标题已跳过）"
     assert sheet.rows[0] == (4, ROWS[1])
+
+
+def test_csv_beyond_the_cell_limit_and_runaway_quotes(tmp_path, monkeypatch):
+    path = tmp_path / "a.csv"
+    path.write_bytes(csv_bytes(ROWS * 3))
+    monkeypatch.setattr(readers, "MAX_CELLS", 20)  # the real limit, 25 million cells, is too big to build here
+    with pytest.raises(UserFacingError, match="的单元格超过 20 个"):
+        read_sheet(path)
+    monkeypatch.undo()
+    quoted = tmp_path / "q.csv"
+    quoted.write_bytes(b'name,id\r\n"unclosed,' + b"x" * 200_000 + b"\r\n")
+    with pytest.raises(UserFacingError, match="有一个单元格超过 128 KB"):
+        read_sheet(quoted)
 
 
 def test_undecodable_csv_keeps_the_message(tmp_path):
