@@ -13,6 +13,7 @@ from gonggu.core.access import Perm, require_perm
 from gonggu.core.errors import UserFacingError
 from gonggu.core.idnumber import mask
 from gonggu.core.jobs import job_start
+from gonggu.dataio.models import IntakeIssue
 from gonggu.dataio.writers import blank_template
 
 from .importing import registry_batch_upload, registry_missing_decide
@@ -25,7 +26,7 @@ from .importing_selectors import (
     import_batches_for_user,
 )
 from .jobs import apply_registry_job, validate_registry_job
-from .models import RegistryBatch, RegistryBatchIssue, RegistryBatchMissing
+from .models import RegistryBatch, RegistryBatchMissing
 from .spec import REGISTRY_SPEC
 
 TABS = (("rejected", "拒绝的行"), ("warning", "提示"), ("created", "新增的户"), ("updated", "更新的户"),
@@ -75,7 +76,7 @@ def import_batch(request, pk: int):
         for item in page:
             item.id_masked = mask(item.person.id_number)
     counts = {
-        "rejected": batch.issues.filter(kind=RegistryBatchIssue.Kind.REJECTED).count(),
+        "rejected": batch.issues.filter(kind=IntakeIssue.Kind.REJECTED).count(),
         "warning": batch.warning_count,
         "created": batch.households_created,
         "updated": batch.households_updated,
@@ -87,7 +88,9 @@ def import_batch(request, pk: int):
         "can_confirm": batch.status == RegistryBatch.Status.VALIDATED,
         "can_decide": batch.status == RegistryBatch.Status.APPLIED,
         "same_file_as": (batch.report or {}).get("same_file_as"),
-        "unknown_columns": (batch.report or {}).get("unknown_columns") or [],
+        "unknown_columns": batch.unknown_columns or [],
+        # The rejected rows in the file's own columns plus 错误原因, to send back (the pipeline's 退回表).
+        "returns_url": reverse("intake_returns", args=[batch.pk]) if batch.rejected_rows else "",
     })
 
 

@@ -2,6 +2,11 @@
 
     read (importing_read) → validate and plan in DuckDB (importing_stage) → write in bulk (importing_db)
 
+The registry is the format `registry` of the intake pipeline (`intake_formats.py`): its batches are intake
+batches (`RegistryBatch`, a proxy), its rejected rows and warnings intake issues (so the pipeline's pages list
+them and offer the 退回表), and its result the pipeline's (`RegistryResult`, with the registry's counts). It
+keeps its own staging, so the format overrides `run` (`registry_run`).
+
 The web flow validates first (`registry_batch_validate`: nothing is written but the batch and its report)
 and applies on confirmation (`registry_batch_apply`: the file is validated again against the registry as it
 is then, and written in one transaction). The command line does both in one go (`registry_import`).
@@ -11,8 +16,8 @@ duplicates. Persons on record in the households or villages of the file whom the
 never deleted: they are listed with the batch for someone to decide (`registry_missing_decide`).
 
 Registry rows written by an import do not get simple-history rows (they are written in bulk); the batch —
-the stored original file, its checksum, who imported it and when, and the per-household outcomes — is
-their audit trail.
+the stored original file, its checksum, who imported it and when, its issues and the per-household
+outcomes — is their audit trail.
 
 A database connection that drops mid-import (PostgreSQL) costs nothing but the run: the server rolls the
 transaction back, so no household, person, income or report row of the batch stays, and the error is
@@ -40,65 +45,48 @@ from simple_history.utils import bulk_update_with_history
 
 from gonggu.core.audit import audit_log
 from gonggu.core.errors import ImportConnectionLost, UserFacingError, committed_after_loss, connection_lost
-from gonggu.core.uploads import file_sha256, upload_save
+from gonggu.core.uploads import upload_save
+from gonggu.dataio.intake import (
+    IntakeContext,
+    IntakeFormat,
+    IntakeResult,
+    Problem,
+    Written,
+    format_get,
+    intake_run,
+    intake_upload,
+)
+from gonggu.dataio.models import IntakeBatch, IntakeIssue
 
 from . import importing_db as db
 from .choices import PersonStatus
 from .importing_read import read_registry_file
 from .importing_stage import Counts, Options, Stage
 from .models import (
+    REGISTRY_FORMAT,
     Household,
     IncomeAccount,
     Person,
     RegistryBatch,
     RegistryBatchHousehold,
-    RegistryBatchIssue,
     RegistryBatchMissing,
 )
 
 Progress = Callable[[int, int], None]
 log = logging.getLogger("gonggu.import")
+MAX_ISSUES_SHOWN = 50
 
 
 @dataclass
-class ImportResult:
-    batch: RegistryBatch | None
-    file_label: str
-    counts: Counts
-    dry_run: bool
-    unknown_columns: list[str] = field(default_factory=list)
-    rejected: list[dict] = field(default_factory=list)
-    warnings: list[dict] = field(default_factory=list)
+class RegistryResult(IntakeResult):
+    """The pipeline's result of a registry import, with the registry's own figures: `counts` (households and
+    persons created, updated, unchanged, moved; income accounts; missing persons), the stage `timings` and
+    the earlier applied batch of the same file. `as_json` is the pipeline's, with the registry format's keys
+    (cli.md `import_registry`)."""
+
+    counts: Counts = field(default_factory=Counts)
     timings: dict[str, float] = field(default_factory=dict)
     same_file_as: int | None = None
-
-    def as_json(self) -> dict:
-        c = self.counts
-        return {
-            "batch": self.batch.pk if self.batch else None,
-            "households": c.households,
-            "persons": c.persons,
-            "created": c.persons_created,
-            "updated": c.persons_updated,
-            "rejected": self.rejected,
-            "unreported_missing": c.missing,
-            # Beyond the contract's keys:
-            "unchanged": c.persons_unchanged,
-            "moved": c.persons_moved,
-            "households_created": c.households_created,
-            "households_updated": c.households_updated,
-            "households_unchanged": c.households_unchanged,
-            "income_accounts_created": c.incomes_created,
-            "income_accounts_updated": c.incomes_updated,
-            "rows": c.rows,
-            "rejected_rows": c.rejected_rows,
-            "warnings": self.warnings,
-            "years": c.years,
-            "unknown_columns": self.unknown_columns,
-            "dry_run": self.dry_run,
-            "same_file_as": self.same_file_as,
-            "file": self.file_label,
-        }
 
     def summary(self) -> str:
         c = self.counts
@@ -111,11 +99,46 @@ class ImportResult:
         ]
         if self.unknown_columns:
             lines.append(f"已忽略不认识的列：{'、'.join(self.unknown_columns)}。")
-        for item in self.rejected[:50]:
-            lines.append(f"  第 {item['row']} 行「{item['column']}」：{item['reason']}")
-        if len(self.rejected) > 50:
-            lines.append(f"  ……另有 {len(self.rejected) - 50} 条，见 --format json 或网页报告")
+        for p in self.rejected[:MAX_ISSUES_SHOWN]:
+            lines.append(f"  第 {p.row} 行「{p.column}」：{p.reason}")
+        if len(self.rejected) > MAX_ISSUES_SHOWN:
+            lines.append(f"  ……另有 {len(self.rejected) - MAX_ISSUES_SHOWN} 条，见 --format json、网页报告或退回表")
         return "\n".join(lines)
+
+
+def registry_json(result: IntakeResult) -> dict:
+    """The keys of cli.md's `import_registry` (and the ones it has always given beyond them)."""
+    c = getattr(result, "counts", None) or Counts()
+
+    def items(problems: list[Problem]) -> list[dict]:
+        return [{"row": p.row, "column": p.column, "reason": p.reason, "household_no": p.key, "id_number": p.value}
+                for p in problems]
+
+    return {
+        "batch": result.batch.pk if result.batch else None,
+        "households": c.households,
+        "persons": c.persons,
+        "created": c.persons_created,
+        "updated": c.persons_updated,
+        "rejected": items(result.rejected),
+        "unreported_missing": c.missing,
+        # Beyond the contract's keys:
+        "unchanged": c.persons_unchanged,
+        "moved": c.persons_moved,
+        "households_created": c.households_created,
+        "households_updated": c.households_updated,
+        "households_unchanged": c.households_unchanged,
+        "income_accounts_created": c.incomes_created,
+        "income_accounts_updated": c.incomes_updated,
+        "rows": c.rows,
+        "rejected_rows": c.rejected_rows,
+        "warnings": items(result.warnings),
+        "years": c.years,
+        "unknown_columns": result.unknown_columns,
+        "dry_run": result.dry_run,
+        "same_file_as": getattr(result, "same_file_as", None),
+        "file": result.file_label,
+    }
 
 
 class _Clock:
@@ -184,11 +207,10 @@ def _stage(path: str | Path, file_label: str | None, *, scope_prefix: str | None
     return stage
 
 
-def _issues(stage: Stage, kind: str, limit: int | None = None) -> list[dict]:
-    query = ("SELECT row_no, col, reason, hh_no, id_masked FROM issues WHERE kind = ? ORDER BY row_no, col_order, reason"
-             + (f" LIMIT {int(limit)}" if limit else ""))
-    return [{"row": r[0], "column": r[1], "reason": r[2], "household_no": r[3], "id_number": r[4]}
-            for r in stage.rows(query, [kind])]
+def _problems(stage: Stage, kind: str) -> list[Problem]:
+    query = "SELECT row_no, col, reason, id_masked, hh_no FROM issues WHERE kind = ? ORDER BY row_no, col_order, reason"
+    return [Problem(row, column, reason, value or "", key or "") for row, column, reason, value, key
+            in stage.rows(query, [kind])]
 
 
 def _region_for(counties: list[str], user) -> str:
@@ -275,14 +297,16 @@ def _write(stage: Stage, batch: RegistryBatch, *, user, steps: _Steps) -> None:
 
 def _write_report(stage: Stage, batch: RegistryBatch, writer: db.BulkWriter | None = None) -> None:
     """The batch's issues, per-household outcomes and missing persons (replacing those of an earlier run)."""
-    RegistryBatchIssue.objects.filter(batch=batch).delete()
+    IntakeIssue.objects.filter(batch=batch).delete()
     RegistryBatchMissing.objects.filter(batch=batch).delete()
     RegistryBatchHousehold.objects.filter(batch=batch).delete()
     writer = writer or db.BulkWriter(stage.con)
-    writer.insert(RegistryBatchIssue._meta.db_table,
-                  ["kind", '"row"', '"column"', "reason", "household_no", "id_masked"],
-                  "SELECT kind, row_no, col, left(reason, 300), left(hh_no, 40), id_masked FROM issues "
-                  "ORDER BY kind, row_no, col_order", constants={"batch_id": str(batch.pk)})
+    # Rejected rows and warnings are the batch's intake issues: 户编号 is their key, the masked number the value.
+    writer.insert(IntakeIssue._meta.db_table,
+                  ["kind", '"row"', '"column"', "reason", '"key"', '"value"'],
+                  "SELECT kind, row_no, left(col, 60), left(reason, 300), left(coalesce(hh_no, ''), 60), "
+                  "left(coalesce(id_masked, ''), 100) FROM issues ORDER BY kind, row_no, col_order",
+                  constants={"batch_id": str(batch.pk)})
     writer.insert(RegistryBatchMissing._meta.db_table,
                   ["person_id", "household_no", "region_code", "household_absent"],
                   "SELECT person_id, household_no, region_code, household_absent FROM missing "
@@ -296,17 +320,21 @@ def _write_report(stage: Stage, batch: RegistryBatch, writer: db.BulkWriter | No
                       constants={"batch_id": str(batch.pk)}, rows=stage.counts.households_updated)
 
 
-def _fill_batch(batch: RegistryBatch, stage: Stage, result_unknown: list[str]) -> None:
+def _fill_batch(batch: RegistryBatch, stage: Stage) -> None:
+    """The batch's counts: persons in the intake batch's own fields, the registry's other figures in its report."""
     c = stage.counts
-    batch.rows, batch.households, batch.persons = c.rows, c.households, c.persons
-    batch.households_created, batch.households_updated = c.households_created, c.households_updated
-    batch.households_unchanged = c.households_unchanged
-    batch.persons_created, batch.persons_updated = c.persons_created, c.persons_updated
-    batch.persons_unchanged = c.persons_unchanged
-    batch.rejected_rows, batch.warning_count, batch.missing_count = c.rejected_rows, c.warnings, c.missing
-    batch.years = c.years
+    batch.rows, batch.accepted = c.rows, c.persons
+    batch.created, batch.updated, batch.unchanged = c.persons_created, c.persons_updated, c.persons_unchanged
+    batch.rejected_rows, batch.warning_count = c.rejected_rows, c.warnings
+    batch.unknown_columns = list(stage.raw.unknown)
+    batch.layout = {"header_row": stage.raw.header_row, "encoding": stage.raw.encoding}
     batch.report = {
-        "unknown_columns": result_unknown,
+        "households": c.households,
+        "households_created": c.households_created,
+        "households_updated": c.households_updated,
+        "households_unchanged": c.households_unchanged,
+        "years": c.years,
+        "missing_count": c.missing,
         # The households the batch created, as runs of ids (their ids were reserved before the insert).
         "created_households": getattr(stage, "created_households", []),
         "counts": asdict(c),
@@ -317,16 +345,17 @@ def _fill_batch(batch: RegistryBatch, stage: Stage, result_unknown: list[str]) -
 # --- services --------------------------------------------------------------------------------------------
 
 def _same_file(sha: str, exclude: int | None = None) -> int | None:
-    earlier = RegistryBatch.objects.filter(sha256=sha, status=RegistryBatch.Status.APPLIED)
+    earlier = RegistryBatch.objects.filter(checksum=sha, status=RegistryBatch.Status.APPLIED)
     if exclude:
         earlier = earlier.exclude(pk=exclude)
     return earlier.order_by("-pk").values_list("pk", flat=True).first()
 
 
 def registry_import(*, path: str | Path, file_label: str | None = None, user=None, dry_run: bool = False,
-                    progress: Progress | None = None) -> ImportResult:
+                    progress: Progress | None = None) -> RegistryResult:
     """Validate and (unless `dry_run`) apply a registry file in one go: the command line's service.
 
+    It runs the intake pipeline (`intake_run`) with the registry format, whose `run` is `registry_run`.
     A problem with the file as a whole raises UserFacingError and writes nothing; rejected rows are
     reported and the rest imported.
     """
@@ -334,6 +363,21 @@ def registry_import(*, path: str | Path, file_label: str | None = None, user=Non
     label = file_label or path.name
     if not path.is_file():
         raise UserFacingError(f"文件 {label} 不存在或不是文件。")
+    return intake_run(format_get(REGISTRY_FORMAT), path=path, file_label=label, user=user, dry_run=dry_run,
+                      progress=progress)
+
+
+def registry_run(fmt: IntakeFormat, *, path: Path, ctx: IntakeContext, dry_run: bool, progress: Progress | None,
+                 stored_path: str | None, batch: IntakeBatch | None) -> RegistryResult:
+    """The registry format's `run`: read, validate and plan in DuckDB, write set-based.
+
+    Without a batch (the command line), the file is validated and, unless `dry_run`, applied as a new batch.
+    With a pending batch (an upload on the pipeline's page), the batch is validated only: the registry is
+    written when someone confirms it on the registry's import page (`registry_batch_apply`).
+    """
+    user, label = ctx.user, ctx.file_label
+    if batch is not None:
+        return _validate(RegistryBatch.objects.get(pk=batch.pk), user=user, progress=progress, fmt=fmt)
     scope = user.scope_prefix if user is not None else None
     timings: dict[str, float] = {}
     steps = _Steps(progress, timings)
@@ -341,8 +385,8 @@ def registry_import(*, path: str | Path, file_label: str | None = None, user=Non
         try:
             stage = _stage(path, label, scope_prefix=scope, steps=steps)
             try:
-                return _result(stage, None, label, dry_run=True, timings=timings,
-                               same_file_as=_same_file(file_sha256(path)))
+                return _result(fmt, stage, None, label, dry_run=True, timings=timings,
+                               same_file_as=_same_file(ctx.options["checksum"]))
             finally:
                 stage.close()
         except Exception as exc:
@@ -350,38 +394,43 @@ def registry_import(*, path: str | Path, file_label: str | None = None, user=Non
             if error is None:
                 raise
             raise error from None
-    with path.open("rb") as f:
-        stored, sha = upload_save(File(f, name=label), kind="registry")
-    batch = None
+    if stored_path:
+        stored, sha = Path(stored_path), ctx.options["checksum"]
+    else:
+        with path.open("rb") as f:
+            stored, sha = upload_save(File(f, name=label), kind="registry")
+    new = None
     committing = False
     try:
         with db.bulk_transaction():
             stage = _stage(stored, label, scope_prefix=scope, steps=steps)
             try:
-                batch = RegistryBatch.objects.create(
-                    file_name=label[:255], sha256=sha, stored_path=str(stored),
+                new = RegistryBatch.objects.create(
+                    file_name=label[:255], checksum=sha, stored_path=str(stored),
                     region_code=_region_for(stage.counts.counties, user),
                     status=RegistryBatch.Status.APPLYING, created_by=user, updated_by=user,
                     validated_at=timezone.now())
-                same = _same_file(sha, exclude=batch.pk)
-                _write(stage, batch, user=user, steps=steps)
+                same = _same_file(sha, exclude=new.pk)
+                _write(stage, new, user=user, steps=steps)
                 steps.done("write")
-                _finish(batch, stage, raw_unknown=stage.raw.unknown, user=user)
-                result = _result(stage, batch, label, dry_run=False, timings=timings, same_file_as=same)
+                _finish(new, stage, user=user)
+                result = _result(fmt, stage, new, label, dry_run=False, timings=timings, same_file_as=same)
             finally:
                 stage.close()
             committing = True
     except UserFacingError:
-        stored.unlink(missing_ok=True)
+        if not stored_path:
+            stored.unlink(missing_ok=True)
         raise
     except Exception as exc:
-        error = _lost_error(exc, label, committing=batch.pk if committing else None)
+        error = _lost_error(exc, label, committing=new.pk if committing else None)
         if error is None:
-            stored.unlink(missing_ok=True)
+            if not stored_path:
+                stored.unlink(missing_ok=True)
             raise
         if error is _COMMITTED:
             return result
-        if not error.maybe_committed:
+        if not error.maybe_committed and not stored_path:
             stored.unlink(missing_ok=True)  # no batch refers to the kept copy
         raise error from None
     return result
@@ -412,35 +461,39 @@ def _lost_error(exc: BaseException, label: str, *, committing: int | None = None
     return ImportConnectionLost(reason, maybe_committed=state is None)
 
 
-def _finish(batch: RegistryBatch, stage: Stage, *, raw_unknown: list[str], user, request=None) -> None:
-    _fill_batch(batch, stage, raw_unknown)
+def _finish(batch: RegistryBatch, stage: Stage, *, user, request=None) -> None:
+    _fill_batch(batch, stage)
+    c = stage.counts
     batch.status = RegistryBatch.Status.APPLIED
     batch.applied_at = timezone.now()
     batch.updated_by = user
-    batch.message = ""
+    batch.message = (f"导入 {c.households} 户 {c.persons} 人：新增 {c.households_created} 户 {c.persons_created} 人，"
+                     f"更新 {c.households_updated} 户 {c.persons_updated} 人，拒绝 {c.rejected_rows} 行。")
     batch.save()
-    c = stage.counts
-    audit_log(user=user, request=request, action="import", object_type="registry_batch", object_id=batch.pk,
+    audit_log(user=user, request=request, action="import", object_type="intake_batch", object_id=batch.pk,
               region_code=batch.region_code,
               summary=f"导入农户台账 {batch.file_name}：{c.households} 户 {c.persons} 人，新增 {c.persons_created} 人，"
                       f"更新 {c.persons_updated} 人，拒绝 {c.rejected_rows} 行",
-              detail={"sha256": batch.sha256, "years": c.years, "rejected_rows": c.rejected_rows,
-                      "missing": c.missing})
+              detail={"format": REGISTRY_FORMAT, "checksum": batch.checksum, "years": c.years,
+                      "rejected_rows": c.rejected_rows, "missing": c.missing})
 
 
-def _result(stage: Stage, batch, label: str, *, dry_run: bool, timings: dict, same_file_as) -> ImportResult:
+def _result(fmt: IntakeFormat, stage: Stage, batch: RegistryBatch | None, label: str, *, dry_run: bool,
+            timings: dict, same_file_as: int | None) -> RegistryResult:
     timings.update(stage.timings)
-    return ImportResult(batch=batch, file_label=label, counts=stage.counts, dry_run=dry_run,
-                        unknown_columns=list(stage.raw.unknown), rejected=_issues(stage, "rejected"),
-                        warnings=_issues(stage, "warning"), timings=timings, same_file_as=same_file_as)
+    c = stage.counts
+    return RegistryResult(
+        format=fmt, file_label=label, batch=batch, rows=c.rows, accepted=c.persons,
+        written=Written(created=c.persons_created, updated=c.persons_updated, unchanged=c.persons_unchanged),
+        rejected=_problems(stage, "rejected"), warnings=_problems(stage, "warning"),
+        unknown_columns=list(stage.raw.unknown), dry_run=dry_run, counts=c, timings=timings,
+        same_file_as=same_file_as)
 
 
 def registry_batch_upload(*, uploaded, user) -> RegistryBatch:
-    """Keep the uploaded original and open a batch for it; validation runs as a background job."""
-    stored, sha = upload_save(uploaded, kind="registry")
-    region = user.region.code if getattr(user, "region", None) is not None else ""
-    return RegistryBatch.objects.create(file_name=Path(uploaded.name).name[:255], sha256=sha, stored_path=str(stored),
-                                        region_code=region, created_by=user, updated_by=user)
+    """Keep the uploaded original as a pending batch of the pipeline; validation runs as a background job."""
+    batch = intake_upload(format_key=REGISTRY_FORMAT, user=user, uploaded=uploaded)
+    return RegistryBatch.objects.get(pk=batch.pk)
 
 
 def _fail(batch_id: int, message: str) -> None:
@@ -461,8 +514,14 @@ def _fail_if_reachable(batch_id: int, message: str, *, status: str) -> None:
 
 def registry_batch_validate(*, batch_id: int, user, progress: Progress | None = None) -> RegistryBatch:
     """Check the batch's file against the registry and store the report; the registry itself is not written."""
-    batch = RegistryBatch.objects.get(pk=batch_id)
-    steps = _Steps(progress, {})
+    return _validate(RegistryBatch.objects.get(pk=batch_id), user=user, progress=progress).batch
+
+
+def _validate(batch: RegistryBatch, *, user, progress: Progress | None,
+              fmt: IntakeFormat | None = None) -> RegistryResult:
+    timings: dict[str, float] = {}
+    steps = _Steps(progress, timings)
+    batch_id = batch.pk
     try:
         stage = _stage(batch.stored_path, batch.file_name, scope_prefix=user.scope_prefix, steps=steps)
         try:
@@ -471,13 +530,16 @@ def registry_batch_validate(*, batch_id: int, user, progress: Progress | None = 
                 batch.validated_at = timezone.now()
                 batch.region_code = (_region_for(stage.counts.counties, user) if stage.counts.counties
                                      else batch.region_code)
-                batch.report = {}
-                _fill_batch(batch, stage, stage.raw.unknown)
-                same = _same_file(batch.sha256, exclude=batch.pk)
+                _fill_batch(batch, stage)
+                same = _same_file(batch.checksum, exclude=batch.pk)
                 if same:
                     batch.report["same_file_as"] = same
+                batch.message = "已校验，待确认：核对报告后在“导入农户台账”的批次页面确认导入。"
+                batch.updated_by = user
                 batch.save()
                 _write_report(stage, batch)
+            result = _result(fmt or format_get(REGISTRY_FORMAT), stage, batch, batch.file_name, dry_run=True,
+                             timings=timings, same_file_as=same)
         finally:
             stage.close()
     except UserFacingError as exc:
@@ -491,7 +553,7 @@ def registry_batch_validate(*, batch_id: int, user, progress: Progress | None = 
             raise
         _fail_if_reachable(batch_id, error.message, status=RegistryBatch.Status.PENDING)
         raise error from None
-    return batch
+    return result
 
 
 def registry_batch_apply(*, batch_id: int, user, progress: Progress | None = None) -> RegistryBatch:
@@ -518,7 +580,7 @@ def registry_batch_apply(*, batch_id: int, user, progress: Progress | None = Non
             try:
                 _write(stage, batch, user=user, steps=steps)
                 steps.done("write")
-                _finish(batch, stage, raw_unknown=stage.raw.unknown, user=user)
+                _finish(batch, stage, user=user)
             finally:
                 stage.close()
             committing = True
@@ -574,8 +636,8 @@ def registry_missing_decide(*, batch: RegistryBatch, user, decisions: dict[int, 
             bulk_update_with_history(changed_persons, Person, ["status", "status_date", "updated_by", "updated_at"],
                                      default_user=user, default_change_reason=f"台账导入批次 #{batch.pk} 缺失成员处理")
         batch.missing_count = RegistryBatchMissing.objects.filter(batch=batch, decision="").count()
-        batch.save(update_fields=["missing_count", "updated_at"])
-        audit_log(user=user, request=request, action="update", object_type="registry_batch", object_id=batch.pk,
+        batch.save(update_fields=["report", "updated_at"])
+        audit_log(user=user, request=request, action="update", object_type="intake_batch", object_id=batch.pk,
                   region_code=batch.region_code,
                   summary=f"处理导入批次 #{batch.pk} 的缺失成员 {len(items)} 人（迁出/死亡 {len(changed_persons)} 人）")
     return len(items)

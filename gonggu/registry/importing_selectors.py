@@ -1,4 +1,5 @@
-"""Reads of registry import batches, scoped to the user's region (out of scope looks exactly like missing)."""
+"""Reads of registry import batches (intake batches of the format `registry`), scoped to the user's region
+(out of scope looks exactly like missing)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from django.db.models import Count, Q, QuerySet
 
 from gonggu.core.codes import in_scope_q
 from gonggu.core.errors import NotFoundInScope
+from gonggu.dataio.models import IntakeIssue
 
-from .models import Household, RegistryBatch, RegistryBatchHousehold, RegistryBatchIssue, RegistryBatchMissing
+from .models import Household, RegistryBatch, RegistryBatchHousehold, RegistryBatchMissing
 
 
 def import_batches_for_user(user) -> QuerySet[RegistryBatch]:
@@ -21,8 +23,9 @@ def import_batch_get_for_user(user, pk: int) -> RegistryBatch:
     return batch
 
 
-def import_batch_issues(batch: RegistryBatch, kind: str) -> QuerySet[RegistryBatchIssue]:
-    return RegistryBatchIssue.objects.filter(batch=batch, kind=kind).order_by("row", "id")
+def import_batch_issues(batch: RegistryBatch, kind: str) -> QuerySet[IntakeIssue]:
+    """The batch's rejected cells or warnings (its intake issues: 户编号 as the key, the masked number as the value)."""
+    return IntakeIssue.objects.filter(batch=batch, kind=kind).order_by("row", "id")
 
 
 def import_batch_updated(batch: RegistryBatch) -> QuerySet[RegistryBatchHousehold]:

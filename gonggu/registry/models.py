@@ -12,6 +12,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from gonggu.core.models import TimeStampedModel
+from gonggu.dataio.models import IntakeBatch
 
 from .choices import (
     DisabilityGrade,
@@ -127,82 +128,62 @@ class IncomeAccount(TimeStampedModel):
 
 
 # --- Registry imports -------------------------------------------------------------------------------
-# A registry file is imported as a batch. Rows written by an import are inserted and updated in bulk,
-# without simple-history rows: the batch (stored file, checksum, who, when, and the per-household
-# outcomes below) is their audit trail.
+# A registry file is imported as a batch of the intake pipeline (format `registry`). Rows written by an
+# import are inserted and updated in bulk, without simple-history rows: the batch (stored file, checksum,
+# who, when, its issues, and the per-household outcomes below) is their audit trail.
+
+REGISTRY_FORMAT = "registry"
 
 
-class RegistryBatch(TimeStampedModel):
-    """One registry file: validated first (nothing written), then applied on confirmation."""
+class RegistryBatchManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(format=REGISTRY_FORMAT)
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "待校验"
-        VALIDATED = "validated", "已校验，待确认"
-        APPLYING = "applying", "导入中"
-        APPLIED = "applied", "已导入"
-        FAILED = "failed", "失败"
 
-    file_name = models.CharField("文件名", max_length=255)
-    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
-    stored_path = models.CharField("存档路径", max_length=500)
-    # The importer's region (or the one county the file covers): scopes who may see the batch.
-    region_code = models.CharField("区划代码", max_length=12, blank=True, db_index=True)
-    years = models.JSONField("收入年度", default=list, blank=True)
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
-    message = models.TextField("说明", blank=True)
-    validated_at = models.DateTimeField("校验时间", null=True, blank=True)
-    applied_at = models.DateTimeField("导入时间", null=True, blank=True)
-    rows = models.PositiveIntegerField("数据行数", default=0)
-    households = models.PositiveIntegerField("导入户数", default=0)
-    persons = models.PositiveIntegerField("导入人数", default=0)
-    # Created = new; updated = already registered and changed by the file; unchanged = identical to the file.
-    households_created = models.PositiveIntegerField("新增户数", default=0)
-    households_updated = models.PositiveIntegerField("更新户数", default=0)
-    households_unchanged = models.PositiveIntegerField("未变户数", default=0)
-    persons_created = models.PositiveIntegerField("新增人数", default=0)
-    persons_updated = models.PositiveIntegerField("更新人数", default=0)
-    persons_unchanged = models.PositiveIntegerField("未变人数", default=0)
-    rejected_rows = models.PositiveIntegerField("拒绝行数", default=0)
-    warning_count = models.PositiveIntegerField("提示条数", default=0)
-    missing_count = models.PositiveIntegerField("缺失成员数", default=0)
-    # Unknown columns, timings and other figures of the run, shown on the report page.
-    report = models.JSONField("报告", default=dict, blank=True)
+def _report_field(key: str, default, doc: str):
+    def getter(self):
+        return (self.report or {}).get(key, default() if callable(default) else default)
+
+    def setter(self, value):
+        self.report = {**(self.report or {}), key: value}
+
+    return property(getter, setter, doc=doc)
+
+
+def _alias(name: str, doc: str):
+    return property(lambda self: getattr(self, name), lambda self, value: setattr(self, name, value), doc=doc)
+
+
+class RegistryBatch(IntakeBatch):
+    """One registry file: validated first (nothing written), then applied on confirmation.
+
+    An intake batch of the format `registry`, read with the registry's words: persons are the batch's
+    accepted rows and its created/updated/unchanged counts; the household figures, the income years and the
+    missing persons still to decide are kept in its report.
+    """
+
+    objects = RegistryBatchManager()
 
     class Meta:
+        proxy = True
         verbose_name = "台账导入批次"
         verbose_name_plural = verbose_name
-        ordering = ["-created_at", "-id"]
 
-    def __str__(self) -> str:
-        return f"#{self.pk} {self.file_name}"
+    def save(self, *args, **kwargs):
+        self.format = REGISTRY_FORMAT
+        super().save(*args, **kwargs)
 
-
-class RegistryBatchIssue(models.Model):
-    """A rejected row (one entry per offending cell) or a warning about storable but implausible data."""
-
-    class Kind(models.TextChoices):
-        REJECTED = "rejected", "拒绝"
-        WARNING = "warning", "提示"
-
-    # Not indexed alone: the (batch, kind, row) index below serves every lookup by batch.
-    batch = models.ForeignKey(RegistryBatch, verbose_name="批次", on_delete=models.CASCADE, related_name="issues",
-                              db_index=False)
-    kind = models.CharField("类别", max_length=8, choices=Kind.choices)
-    row = models.PositiveIntegerField("行号")
-    column = models.CharField("列", max_length=40, blank=True)
-    reason = models.CharField("原因", max_length=300)
-    household_no = models.CharField("户编号", max_length=40, blank=True)
-    # Masked already: reports never hold a full identity number.
-    id_masked = models.CharField("身份证号（脱敏）", max_length=40, blank=True)
-
-    class Meta:
-        verbose_name = "导入问题"
-        verbose_name_plural = verbose_name
-        ordering = ["batch", "kind", "row", "id"]
-        indexes = [models.Index(fields=["batch", "kind", "row"], name="registry_issue_batch_idx")]
-
-    def __str__(self) -> str:
-        return f"第 {self.row} 行「{self.column}」：{self.reason}"
+    sha256 = _alias("checksum", "The file's SHA-256.")
+    persons = _alias("accepted", "导入人数: the file's valid person rows.")
+    persons_created = _alias("created", "新增人数")
+    persons_updated = _alias("updated", "更新人数: registered and changed by the file.")
+    persons_unchanged = _alias("unchanged", "未变人数: registered and identical to the file.")
+    households = _report_field("households", 0, "导入户数")
+    households_created = _report_field("households_created", 0, "新增户数")
+    households_updated = _report_field("households_updated", 0, "更新户数")
+    households_unchanged = _report_field("households_unchanged", 0, "未变户数")
+    years = _report_field("years", list, "收入年度")
+    missing_count = _report_field("missing_count", 0, "缺失成员数: persons missing from the file, undecided.")
 
 
 class RegistryBatchHousehold(models.Model):

@@ -33,6 +33,7 @@ from gonggu.core.tests.db_faults import (
     on_sqlite,
     terminate,
 )
+from gonggu.dataio.models import IntakeIssue
 from gonggu.registry.importing import registry_import
 from gonggu.registry.models import (
     Household,
@@ -40,7 +41,6 @@ from gonggu.registry.models import (
     Person,
     RegistryBatch,
     RegistryBatchHousehold,
-    RegistryBatchIssue,
     RegistryBatchMissing,
 )
 
@@ -50,7 +50,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 # Statements of the write phase, in the order they run (the bulk COPYs in between are not seen by Django).
 AFTER_IDS_RESERVED = "nextval(pg_get_serial_sequence"            # before the first COPY
-AFTER_ROWS_WRITTEN = 'DELETE FROM "registry_registrybatchissue"'   # households, persons, incomes written
+AFTER_ROWS_WRITTEN = 'DELETE FROM "dataio_intakeissue"'       # households, persons, incomes written
 AFTER_LAST_STATEMENT = 'INSERT INTO "core_auditevent"'           # next comes the COMMIT
 
 
@@ -65,7 +65,7 @@ def temp_import_tables() -> int:
 
 def database_state() -> dict:
     """Every row of the registry and of the import batches, exactly (ids, timestamps and all)."""
-    models = (Household, Person, IncomeAccount, RegistryBatch, RegistryBatchIssue, RegistryBatchMissing,
+    models = (Household, Person, IncomeAccount, RegistryBatch, IntakeIssue, RegistryBatchMissing,
               RegistryBatchHousehold)
     state = {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
     state["audit"] = list(AuditEvent.objects.filter(action="import").order_by("pk").values_list("pk", flat=True))
@@ -274,7 +274,7 @@ def test_web_validation_connection_dropped_fails_the_job_and_the_batch(tmp_path,
     client = login(county_admin)
     path = import_file(tmp_path, sample_registry)
     before = database_state()
-    with dropped_after('DELETE FROM "registry_registrybatchissue"'):   # validation writes its report
+    with dropped_after('DELETE FROM "dataio_intakeissue"'):   # validation writes its report
         upload(client, path)
     job = Job.objects.get(kind="registry_validate")
     batch = RegistryBatch.objects.get()
@@ -297,7 +297,7 @@ def test_sqlite_write_failure_leaves_nothing_and_can_run_again(tmp_path, sample_
         cursor.execute("VACUUM")   # no free pages: the import has to grow the file
     before, copies = database_state(), kept_copies()
     # The bulk writes use the driver's connection directly: its error is sqlite3's own, not Django's wrapper.
-    with database_full_after('INSERT INTO "registry_registrybatch"'):
+    with database_full_after('INSERT INTO "dataio_intakebatch"'):
         with pytest.raises((OperationalError, sqlite3.OperationalError), match="full"):
             registry_import(path=path)
     assert database_state() == before and kept_copies() == copies

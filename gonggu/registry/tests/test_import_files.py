@@ -58,7 +58,7 @@ def test_row_numbers_count_the_header_and_blank_lines(tmp_path, regions):
     path = tmp_path / "rows.csv"
     path.write_text(text, encoding="utf-8")
     result = registry_import(path=path)
-    assert [r["row"] for r in result.rejected] == [4]
+    assert [r.row for r in result.rejected] == [4]
 
 
 def test_rows_with_extra_or_missing_cells_are_read_not_lost(tmp_path, regions):
@@ -68,7 +68,7 @@ def test_rows_with_extra_or_missing_cells_are_read_not_lost(tmp_path, regions):
     path.write_text("\n".join(lines) + "\n" + ",".join(lines[2].split(",")[:8]) + "\n", encoding="utf-8")
     result = registry_import(path=path)
     assert result.counts.persons == 2
-    assert {r["row"] for r in result.rejected} == {4}   # the short row: required cells missing
+    assert {r.row for r in result.rejected} == {4}   # the short row: required cells missing
 
 
 def test_xlsx_with_header_not_on_first_row(tmp_path, regions):
@@ -83,7 +83,7 @@ def test_xlsx_identity_numbers_in_number_cells_are_rejected(tmp_path, regions):
     rows = [head("H1", id=numbers[0]), person("H1", id=numbers[1])]
     result = registry_import(path=_xlsx(tmp_path / "n.xlsx", rows, number_ids=True))
     assert len(result.rejected) == 2
-    assert all("数字已丢失" in r["reason"] and r["column"] == "身份证号" for r in result.rejected)
+    assert all("数字已丢失" in r.reason and r.column == "身份证号" for r in result.rejected)
     assert not Person.objects.exists()
 
 

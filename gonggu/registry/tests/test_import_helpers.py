@@ -66,8 +66,8 @@ def write_csv(folder: Path, rows: list[dict], *, name: str = "registry.csv", enc
 
 
 def issues(result, column: str | None = None) -> list[dict]:
-    return [r for r in result.rejected if column is None or r["column"] == column]
+    return [r for r in result.rejected if column is None or r.column == column]
 
 
 def rejected_rows(result) -> set[int]:
-    return {r["row"] for r in result.rejected}
+    return {r.row for r in result.rejected}

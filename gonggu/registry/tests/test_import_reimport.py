@@ -40,7 +40,7 @@ def test_same_file_twice_changes_nothing(tmp_path, regions, county_admin):
     assert Person.objects.count() == 9 and Household.objects.count() == 3 and IncomeAccount.objects.count() == 3
     assert dict(Person.objects.values_list("pk", "updated_at")) == stamps
     assert RegistryBatch.objects.filter(status="applied").count() == 2
-    assert AuditEvent.objects.filter(action="import", object_type="registry_batch").count() == 2
+    assert AuditEvent.objects.filter(action="import", object_type="intake_batch").count() == 2
 
 
 def test_corrected_file_updates_in_place(tmp_path, regions, county_admin):
@@ -105,7 +105,7 @@ def test_person_moving_between_households_is_moved_and_reported(tmp_path, region
     assert result.counts.persons_moved == 1 and result.counts.households_created == 1
     moved = Person.objects.get(pk=pk)
     assert moved.household.household_no == "H9" and moved.relation == "户主"
-    assert any("原登记在户 H1" in w["reason"] for w in result.warnings)
+    assert any("原登记在户 H1" in w.reason for w in result.warnings)
 
 
 def test_columns_absent_from_the_file_keep_stored_values(tmp_path, regions):

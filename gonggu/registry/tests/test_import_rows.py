@@ -78,9 +78,9 @@ def test_area_code_missing_from_division_lists_is_accepted(tmp_path, regions):
 ])
 def test_invalid_identity_numbers_reject_the_row_with_masked_value(tmp_path, regions, raw, reason):
     result = run(tmp_path, [head("H1", id=raw), person("H1")])
-    rows = [r for r in result.rejected if r["column"] == "身份证号"]
-    assert len(rows) == 1 and rows[0]["row"] == 2 and reason in rows[0]["reason"]
-    assert raw not in rows[0]["id_number"] or len(raw) < 11
+    rows = [r for r in result.rejected if r.column == "身份证号"]
+    assert len(rows) == 1 and rows[0].row == 2 and reason in rows[0].reason
+    assert raw not in rows[0].value or len(raw) < 11
     assert Person.objects.count() == 1  # the other member still imports
 
 
@@ -88,7 +88,7 @@ def test_unknown_and_out_of_scope_village_codes(tmp_path, regions, county_admin)
     rows = [head("H1"), head("H2", village="410122100299"), head("H3", village=OTHER_VILLAGE),
             head("H4", village="4101221002")]
     result = run(tmp_path, rows, user=county_admin)
-    reasons = {r["row"]: r["reason"] for r in result.rejected if r["column"] == "行政区划代码"}
+    reasons = {r.row: r.reason for r in result.rejected if r.column == "行政区划代码"}
     assert "系统中没有村级区划" in reasons[3]
     assert "不在您的管辖范围" in reasons[4]
     assert "12 位数字" in reasons[5]
@@ -97,9 +97,9 @@ def test_unknown_and_out_of_scope_village_codes(tmp_path, regions, county_admin)
 
 def test_required_cells(tmp_path, regions):
     result = run(tmp_path, [head("H1", 姓名="", 劳动能力=" ", 工资性收入="")])
-    columns = {r["column"] for r in result.rejected}
+    columns = {r.column for r in result.rejected}
     assert columns == {"姓名", "劳动能力", "工资性收入"}
-    assert all("不能为空" in r["reason"] or "户主行必须填写" in r["reason"] for r in result.rejected)
+    assert all("不能为空" in r.reason or "户主行必须填写" in r.reason for r in result.rejected)
     assert Person.objects.count() == 0
 
 
@@ -108,8 +108,8 @@ def test_value_lists_and_aliases(tmp_path, regions):
             person("H1", 劳动能力="壮劳力"), person("H1", 户类型="贫困户"), person("H1", 是否参加基本医疗保险="Y")]
     result = run(tmp_path, rows)
     assert rejected_rows(result) == {3, 4, 5}
-    assert any("「壮劳力」不是规定的取值" in r["reason"] for r in result.rejected)
-    assert any("应填「是」或「否」" in r["reason"] for r in result.rejected)
+    assert any("「壮劳力」不是规定的取值" in r.reason for r in result.rejected)
+    assert any("应填「是」或「否」" in r.reason for r in result.rejected)
     p = Person.objects.get()
     assert (p.disability_grade, p.work_months, p.work_place, p.school_status) == ("二级", 3, "省外", "非在校生")
 
@@ -123,7 +123,7 @@ def test_work_months(tmp_path, regions, cell, ok, value):
     if ok:
         assert result.rejected == [] and Person.objects.get().work_months == value
     else:
-        assert [r["column"] for r in result.rejected] == ["务工月数"]
+        assert [r.column for r in result.rejected] == ["务工月数"]
 
 
 @pytest.mark.parametrize("cell,cents", [
@@ -136,12 +136,12 @@ def test_amounts(tmp_path, regions, cell, cents):
     account = IncomeAccount.objects.get()
     assert account.wage == Decimal(cents) / 100
     if cents < 0:
-        assert any("负数" in w["reason"] for w in result.warnings)
+        assert any("负数" in w.reason for w in result.warnings)
 
 
 def test_text_in_numeric_cells_rejects_the_row_naming_the_column(tmp_path, regions):
     result = run(tmp_path, [head("H1", 转移性收入="三千"), head("H2", 收入年度="去年")])
-    assert {(r["row"], r["column"]) for r in result.rejected} == {(2, "转移性收入"), (3, "收入年度")}
+    assert {(r.row, r.column) for r in result.rejected} == {(2, "转移性收入"), (3, "收入年度")}
     assert Household.objects.count() == 0
 
 
@@ -149,7 +149,7 @@ def test_same_person_in_two_households_rejects_the_later_row_naming_both(tmp_pat
     shared = id_number()
     result = run(tmp_path, [head("H1"), person("H1", id=shared), head("H2"), person("H2", id=shared)])
     [issue] = result.rejected
-    assert issue["row"] == 5 and "第 3 行（户 H1）" in issue["reason"] and "户 H2" in issue["reason"]
+    assert issue.row == 5 and "第 3 行（户 H1）" in issue.reason and "户 H2" in issue.reason
     assert Person.objects.get(id_number=shared).household.household_no == "H1"
 
 
@@ -160,7 +160,7 @@ def test_two_heads_no_head_and_type_mismatch_are_imported_with_warnings(tmp_path
     result = run(tmp_path, rows)
     assert result.rejected == []
     assert Person.objects.count() == 6
-    warnings = {w["row"]: w["reason"] for w in result.warnings}
+    warnings = {w.row: w.reason for w in result.warnings}
     assert "2 名户主" in warnings[3]
     assert "没有户主" in warnings[4]
     assert "与本户第 6 行不一致" in warnings[7] and Household.objects.get(household_no="H3").household_type == "脱贫户"
@@ -172,7 +172,7 @@ def test_rejected_head_row_keeps_members_but_not_the_income(tmp_path, regions):
     result = run(tmp_path, [head("H1", id="123"), person("H1")])
     assert rejected_rows(result) == {2}
     assert Person.objects.count() == 1 and not IncomeAccount.objects.exists()
-    assert any("户主行未能导入" in w["reason"] for w in result.warnings)
+    assert any("户主行未能导入" in w.reason for w in result.warnings)
 
 
 def test_person_registered_in_another_county_is_rejected(tmp_path, regions):
@@ -181,7 +181,7 @@ def test_person_registered_in_another_county_is_rejected(tmp_path, regions):
     other = HouseholdFactory(village=regions["other_village"])
     elsewhere = PersonFactory(household=other, relation="户主")
     result = run(tmp_path, [head("H1"), person("H1", id=elsewhere.id_number)])
-    assert rejected_rows(result) == {3} and "其他县" in result.rejected[0]["reason"]
+    assert rejected_rows(result) == {3} and "其他县" in result.rejected[0].reason
     assert Person.objects.get(pk=elsewhere.pk).household == other
 
 
