@@ -725,9 +725,29 @@ def _check_member(f, info: zipfile.ZipInfo, label: str, *, scan: bool, ods: bool
     name_len, extra_len = struct.unpack_from("<HH", local, 26)
     f.seek(info.header_offset + 30 + name_len + extra_len)
     inflate = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
-    left, produced = info.compress_size, 0
     sheet = _SheetExtent() if scan else None
     extent = _OdsExtent() if ods else None
+
+    def take(data: bytes, produced: int, final: bool = False) -> int:
+        produced += len(data)
+        if produced > info.file_size:
+            raise UserFacingError(
+                f"文件 {label} 的部件 {info.filename} 解压后比它声明的大小还大：文件已损坏或是恶意构造，"
+                "已拒绝读取。请用 Excel 或 WPS 重新另存为 .xlsx 后上传。"
+            )
+        if sheet is not None:
+            sheet.feed(data, final=final)
+            if sheet.strings > MAX_CELLS:
+                raise _too_large(label, f"声明有 {sheet.strings} 个不同的文字")
+            if sheet.rows * sheet.cols > MAX_CELLS:
+                raise _too_large(label, f"的工作表使用区域达 {sheet.rows} 行 × {sheet.cols} 列")
+        if extent is not None:
+            extent.feed(data)
+            if extent.cells > MAX_CELLS:
+                raise _too_large(label, f"的工作表使用区域达 {extent.rows} 行 × {extent.width} 列")
+        return produced
+
+    left, produced = info.compress_size, 0
     try:
         while left > 0:
             chunk = f.read(min(left, _CHUNK))
@@ -736,33 +756,15 @@ def _check_member(f, info: zipfile.ZipInfo, label: str, *, scan: bool, ods: bool
             left -= len(chunk)
             data = chunk if inflate is None else inflate.decompress(chunk, _CHUNK)
             while data:
-                produced += len(data)
-                if produced > info.file_size:
-                    raise UserFacingError(
-                        f"文件 {label} 的部件 {info.filename} 解压后比它声明的大小还大：文件已损坏或是恶意构造，"
-                        "已拒绝读取。请用 Excel 或 WPS 重新另存为 .xlsx 后上传。"
-                    )
-                if sheet is not None:
-                    sheet.feed(data)
-                    if sheet.strings > MAX_CELLS:
-                        raise _too_large(label, f"声明有 {sheet.strings} 个不同的文字")
-                    if sheet.rows * sheet.cols > MAX_CELLS:
-                        raise _too_large(label, f"的工作表使用区域达 {sheet.rows} 行 × {sheet.cols} 列")
-                if extent is not None:
-                    extent.feed(data)
-                    if extent.cells > MAX_CELLS:
-                        raise _too_large(label, f"的工作表使用区域达 {extent.rows} 行 × {extent.width} 列")
+                produced = take(data, produced)
                 if inflate is None or not inflate.unconsumed_tail:
                     break
                 data = inflate.decompress(inflate.unconsumed_tail, _CHUNK)
-    except (zlib.error, expat.ExpatError, ValueError):
+        take(inflate.flush() if inflate is not None else b"", produced, final=True)
+    except UserFacingError:
+        raise
+    except Exception:  # noqa: BLE001 - zlib, expat or the columnar scan choking on the bytes: a damaged file
         raise _damaged(label) from None
-    if sheet is not None:
-        sheet.feed(b"", final=True)
-        if sheet.strings > MAX_CELLS:
-            raise _too_large(label, f"声明有 {sheet.strings} 个不同的文字")
-        if sheet.rows * sheet.cols > MAX_CELLS:
-            raise _too_large(label, f"的工作表使用区域达 {sheet.rows} 行 × {sheet.cols} 列")
 
 
 # --- HTML tables (other systems export them under an .xls name) ---------------------------------------
