@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from operator import mul
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
@@ -24,7 +25,8 @@ class InvalidIdNumber(ValueError):
 
 
 def check_digit(first17: str) -> str:
-    return _CHECK[sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+    # map() instead of a generator: this runs once per row of every import (a million rows in a registry file).
+    return _CHECK[sum(map(mul, _WEIGHTS, map(int, first17))) % 11]
 
 
 def _clean(raw: object) -> str:

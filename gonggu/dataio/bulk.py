@@ -30,11 +30,23 @@ def bulk_insert(table: str, columns: Sequence[str], rows: Iterable[Sequence[obje
                     count += 1
             return count
         sql = f"INSERT INTO {qn(table)} ({cols}) VALUES ({', '.join(['%s'] * len(columns))})"
-        it = (tuple(_plain(v) for v in row) for row in rows)
+        it = iter(rows)
         while chunk := list(islice(it, CHUNK)):
-            cursor.executemany(sql, chunk)
+            cursor.executemany(sql, _plain_rows(chunk))
             count += len(chunk)
     return count
+
+
+_NATIVE = (str, int, float, bytes, type(None))
+
+
+def _plain_rows(chunk: list[Sequence[object]]) -> list[tuple]:
+    """Convert, column by column, only the columns that hold dates or decimals (most hold text and numbers)."""
+    columns = list(zip(*chunk, strict=True))
+    for i, column in enumerate(columns):
+        if not all(type(v) in _NATIVE for v in column):
+            columns[i] = tuple(map(_plain, column))
+    return list(zip(*columns, strict=True))
 
 
 def _plain(value: object) -> object:

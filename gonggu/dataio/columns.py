@@ -217,17 +217,36 @@ class ColumnSpec:
             )
         return HeaderMatch(positions=positions, unknown=unknown)
 
-    def parse_row(self, row_cells: list, positions: dict[str, int], *, today=None) -> tuple[dict, list[tuple[str, str, str]]]:
-        """Typed values by column name, and the row's problems as (column, reason, shown value)."""
+    def parse_row(self, row_cells: list, positions: dict[str, int], *, today=None,
+                  memo: dict | None = None) -> tuple[dict, list[tuple[str, str, str]]]:
+        """Typed values by column name, and the row's problems as (column, reason, shown value).
+
+        `memo` (one dict for the whole file) remembers the outcome of each distinct cell of the columns whose
+        values repeat (value lists, dates, amounts …): a department list of 100,000 rows has a few hundred.
+        """
         values: dict[str, object] = {}
         problems: list[tuple[str, str, str]] = []
         width = len(row_cells)
         for col in self.columns:
             i = positions.get(col.name)
             raw = row_cells[i] if i is not None and i < width else None
-            try:
-                values[col.name] = col.parse(raw, today=today)
-            except CellProblem as exc:
-                problems.append((col.name, exc.reason, exc.value))
+            key = (col.name, raw) if memo is not None and col.kind not in _UNIQUE_KINDS else None
+            outcome = memo.get(key, _MISSING) if key is not None else _MISSING
+            if outcome is _MISSING:
+                try:
+                    outcome = col.parse(raw, today=today)
+                except CellProblem as exc:
+                    outcome = exc
+                if key is not None:
+                    memo[key] = outcome
+            if isinstance(outcome, CellProblem):
+                problems.append((col.name, outcome.reason, outcome.value))
                 values[col.name] = None
+            else:
+                values[col.name] = outcome
         return values, problems
+
+
+# Kinds whose cells are (nearly) all different: remembering them costs memory and saves nothing.
+_UNIQUE_KINDS = frozenset({Kind.ID_NUMBER, Kind.NAME, Kind.TEXT})
+_MISSING = object()

@@ -257,8 +257,9 @@ class IntakeFormat:
         today = timezone.localdate()
         staged = Staged(rows=[], read=len(sheet.rows))
         parse_row = self.spec.parse_row
+        memo: dict = {}
         for number, cells in sheet.rows:
-            values, problems = parse_row(cells, match.positions, today=today)
+            values, problems = parse_row(cells, match.positions, today=today, memo=memo)
             if problems:
                 key = self.key_of(values)
                 staged.problems.extend(Problem(number, col, reason, value, key) for col, reason, value in problems)
