@@ -30,6 +30,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import mmap
 import re
 import struct
 import zipfile
@@ -317,7 +318,8 @@ def _read_ole_workbook(path: Path, label: str, ext: str, head: bytes, sheet: str
     # An encrypted .xlsx is an OLE file holding "EncryptionInfo" and "EncryptedPackage" streams.
     if _ENCRYPTION_INFO in head:
         raise _password(label)
-    stream = _ole_stream(path.read_bytes(), ("workbook", "book"))
+    with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        stream = _ole_stream(data, ("workbook", "book"))
     if stream is not None:
         _check_biff(stream, label)
     try:
@@ -345,7 +347,7 @@ def _contains(path: Path, needle: bytes) -> bool:
 _NOSECT = 0xFFFFFFFA  # sector numbers from here up mark the end of a chain, free or special sectors
 
 
-def _ole_stream(data: bytes, names: tuple[str, ...]) -> bytes | None:
+def _ole_stream(data: bytes | mmap.mmap, names: tuple[str, ...]) -> bytes | None:
     """The first stream of an OLE compound file named one of `names` (lower case), or None if not found."""
     if len(data) < 512:
         return None
@@ -1082,9 +1084,9 @@ def _text_encodings(head: bytes) -> list[str]:
     if b"\x00" in sample:
         # UTF-16 without BOM: ASCII characters leave a zero in every other byte.
         even, odd = sample[0::2].count(0), sample[1::2].count(0)
-        if odd > len(sample) // 4 and even == 0:
+        if odd > len(sample) // 8 and even * 8 < odd:
             return ["utf-16-le"]
-        if even > len(sample) // 4 and odd == 0:
+        if even > len(sample) // 8 and odd * 8 < even:
             return ["utf-16-be"]
         return []
     try:

@@ -57,7 +57,9 @@ _ODS_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
            'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
 
 
-def ods(path: Path, rows: list[list[str | None]] | None = None, *, sheet: str = "Sheet1", body: str | None = None) -> Path:
+def ods(path: Path, rows: list[list[str | None]] | None = None, *, sheet: str = "Sheet1", body: str | None = None,
+        encrypted: bool = False) -> Path:
+    """An OpenDocument spreadsheet; `encrypted` marks content.xml as encrypted in the manifest, as a password does."""
     if body is None:
         body = "".join(
             "<table:table-row>" + "".join(
@@ -72,8 +74,10 @@ def ods(path: Path, rows: list[list[str | None]] | None = None, *, sheet: str = 
                 'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
                 '<manifest:file-entry manifest:full-path="/" '
                 'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-                "</manifest:manifest>")
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"'
+                + ('><manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="x"/>'
+                   "</manifest:file-entry>" if encrypted else "/>")
+                + "</manifest:manifest>")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
         z.writestr("META-INF/manifest.xml", manifest)

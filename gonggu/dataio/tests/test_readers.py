@@ -190,6 +190,14 @@ def test_excel_unicode_text_is_utf16_with_tabs(tmp_path):
     assert sheet.layout == "UTF-16 编码的文本（制表符分隔）；表头在第 1 行"
 
 
+def test_utf16_without_bom(tmp_path):
+    path = tmp_path / "a.txt"
+    rows = [*ROWS, ["一丁", ID, "临时救助"]]  # 一 is U+4E00: a zero in the low byte too
+    path.write_bytes(csv_bytes(rows, "\t").decode().encode("utf-16-le"))
+    sheet = read_sheet(path)
+    assert sheet.rows[0][1] == ROWS[1] and sheet.encoding == "UTF-16LE"
+
+
 def test_semicolon_and_tab_delimiters_are_sniffed(tmp_path):
     rows = [["姓名", "身份证号", "金额"], ["张三", ID, "1,5"], ["李四", ID, "2"]]
     path = tmp_path / "a.csv"
@@ -298,12 +306,13 @@ def test_xml_spreadsheet_2003_exported_as_xls(tmp_path):
 # --- refused files ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("maker", ["xls_password", "excel_password", "ooxml_encrypted"])
+@pytest.mark.parametrize("maker", ["xls_password", "excel_password", "ooxml_encrypted", "ods_encrypted"])
 def test_password_protected_workbooks(tmp_path, maker):
     path = {
         "xls_password": lambda: sheetfiles.xls(tmp_path / "低保.xls", ROWS, password=True),
         "excel_password": lambda: FILES / "password.xls",
         "ooxml_encrypted": lambda: sheetfiles.encrypted_ooxml(tmp_path / "低保.xlsx"),
+        "ods_encrypted": lambda: sheetfiles.ods(tmp_path / "低保.ods", ROWS, encrypted=True),
     }[maker]()
     with pytest.raises(UserFacingError) as exc:
         read_sheet(path, file_label="低保.xlsx")
