@@ -1082,12 +1082,14 @@ def _text_encodings(head: bytes) -> list[str]:
         return ["utf-16"]
     sample = head[:4096]
     if b"\x00" in sample:
-        # UTF-16 without BOM: ASCII characters leave a zero in every other byte.
+        # UTF-16 without BOM: ASCII characters leave a zero in every other byte, and nothing decodes to
+        # control characters.
         even, odd = sample[0::2].count(0), sample[1::2].count(0)
-        if odd > len(sample) // 8 and even * 8 < odd:
-            return ["utf-16-le"]
-        if even > len(sample) // 8 and odd * 8 < even:
-            return ["utf-16-be"]
+        for codec, likely in (("utf-16-le", odd > len(sample) // 8 and even * 8 < odd),
+                              ("utf-16-be", even > len(sample) // 8 and odd * 8 < even)):
+            text = sample[: len(sample) // 2 * 2].decode(codec, errors="replace") if likely else ""
+            if text and not any(ord(ch) < 32 and ch not in "\t\r\n" for ch in text):
+                return [codec]
         return []
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
