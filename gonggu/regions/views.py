@@ -5,13 +5,13 @@ from django.shortcuts import redirect, render
 from gonggu.core.access import Perm, require_perm
 from gonggu.core.errors import UserFacingError
 from gonggu.core.jobs import job_start
-from gonggu.core.uploads import upload_save
+from gonggu.dataio.intake import intake_upload
+from gonggu.dataio.jobs import intake_job
 from gonggu.dataio.writers import blank_template
 
-from .jobs import load_regions_job
+from .intake_formats import REGION_FORMAT, REGION_SPEC
 from .models import Region
 from .selectors import region_children, region_get_in_scope, region_search, regions_in_scope
-from .services import REGION_SPEC
 
 
 @require_perm(Perm.VIEW_REGISTRY, Perm.MANAGE_REGIONS)
@@ -38,17 +38,17 @@ def region_detail(request, code: str):
 
 @require_perm(Perm.MANAGE_REGIONS)
 def region_upload(request):
+    """The upload keeps the file as a pending batch of the `regions` format; the pipeline's job loads it."""
     if request.method == "POST":
         try:
-            path, _sha = upload_save(request.FILES.get("file"), kind="regions")
+            batch = intake_upload(format_key=REGION_FORMAT.key, user=request.user, uploaded=request.FILES.get("file"))
         except UserFacingError as exc:
             messages.error(request, exc.message)
             return redirect("region_upload")
-        name = request.FILES["file"].name
-        job = job_start(kind="load_regions", title=f"导入行政区划：{name}", user=request.user,
-                        task=load_regions_job, path=str(path), file_label=name)
+        job = job_start(kind="intake", title=f"导入行政区划：{batch.file_name}", user=request.user,
+                        region_code=batch.region_code, task=intake_job, batch_id=batch.pk)
         return redirect("job_detail", pk=job.pk)
-    return render(request, "regions/region_upload.html", {"spec": REGION_SPEC})
+    return render(request, "regions/region_upload.html", {"spec": REGION_SPEC, "fmt": REGION_FORMAT})
 
 
 @require_perm(Perm.MANAGE_REGIONS)

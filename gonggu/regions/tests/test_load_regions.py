@@ -7,6 +7,8 @@ import xlsxwriter
 from django.core.management import call_command
 
 from gonggu.core.errors import UserFacingError
+from gonggu.dataio.intake import intake_run
+from gonggu.dataio.models import IntakeBatch
 from gonggu.regions.models import Region
 from gonggu.regions.services import RegionFileError, regions_load
 
@@ -39,7 +41,7 @@ def write_csv(path, rows, header=HEADER, encoding="utf-8"):
 @pytest.mark.django_db
 def test_loads_tree_from_xlsx(tmp_path):
     result = regions_load(write_xlsx(tmp_path / "r.xlsx", GOOD))
-    assert result.created == 6
+    assert result.written.created == 6
     village = Region.objects.get(code="410122100201")
     assert village.parent.code == "410122100000"
     assert village.prefix == "410122100201"
@@ -53,7 +55,8 @@ def test_reload_updates_in_place(tmp_path):
     renamed = [r[:] for r in GOOD]
     renamed[4][1] = "东庄村"
     result = regions_load(write_csv(tmp_path / "r2.csv", renamed, encoding="gbk"))
-    assert (result.created, result.updated, result.unchanged) == (0, 1, 5)
+    w = result.written
+    assert (w.created, w.updated, w.unchanged) == (0, 1, 5)
     assert Region.objects.get(code="410122100201").name == "东庄村"
     assert Region.objects.count() == 6
 
@@ -62,7 +65,7 @@ def test_reload_updates_in_place(tmp_path):
 def test_child_may_reference_parent_already_loaded(tmp_path):
     regions_load(write_csv(tmp_path / "r.csv", GOOD[:4]))
     result = regions_load(write_csv(tmp_path / "r2.csv", GOOD[4:]))
-    assert result.created == 2
+    assert result.written.created == 2
 
 
 @pytest.mark.django_db
@@ -71,17 +74,32 @@ def test_child_may_reference_parent_already_loaded(tmp_path):
     (["410122100201", "重复村", "村", "410122100000"], 8, "区划代码", "与第 6 行重复"),
     (["410122100203", "孤村", "村", "410122999000"], 8, "上级代码", "既不在本文件中"),
     (["410122100203", "错级村", "村", "410122000000"], 8, "上级代码", "应为「乡」级"),
-    (["410122100203", "怪村", "镇子", "410122100000"], 8, "级别", "不是 省、市、县、乡、村"),
+    (["410122100203", "怪村", "镇子", "410122100000"], 8, "级别", "不是允许的取值（省、市、县、乡、村）"),
     (["410123100203", "串村", "村", "410122100000"], 8, "区划代码", "不以上级"),
-    (["410122102000", "", "乡", "410122000000"], 8, "名称", "不能为空"),
+    (["410122102000", "", "乡", "410122000000"], 8, "名称", "「名称」为空"),
+    (["410122101000", "零村", "村", "410122100000"], 8, "区划代码", "与级别「村」不符"),
+    (["410122101000", "无上级镇", "乡", ""], 8, "上级代码", "必须填写上级代码"),
+    (["4101a2100203", "字母村", "村", "410122100000"], 8, "区划代码", "应为数字代码"),
+    (["410122100203", "短上级村", "村", "4101221"], 8, "上级代码", "12 位数字"),
 ])
 def test_bad_rows_reject_whole_file(tmp_path, bad_row, row_no, column, fragment):
     with pytest.raises(RegionFileError) as exc:
         regions_load(write_xlsx(tmp_path / "bad.xlsx", [*GOOD, bad_row]))
     errors = [e for e in exc.value.errors if e.row == row_no]
     assert errors and errors[0].column == column and fragment in errors[0].reason, exc.value.errors
-    assert "bad.xlsx" in exc.value.message
+    assert "bad.xlsx" in exc.value.message and f"第 {row_no} 行" in exc.value.message
     assert Region.objects.count() == 0  # nothing half-loaded
+    assert not IntakeBatch.objects.exists()  # a refused file leaves no batch
+
+
+@pytest.mark.django_db
+def test_every_bad_row_is_listed(tmp_path):
+    bad = [*GOOD, ["4101", "短码", "村", "410122100000"], ["410122100202", "重复", "村", "410122100000"],
+           ["410122100209", "孤村", "村", "410122999000"]]
+    with pytest.raises(RegionFileError) as exc:
+        regions_load(write_csv(tmp_path / "bad.csv", bad))
+    assert [e.row for e in exc.value.errors] == [8, 9, 10]
+    assert "3 处错误" in exc.value.message
 
 
 @pytest.mark.django_db
@@ -93,7 +111,72 @@ def test_missing_column(tmp_path):
 @pytest.mark.django_db
 def test_header_aliases_and_fullwidth(tmp_path):
     result = regions_load(write_csv(tmp_path / "r.csv", GOOD, header=["行政区划代码", " 区划名称 ", "层级", "上级区划代码"]))
-    assert result.created == 6
+    assert result.written.created == 6
+
+
+@pytest.mark.django_db
+def test_title_rows_level_synonyms_and_codes_stored_as_numbers(tmp_path):
+    """A title above the header, 乡镇/行政村 for 乡/村, codes Excel stored as numbers (410000000000.0)."""
+    path = tmp_path / "r.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet()
+    ws.write_string(0, 0, "某县行政区划")
+    ws.write_row(1, 0, HEADER)
+    levels = {"乡": "乡镇", "村": "行政村"}
+    for r, (code, name, level, parent) in enumerate(GOOD, start=2):
+        ws.write_number(r, 0, int(code))
+        ws.write_string(r, 1, name)
+        ws.write_string(r, 2, levels.get(level, level))
+        if parent:
+            ws.write_number(r, 3, int(parent))
+    book.close()
+    assert regions_load(path).written.created == 6
+    assert Region.objects.get(code="410122100201").level == "village"
+
+
+@pytest.mark.django_db
+def test_load_is_a_batch_with_the_file_kept(tmp_path, county_admin):
+    import hashlib
+    from pathlib import Path
+
+    path = write_csv(tmp_path / "r.csv", GOOD)
+    result = regions_load(path, user=county_admin)
+    batch = result.batch
+    assert (batch.format, batch.status, batch.rows, batch.accepted) == ("regions", "applied", 6, 6)
+    # county_admin's fixture tree holds some of these codes already
+    assert (batch.created, batch.updated, batch.unchanged) == (result.written.created, result.written.updated,
+                                                               result.written.unchanged)
+    assert batch.created + batch.updated + batch.unchanged == 6
+    assert batch.checksum == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert Path(batch.stored_path).read_bytes() == path.read_bytes()
+    assert batch.report["by_level"] == {"省": 1, "市": 1, "县": 1, "乡": 1, "村": 2}
+    assert batch.created_by == county_admin
+
+
+@pytest.mark.django_db
+def test_same_file_again_puts_the_tree_back(tmp_path):
+    """Not refused as a duplicate: loading an earlier tree again is how a mistaken load is undone."""
+    first = write_csv(tmp_path / "r.csv", GOOD)
+    regions_load(first)
+    renamed = [r[:] for r in GOOD]
+    renamed[4][1] = "东庄村"
+    regions_load(write_csv(tmp_path / "r2.csv", renamed))
+    result = regions_load(first)
+    assert result.duplicate_of is None and result.written.updated == 1
+    assert Region.objects.get(code="410122100201").name == "东村"
+    assert IntakeBatch.objects.filter(format="regions").count() == 3
+
+
+@pytest.mark.django_db
+def test_dry_run_checks_without_writing(tmp_path):
+    result = intake_run("regions", path=write_csv(tmp_path / "r.csv", GOOD), dry_run=True)
+    assert result.accepted == 6 and not Region.objects.exists() and not IntakeBatch.objects.exists()
+
+
+@pytest.mark.django_db
+def test_needs_the_permission(tmp_path, village_clerk):
+    with pytest.raises(UserFacingError, match="没有导入行政区划的权限"):
+        regions_load(write_csv(tmp_path / "r.csv", GOOD), user=village_clerk)
 
 
 @pytest.mark.django_db
@@ -102,7 +185,7 @@ def test_header_aliases_and_fullwidth(tmp_path):
     ("r.json", b"{}", "无法读取"),
     ("r.xlsx", b"this is not a spreadsheet", "不是有效的电子表格"),
     ("r.csv", b"", "空文件"),
-    ("r.csv", "区划代码,名称,级别,上级代码\n".encode(), "没有区划数据"),
+    ("r.csv", "区划代码,名称,级别,上级代码\n".encode(), "没有数据行"),
 ])
 def test_unreadable_files(tmp_path, name, content, fragment):
     path = tmp_path / name
@@ -116,6 +199,8 @@ def test_command_json_output(tmp_path, capsys):
     call_command("load_regions", str(write_csv(tmp_path / "r.csv", GOOD)), "--format", "json")
     out = json.loads(capsys.readouterr().out)
     assert out["created"] == 6 and out["by_level"]["村"] == 2
+    assert (out["format"], out["rows"], out["accepted"], out["rejected"]) == ("regions", 6, 6, [])
+    assert out["batch"] == IntakeBatch.objects.get().pk
 
 
 @pytest.mark.django_db
