@@ -5,6 +5,11 @@ highest value among its types (同一事项按就高原则计算，不重复扣�
 no number: it is flagged for a decision (另行酌情扣分，降档处理，约谈提醒).
 A type that is neither a canonical name (cli.md) nor the seed's wording nor a
 listed alias is reported with its row, never guessed.
+
+Files are read by the intake pipeline (format `assessment.deductions`, `intake_formats.py`): its reader
+and the typed column spec below, so every unreadable cell and every unknown type is a rejected row with its
+number. Scoring a file is a dry run of the pipeline; recording one (the deductions page) is an import with
+its batch, kept file and 退回表.
 """
 
 from __future__ import annotations
@@ -18,8 +23,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from gonggu.dataio.columns import Column, ColumnSpec
-from gonggu.dataio.readers import read_sheet
+from gonggu.dataio.columns import Column, ColumnSpec, Kind
 
 SHIPPED_FILE = Path(__file__).parent / "data" / "indicators_2025.json"
 
@@ -27,15 +31,15 @@ DEDUCTION_SPEC = ColumnSpec(
     key="deductions",
     title="负面事项",
     columns=(
-        Column("事项", required=True, aliases=("问题事项", "事项名称", "负面事项"), width=40,
-               help="同一事项（同一件事）多行填写同一名称，按就高原则只扣一次"),
-        Column("类型", required=True, aliases=("扣分类型", "负面事项类型", "情形"), width=36,
+        Column("事项", required=True, aliases=("问题事项", "事项名称", "负面事项"), width=40, max_length=300,
+               help="同一事项（同一件事）多行填写同一名称，按就高原则只扣一次", example="某村危房改造不到位"),
+        Column("类型", required=True, aliases=("扣分类型", "负面事项类型", "情形"), width=36, example="省委省政府通报批评",
                help="党中央国务院通报批评、中央和国家机关部委通报批评、省委省政府通报批评、省委部门省直单位通报批评、"
                     "整治不正之风和腐败问题推进不力、主流媒体曝光、考核发现重大突出问题、形式主义官僚主义数据造假、规模性返贫"
                     "（也可写指标体系原文的表述）"),
-        Column("发生日期", aliases=("日期", "通报日期")),
-        Column("通报文件或出处", aliases=("出处", "文件", "通报文件")),
-        Column("说明", aliases=("备注",)),
+        Column("发生日期", aliases=("日期", "通报日期"), kind=Kind.DATE, example="2025-06-30"),
+        Column("通报文件或出处", aliases=("出处", "文件", "通报文件"), width=30, max_length=300),
+        Column("说明", aliases=("备注",), width=30, max_length=2000),
     ),
     notes=("依据：2025年度巩固拓展脱贫攻坚成果考核指标体系（附件2）第13项扣分项。",
            "同一事项按就高原则计算，不重复扣分；发生规模性返贫的，另行酌情扣分、降档处理，不计入固定扣分。"),
@@ -214,18 +218,29 @@ def score(items: Iterable[Item], table: TypeTable | None = None) -> DeductionRes
     return DeductionResult(total=total, matters=matters, rejected=rejected)
 
 
-def read_items(path, *, file_label: str | None = None) -> list[Item]:
-    """Rows of a 负面事项 sheet; a missing column or an unreadable file raises UserFacingError."""
-    sheet = read_sheet(path, file_label=file_label)
-    match = DEDUCTION_SPEC.match_headers(sheet.header, file_label=sheet.file_label)
-    pos = match.positions
+def rejected_entry(problem) -> dict:
+    """A rejected row of the pipeline in the command's shape (cli.md): row, column, value, reason."""
+    return {"row": problem.row, "column": problem.column, "value": problem.value, "reason": problem.reason}
 
-    def cell(cells, name):
-        i = pos.get(name)
-        return cells[i] if i is not None and i < len(cells) else None
 
-    return [Item(row=n, matter=cell(cells, "事项") or "", type=cell(cells, "类型") or "") for n, cells in sheet.rows]
+def read_items(path, *, file_label: str | None = None, table: TypeTable | None = None) -> tuple[list[Item], list[dict]]:
+    """The recognised rows of a 负面事项 sheet and the rejected ones (row, column, value, reason).
+
+    A dry run of the intake pipeline: nothing is written. A missing column or an unreadable file raises
+    UserFacingError.
+    """
+    from gonggu.dataio.intake import intake_run
+
+    from .intake_formats import DEDUCTION_FORMAT
+
+    items: list[Item] = []
+    result = intake_run(DEDUCTION_FORMAT, path=path, file_label=file_label, dry_run=True,
+                        table=table or shipped_table(), items=items)
+    return items, [rejected_entry(p) for p in result.rejected]
 
 
 def score_file(path, *, file_label: str | None = None, table: TypeTable | None = None) -> DeductionResult:
-    return score(read_items(path, file_label=file_label), table)
+    items, rejected = read_items(path, file_label=file_label, table=table)
+    result = score(items, table)
+    result.rejected = sorted(rejected + result.rejected, key=lambda r: r["row"] or 0)
+    return result

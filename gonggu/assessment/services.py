@@ -17,7 +17,7 @@ from gonggu.core.uploads import upload_save
 from gonggu.regions.models import Region
 
 from . import workflow
-from .deductions import DeductionResult, Item, read_items, score, table_from_models
+from .deductions import DeductionResult, Item, score, table_from_models
 from .loader import dump_system, load_system, read_system_file
 from .models import (
     Indicator,
@@ -186,21 +186,17 @@ def negative_item_delete(*, user, item: NegativeItem) -> None:
     item.delete()
 
 
-@transaction.atomic
-def negative_items_import(*, user, path, file_label: str, year: int, region_code: str) -> dict:
-    """Record every recognised row of a 负面事项 sheet; unknown types are reported, the rest saved."""
+def negative_items_import(*, user, path, file_label: str, year: int, region_code: str):
+    """Record every recognised row of a 负面事项 sheet for one unit and year, through the intake pipeline:
+    unknown types and unreadable cells are rejected rows of the batch (with its 退回表), the rest saved; a row
+    recorded already is not recorded twice. `path` is the kept upload. Returns the IntakeResult."""
+    from gonggu.dataio.intake import intake_run
+
+    from .intake_formats import DEDUCTION_FORMAT
+
     _ensure_region(user, region_code)
-    items = read_items(path, file_label=file_label)
-    table = deduction_table_for(year=year, county_code=county_code_of(region_code) or "") or _shipped()
-    result = score(items, table)
-    bad_rows = {r["row"] for r in result.rejected}
-    rows = [NegativeItem(year=year, region_code=region_code, matter=i.matter.strip(), type=table.find(i.type).type,
-                         created_by=user, updated_by=user)
-            for i in items if i.row not in bad_rows]
-    NegativeItem.objects.bulk_create(rows)
-    audit_log(user=user, action=A.IMPORT, object_type="negative_item", region_code=region_code,
-              summary=f"导入负面事项 {file_label}：{len(rows)} 行，未计入 {len(result.rejected)} 行")
-    return {"created": len(rows), "rejected": result.rejected}
+    return intake_run(DEDUCTION_FORMAT, path=path, file_label=file_label, user=user, region_code=region_code,
+                      stored_path=str(path), year=year)
 
 
 # --- rectification problems (问题整改) -------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from gonggu.core.access import Perm, require_perm
@@ -374,9 +375,14 @@ def deductions_page(request):
             except UserFacingError as exc:
                 messages.error(request, exc.message)
             else:
-                messages.success(request, f"已登记 {outcome['created']} 行。")
-                for r in outcome["rejected"]:
-                    messages.warning(request, f"第 {r['row']} 行 {r['column']}：{r['reason']}")
+                skipped = f"，{outcome.written.unchanged} 行此前已登记，未重复登记" if outcome.written.unchanged else ""
+                messages.success(request, f"已登记 {outcome.written.created} 行{skipped}（导入批次 {outcome.batch.pk}）。")
+                for p in outcome.rejected[:50]:
+                    messages.warning(request, str(p))
+                if outcome.rejected:
+                    messages.warning(request, format_html(
+                        "未登记的 {} 行：<a href=\"{}\">导入批次 {} 的页面</a>可下载退回表，改正后再导入。",
+                        outcome.rejected_rows, reverse("intake_batch", args=[outcome.batch.pk]), outcome.batch.pk))
             return redirect(f"{reverse('assessment_deductions')}?region={region.code}&year={year}")
         if form.is_valid():
             try:

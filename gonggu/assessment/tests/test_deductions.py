@@ -133,7 +133,10 @@ def test_command_json_contract(tmp_path, capsys):
          "rows": [4], "decision_needed": False},
     ]
     assert data["matters"][2]["matter"] == "事项四" and data["matters"][2]["deduction"] is None
-    assert data["rejected"][0]["row"] == 5 and "县里通报" in data["rejected"][0]["reason"]
+    assert data["rejected"] == [{"row": 5, "column": "类型", "value": "县里通报",
+                                 "reason": data["rejected"][0]["reason"]}]
+    assert "县里通报" in data["rejected"][0]["reason"] and "党中央国务院通报批评" in data["rejected"][0]["reason"]
+    assert set(data) == {"total", "matters", "decisions_needed", "rejected"}
 
 
 def test_command_text_output(tmp_path, capsys):
@@ -154,7 +157,10 @@ def _run(tmp_path, *args):
 @pytest.mark.parametrize("make,expect", [
     (lambda p: p / "missing.xlsx", "missing.xlsx"),
     (lambda p: (p / "bad.xlsx").write_bytes(b"not a workbook") and p / "bad.xlsx", "bad.xlsx"),
-    (lambda p: write_xlsx(p / "cols.xlsx", [("a", "b")], header=("问题", "分类")), "缺少必需的列"),
+    # No column of the format at all: the reader finds no header and names the columns it looked for.
+    (lambda p: write_xlsx(p / "cols.xlsx", [("a", "b")], header=("问题", "分类")), "cols.xlsx"),
+    (lambda p: write_xlsx(p / "cols.xlsx", [("a", "b")], header=("问题", "分类")), "事项"),
+    (lambda p: write_xlsx(p / "half.xlsx", [("a", "b")], header=("事项", "分类")), "缺少必需的列：类型"),
 ])
 def test_unreadable_file_exits_1_with_one_line(tmp_path, capsys, make, expect):
     path = make(tmp_path)
@@ -194,3 +200,39 @@ def test_command_with_a_year_uses_that_years_system(tmp_path, capsys, county_adm
     with pytest.raises(SystemExit) as exc:
         call_command("deductions", str(path), "--year", "2030")
     assert exc.value.code == 1 and "没有 2030 年度" in capsys.readouterr().err
+
+
+def test_file_rows_through_the_pipeline_reader(tmp_path, capsys):
+    """A title row above the header, every bad cell of every row with its number, a .csv in GBK too."""
+    path = tmp_path / "neg.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_string(0, 0, "2025年度某县负面事项清单")
+    for r, row in enumerate([("事项", "类型", "发生日期"), ("事项一", "主流媒体曝光", "2025-03-01"),
+                             ("", "主流媒体曝光", ""), ("事项三", "", ""), ("事项四", "考核发现重大突出问题", "去年"),
+                             ("事项五", "被县电视台报道", "")], start=1):
+        for c, value in enumerate(row):
+            sheet.write_string(r, c, value)
+    book.close()
+    call_command("deductions", str(path), "--format", "json")
+    data = json.loads(capsys.readouterr().out)
+    assert data["total"] == 0.8 and [m["matter"] for m in data["matters"]] == ["事项一"]
+    assert data["matters"][0]["rows"] == [3]
+    rejected = {(r["row"], r["column"]) for r in data["rejected"]}
+    assert rejected == {(4, "事项"), (5, "类型"), (6, "发生日期"), (7, "类型")}
+    assert [r["row"] for r in data["rejected"]] == [4, 5, 6, 7]
+    csv = tmp_path / "neg.csv"
+    csv.write_bytes("事项,类型\n事项一,省委省政府通报批评\n事项一,党中央国务院通报批评\n".encode("gbk"))
+    call_command("deductions", str(csv), "--format", "json")
+    data = json.loads(capsys.readouterr().out)
+    assert data["total"] == 1 and data["rejected"] == []
+
+
+def test_scoring_writes_nothing(tmp_path, capsys, db):
+    from gonggu.dataio.models import IntakeBatch
+
+    path = write_xlsx(tmp_path / "neg.xlsx", [("事项一", "主流媒体曝光")])
+    for _ in range(2):  # the same file again is scored again, not refused as a duplicate
+        call_command("deductions", str(path), "--format", "json")
+        assert json.loads(capsys.readouterr().out)["total"] == 0.8
+    assert not IntakeBatch.objects.exists()

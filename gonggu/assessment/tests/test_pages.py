@@ -142,6 +142,55 @@ def test_deductions_page_records_and_totals(login, county_admin, regions):
     assert template.status_code == 200 and template.content[:2] == b"PK"
 
 
+def test_deductions_file_import_is_a_batch_with_returns(login, county_admin, regions, settings, tmp_path):
+    """导入并登记 runs the intake pipeline: a batch with the kept file and checksum, the bad rows as issues and
+    a 退回表, dates and sources stored, and the same sheet again records nothing twice."""
+    import hashlib
+
+    from python_calamine import CalamineWorkbook
+
+    from gonggu.dataio.models import IntakeBatch
+
+    settings.DATA_DIR = tmp_path
+    client = login(county_admin)
+    county = regions["county"].code
+    url = reverse("assessment_deductions") + f"?region={county}&year=2025"
+    upload = xlsx([("事项一", "主流媒体曝光", "2025-05-01", "某通报〔2025〕1号"), ("事项二", "乱写", "", ""),
+                   ("事项三", "省委省政府通报批评", "五月", "")], header=("事项", "类型", "发生日期", "出处"))
+    content = upload.read()
+    upload.seek(0)
+    page = client.post(url, {"region": county, "year": "2025", "file": upload}, follow=True).content.decode()
+    assert "已登记 1 行" in page and "第 3 行" in page and "第 4 行" in page and "退回表" in page
+    batch = IntakeBatch.objects.get(format="assessment.deductions")
+    assert (batch.status, batch.region_code, batch.rows, batch.accepted, batch.rejected_rows) == (
+        "applied", county, 3, 1, 2)
+    assert batch.checksum == hashlib.sha256(content).hexdigest() and batch.created_by == county_admin
+    item = NegativeItem.objects.get(matter="事项一")
+    assert (item.year, item.region_code, item.type, item.happened_on, item.document) == (
+        2025, county, "主流媒体曝光", dt.date(2025, 5, 1), "某通报〔2025〕1号")
+    returns = client.get(reverse("intake_returns", args=[batch.pk]))
+    assert returns.status_code == 200
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(returns.content)).get_sheet_by_index(0).to_python()
+    assert [r[0] for r in rows[1:]] == ["事项二", "事项三"] and "乱写" in rows[1][-1] and "原第 4 行" in rows[2][-1]
+    detail = client.get(reverse("intake_batch", args=[batch.pk])).content.decode()
+    assert "负面事项" in detail
+    # The same sheet again: a second batch, nothing recorded twice.
+    upload.seek(0)
+    page = client.post(url, {"region": county, "year": "2025", "file": upload}, follow=True).content.decode()
+    assert "已登记 0 行，1 行此前已登记" in page
+    assert NegativeItem.objects.filter(matter="事项一").count() == 1
+    # For another year it is recorded again.
+    upload.seek(0)
+    client.post(reverse("assessment_deductions") + f"?region={county}&year=2024",
+                {"region": county, "year": "2024", "file": upload})
+    assert NegativeItem.objects.filter(matter="事项一").count() == 2
+
+
+def test_deductions_format_on_the_intake_pages(login, county_admin, leader, regions):
+    assert login(county_admin).get(reverse("intake_format", args=["assessment.deductions"])).status_code == 200
+    assert login(leader).get(reverse("intake_format", args=["assessment.deductions"])).status_code == 403
+
+
 def test_deductions_permissions_and_scope(login, county_admin, township_reviewer, leader, other_county_user, regions):
     client = login(county_admin)
     client.post(reverse("assessment_deductions") + f"?region={regions['county'].code}",
