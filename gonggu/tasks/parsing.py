@@ -14,7 +14,11 @@ its own reader below; `detect_shape` picks one:
   reads its 关注问题 lists (001).
 
 `.docx` and `.xlsx` files go through `parse_file`: their tables have real columns, so
-rows are read by header name; paragraphs go through the numbered-paragraph reader.
+rows are read by header name; paragraphs go through the numbered-paragraph reader. An
+`.xlsx` is read by the intake pipeline's reader (`gonggu.dataio.readers.read_sheet`), which
+checks the file first (damaged, password-protected, a zip bomb) and gives every cell as text.
+A task list is a document, not a row format: its columns are recognised by name here, and
+its doubtful rows become warnings for the preview, not rejected rows.
 
 The parser never guesses: text it cannot place stays as text, and each doubtful step
 (an inferred number, a merged row, a deadline without a readable date) adds a warning.
@@ -31,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gonggu.core.errors import UserFacingError
+from gonggu.dataio.readers import Sheet, read_sheet
 from gonggu.tasks.deadlines import find_dated_phrases, normalize_deadline
 
 READABLE_SUFFIXES = (".docx", ".xlsx", ".txt")
@@ -165,7 +170,7 @@ def parse_file(path: str | Path, *, year: int | None = None, document: str = "")
         except UserFacingError as exc:
             raise UserFacingError(exc.message.replace(f"“{path.name}”", f"“{label}”")) from None
     try:
-        blocks = list(_read_docx(path) if suffix == ".docx" else _read_xlsx(path))
+        blocks = list(_read_docx(path) if suffix == ".docx" else _read_xlsx(path, label))
     except (UserFacingError, ImportError):
         raise
     except Exception as exc:  # python-docx and calamine raise many types for a damaged file
@@ -1375,35 +1380,74 @@ def _number_format(document, num_id: str) -> str | None:
     return formats[0] if formats else None
 
 
-def _read_xlsx(path: Path) -> Iterator[tuple[str, object]]:
-    from python_calamine import CalamineWorkbook
+def _read_xlsx(path: Path, label: str) -> Iterator[tuple[str, object]]:
+    """Every worksheet with content, as a grid of text cells (and its title line before a task table).
 
-    workbook = CalamineWorkbook.from_path(str(path))
-    for name in workbook.sheet_names:
-        sheet = workbook.get_sheet_by_name(name)
-        grid = [[_cell_text(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
-        # A merged cell holds its value in the top-left corner only; spread it over the range.
-        for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
-            value = grid[r0][c0] if r0 < len(grid) and c0 < len(grid[r0]) else ""
-            for r in range(r0, min(r1 + 1, len(grid))):
-                for c in range(c0, min(c1 + 1, len(grid[r]))):
-                    grid[r][c] = value
+    The cells come from the pipeline's reader. Its `Sheet` does not carry merged areas, which a task table
+    relies on (a 类别 or 牵头单位 cell merged down the tasks it covers), so they are taken from the
+    workbook's outline, read only after the reader has checked the whole file.
+    """
+    first = _sheet_or_none(path, label, None)
+    for name, first_col, merges in _sheet_outline(path, label):
+        sheet = first if first is not None and first.sheet_name == name else _sheet_or_none(path, label, name)
+        if sheet is None:
+            continue
+        grid = _spread_merges(sheet, first_col, merges)
         title = next((row[0] for row in grid if row and row[0] and len({c for c in row if c}) == 1), None)
         if title and _find_grid_header(grid) is not None:
             yield "p", title
         yield "table", grid
 
 
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip()
+def _sheet_or_none(path: Path, label: str, name: str | None) -> Sheet | None:
+    """One worksheet through the reader (the first visible one when `name` is None); None when it is blank."""
+    try:
+        return read_sheet(path, file_label=label, sheet=name)
+    except UserFacingError as exc:
+        if "没有任何内容" in exc.message:  # a blank sheet is no error in a workbook of several
+            return None
+        raise
+
+
+def _sheet_outline(path: Path, label: str) -> list[tuple[str, int, list]]:
+    """(name, first column of the used area, merged areas) of every worksheet with a used area."""
+    from python_calamine import CalamineWorkbook
+
+    outline = []
+    try:
+        with path.open("rb") as f:
+            workbook = CalamineWorkbook.from_filelike(f)
+            for name in workbook.sheet_names:
+                ws = workbook.get_sheet_by_name(name)
+                if ws.start is not None:
+                    outline.append((name, ws.start[1], list(ws.merged_cell_ranges or [])))
+    except Exception as exc:  # noqa: BLE001 - calamine raises several types; the reader has read the file already
+        raise UserFacingError(f"无法打开“{label}”：文件已损坏，或不是真正的 .xlsx 文件。") from exc
+    return outline
+
+
+def _spread_merges(sheet: Sheet, first_col: int, merges: list) -> list[list[str | None]]:
+    """The sheet's rows (header included, blank rows left out) with a merged value in every cell of its area.
+
+    The reader's rows are numbered as in the file and its cells start at the used area's first column;
+    calamine's merged areas count both from zero.
+    """
+    numbered = [(sheet.header_row, list(sheet.header)), *((n, list(cells)) for n, cells in sheet.rows)]
+    width = max(len(cells) for _, cells in numbered)
+    index = {number: cells + [None] * (width - len(cells)) for number, cells in numbered}
+    for (r0, c0), (r1, c1) in merges:
+        top = index.get(r0 + 1)
+        col = c0 - first_col
+        if top is None or not 0 <= col < width or top[col] is None:
+            continue
+        value = top[col]
+        for number in range(r0 + 1, r1 + 2):
+            cells = index.get(number)
+            if cells is None:
+                continue
+            for c in range(max(col, 0), min(c1 - first_col + 1, width)):
+                cells[c] = value
+    return [index[number] for number, _ in numbered]
 
 
 # --------------------------------------------------------------------------- handbook concerns

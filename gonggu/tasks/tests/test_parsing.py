@@ -633,5 +633,38 @@ def test_missing_and_damaged_files(tmp_path):
         parse_file(broken)
     broken = tmp_path / "坏.xlsx"
     broken.write_bytes(b"not a zip file")
-    with pytest.raises(UserFacingError, match="无法打开"):
+    with pytest.raises(UserFacingError, match="坏.xlsx 不是有效的电子表格"):
         parse_file(broken)
+
+
+def test_xlsx_is_checked_by_the_pipeline_reader(tmp_path):
+    """The reader's checks apply: a password-protected workbook is named as such, under the uploaded name."""
+    locked = tmp_path / "0a1b2c_x.xlsx"
+    locked.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64 + "EncryptionInfo".encode("utf-16-le"))
+    with pytest.raises(UserFacingError) as exc:
+        parse_file(locked, document="县里的清单.xlsx")
+    assert "县里的清单.xlsx" in exc.value.message and "密码" in exc.value.message and "0a1b2c" not in exc.value.message
+
+
+def test_xlsx_every_sheet_blank_ones_skipped_and_merges_down_the_tasks(tmp_path):
+    xlsxwriter = pytest.importorskip("xlsxwriter")
+
+    path = tmp_path / "清单.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.add_worksheet("说明")  # blank
+    sheet = workbook.add_worksheet("任务")
+    sheet.write_row(2, 2, ["序号", "工作任务", "牵头单位", "完成时限"])  # the table starts at C3
+    sheet.write_row(3, 2, [1, "完善监测制度"])
+    sheet.merge_range(3, 4, 5, 4, "县乡村振兴局")  # one lead unit for three tasks
+    sheet.write(3, 5, "2024年12月底")
+    sheet.write_row(4, 2, [2, "优化监测方式"])
+    sheet.write_row(5, 2, [3, "加强帮扶"])
+    other = workbook.add_worksheet("补充")
+    other.write_row(0, 0, ["序号", "工作任务", "牵头单位"])
+    other.write_row(1, 0, [4, "壮大产业", "县农业农村局"])
+    workbook.close()
+
+    tasks = parse_file(path, year=2024).tasks
+    assert [t.no for t in tasks] == ["1", "2", "3", "4"]
+    assert [t.lead_units for t in tasks] == [["县乡村振兴局"]] * 3 + [["县农业农村局"]]
+    assert tasks[0].due_date == date(2024, 12, 31)
