@@ -1,77 +1,38 @@
-"""Pages of the monitoring-history imports (cases, measures, visits): upload, blank templates, batch results.
+"""The monitoring-history imports (cases, measures, visits) are formats of the intake pipeline: their pages are
+the intake pages (`/intake/monitoring.cases/` …). Here: the menu's chooser among the three, and the old
+addresses, which lead to the new pages."""
 
-The import itself is `imports.py`, the same service the command line runs; here it runs as a background job.
-Only county level may import: imported cases stand as approved by the county (县级审批日期), so the
-permission is the county's approval.
-"""
-
-from urllib.parse import quote
-
-from django.contrib import messages
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from gonggu.core.access import Perm, require_perm
-from gonggu.core.errors import UserFacingError
-from gonggu.core.jobs import job_start
-from gonggu.core.uploads import upload_save
-from gonggu.dataio.columns import ColumnSpec
-from gonggu.dataio.writers import blank_template
+from gonggu.dataio.models import IntakeBatch
+from gonggu.dataio.selectors import intake_batches_for_user
 
-from .imports import IMPORTERS
-from .jobs import import_history_job
-from .selectors import import_batch_get_for_user, import_batches_for_user
-
-IMPORT = Perm.APPROVE_COUNTY
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .intake_formats import HISTORY_FORMATS, PREFIX
 
 
-def _spec(kind: str) -> ColumnSpec:
-    if kind not in IMPORTERS:
-        raise Http404("没有这种导入。")
-    return IMPORTERS[kind][0]
-
-
-@require_perm(IMPORT)
+@require_perm(Perm.APPROVE_COUNTY)
 def import_home(request):
-    return render(request, "monitoring/import_home.html", {
-        "specs": [spec for spec, _importer in IMPORTERS.values()],
-        "batches": import_batches_for_user(request.user)[:20],
-    })
+    batches = intake_batches_for_user(request.user).filter(format__startswith=PREFIX)[:20]
+    return render(request, "monitoring/import_home.html", {"formats": HISTORY_FORMATS.values(), "batches": batches})
 
 
-@require_POST
-@require_perm(IMPORT)
-def import_upload(request, kind: str):
-    spec = _spec(kind)
-    uploaded = request.FILES.get("file")
-    try:
-        path, _sha256 = upload_save(uploaded, kind=f"monitoring_{kind}")
-    except UserFacingError as exc:
-        messages.error(request, exc.message)
-        return redirect("monitoring:import_home")
-    region = request.user.region
-    job = job_start(kind=f"monitoring_import_{kind}", title=f"导入{spec.title}：{uploaded.name}", user=request.user,
-                    region_code=region.code if region is not None else "", task=import_history_job,
-                    format_key=kind, path=str(path), file_name=uploaded.name)
-    return redirect("job_detail", pk=job.pk)
+def _kind(kind: str) -> str:
+    if kind not in HISTORY_FORMATS:
+        raise Http404("没有这种导入。")
+    return HISTORY_FORMATS[kind].key
 
 
-@require_perm(IMPORT)
+@require_perm(Perm.APPROVE_COUNTY)
 def import_template(request, kind: str):
-    spec = _spec(kind)
-    response = HttpResponse(blank_template(spec), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{spec.title}模板.xlsx')}"
-    return response
+    return redirect("intake_template", key=_kind(kind))
 
 
-@require_perm(IMPORT)
+@require_perm(Perm.APPROVE_COUNTY)
 def import_batch(request, pk: int):
-    batch = import_batch_get_for_user(request.user, pk)
-    page = Paginator(batch.rejected, 100).get_page(request.GET.get("page"))
-    return render(request, "monitoring/import_batch.html", {
-        "batch": batch, "page": page, "spec": _spec(batch.kind),
-        "rejected_rows": len({r["row"] for r in batch.rejected}),
-    })
+    """A batch by its number before the move to intake batches (links in earlier job results)."""
+    batch = IntakeBatch.objects.filter(format__startswith=PREFIX, report__monitoring_import_batch=pk).first()
+    if batch is None:
+        raise Http404("没有这个导入批次。")
+    return redirect("intake_batch", pk=batch.pk)

@@ -19,30 +19,6 @@ from .workflow import CaseStatus, EliminationStatus, NoLabourStatus, Procedure
 USER = settings.AUTH_USER_MODEL
 
 
-class ImportBatch(TimeStampedModel):
-    class Kind(models.TextChoices):
-        CASES = "cases", "监测记录"
-        MEASURES = "measures", "帮扶措施"
-        VISITS = "visits", "走访记录"
-
-    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
-    file_name = models.CharField("文件名", max_length=255)
-    file_path = models.CharField("保存位置", max_length=500, blank=True)
-    sha256 = models.CharField("校验和", max_length=64, blank=True)
-    rows = models.PositiveIntegerField("行数", default=0)
-    created = models.PositiveIntegerField("新增", default=0)
-    updated = models.PositiveIntegerField("更新", default=0)
-    rejected = models.JSONField("拒收行", default=list, blank=True)
-
-    class Meta:
-        verbose_name = "监测历史导入批次"
-        verbose_name_plural = verbose_name
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.file_name}"
-
-
 class Clue(TimeStampedModel):
     """A risk clue (风险线索) from one of the four channels; its discovery date starts the 15-day clock."""
 
@@ -222,8 +198,8 @@ class MonitoringCase(TimeStampedModel):
     returned_reason = models.TextField("退回理由", blank=True)
     rejected_reason = models.TextField("不予纳入理由", blank=True)
     imported = models.BooleanField("导入的历史记录", default=False)
-    import_batch = models.ForeignKey(ImportBatch, verbose_name="导入批次", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="cases")
+    import_batch = models.ForeignKey("dataio.IntakeBatch", verbose_name="导入批次", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="monitoring_cases")
     history = HistoricalRecords()
 
     class Meta:
@@ -369,8 +345,8 @@ class Measure(TimeStampedModel):
     beneficiary_id_number = models.CharField("受益人身份证号", max_length=18, blank=True)
     content = models.TextField("内容", blank=True)
     imported = models.BooleanField("导入的历史记录", default=False)
-    import_batch = models.ForeignKey(ImportBatch, verbose_name="导入批次", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="measures")
+    import_batch = models.ForeignKey("dataio.IntakeBatch", verbose_name="导入批次", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="monitoring_measures")
     history = HistoricalRecords()
 
     class Meta:
@@ -402,8 +378,8 @@ class Visit(TimeStampedModel):
     content = models.TextField("走访内容和发现")
     photos = models.JSONField("照片", default=list, blank=True)
     imported = models.BooleanField("导入的历史记录", default=False)
-    import_batch = models.ForeignKey(ImportBatch, verbose_name="导入批次", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="visits")
+    import_batch = models.ForeignKey("dataio.IntakeBatch", verbose_name="导入批次", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="monitoring_visits")
     history = HistoricalRecords()
 
     class Meta:

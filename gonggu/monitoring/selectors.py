@@ -18,7 +18,6 @@ from .models import (
     CaseEvent,
     Clue,
     Elimination,
-    ImportBatch,
     Measure,
     MonitoringCase,
     NoLabourDesignation,
@@ -107,21 +106,6 @@ def visit_get_for_user(user, pk: int) -> Visit:
     obj = Visit.objects.filter(in_scope_q("region_code", user.scope_prefix), pk=pk).first()
     if obj is None:
         raise NotFoundInScope("走访记录")
-    return obj
-
-
-def import_batches_for_user(user) -> QuerySet[ImportBatch]:
-    """History imports of the user's region. A batch only touches its importer's region (imports.py rejects
-    the other rows), so the importer's region stands for the batch's; command-line batches have no importer and
-    are seen by system administrators only."""
-    return ImportBatch.objects.filter(in_scope_q("created_by__region__code", user.scope_prefix)).select_related(
-        "created_by")
-
-
-def import_batch_get_for_user(user, pk: int) -> ImportBatch:
-    obj = import_batches_for_user(user).filter(pk=pk).first()
-    if obj is None:
-        raise NotFoundInScope("导入批次")
     return obj
 
 

@@ -39,9 +39,8 @@ urlpatterns = [
     path("objections/<int:pk>/resolve/", views.objection_resolve, name="objection_resolve"),
     path("compliance/", views.compliance, name="compliance"),
     path("settings/", views.limits_view, name="limits"),
-    # Monitoring history (formats.md): the command-line imports, in the browser.
+    # Monitoring history (formats.md): the intake pipeline's pages; the chooser, and the old addresses.
     path("imports/", import_views.import_home, name="import_home"),
     path("imports/<int:pk>/", import_views.import_batch, name="import_batch"),
-    path("imports/<str:kind>/upload/", import_views.import_upload, name="import_upload"),
     path("imports/<str:kind>/template.xlsx", import_views.import_template, name="import_template"),
 ]

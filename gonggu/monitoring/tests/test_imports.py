@@ -6,15 +6,29 @@ import json
 import pytest
 from django.core.management import call_command
 
+from gonggu.dataio.intake import intake_run
+from gonggu.dataio.models import IntakeBatch
 from gonggu.dataio.writers import write_xlsx
 
-from ..imports import CASES_SPEC, import_cases, import_measures, import_visits
-from ..models import ImportBatch, Measure, MonitoringCase, Visit
+from ..intake_formats import CASES_SPEC
+from ..models import Measure, MonitoringCase, Visit
 from ..workflow import CaseStatus
 from .factories import CaseFactory, household
 from .test_workflow import D
 
 pytestmark = pytest.mark.django_db
+
+
+def import_cases(path, **kwargs):
+    return intake_run("monitoring.cases", path=path, **kwargs)
+
+
+def import_measures(path, **kwargs):
+    return intake_run("monitoring.measures", path=path, **kwargs)
+
+
+def import_visits(path, **kwargs):
+    return intake_run("monitoring.visits", path=path, **kwargs)
 
 
 def write_csv(tmp_path, name, header, rows) -> str:
@@ -45,10 +59,10 @@ def test_import_cases_good_and_bad_rows(tmp_path, hhs):
         [a, "边缘易致贫户", "因病", "农户自主申报", "2024-03-01", "", "", "2024-03-12", "", "", "", "", "", "", ""],
     ]
     result = import_cases(write_csv(tmp_path, "cases.csv", CASE_HEADER, rows))
-    assert (result.rows, result.created, result.updated) == (5, 2, 0)
+    assert (result.rows, result.written.created, result.written.updated) == (5, 2, 0)
     by_row = {}
-    for r in result.rejected:
-        by_row.setdefault(r["row"], []).append((r["column"], r["reason"]))
+    for p in result.rejected:
+        by_row.setdefault(p.row, []).append((p.column, p.reason))
     assert set(by_row) == {4, 5, 6}
     assert by_row[4] == [("户编号", "户编号「H-NOPE」在户籍台账中不存在")]
     columns = {col for col, _ in by_row[5]}
@@ -62,8 +76,12 @@ def test_import_cases_good_and_bad_rows(tmp_path, hhs):
     assert second.risk_types == "因灾、住房安全"
     # Re-importing the same rows updates in place.
     again = import_cases(write_csv(tmp_path, "cases2.csv", CASE_HEADER, rows[:2]))
-    assert (again.created, again.updated) == (0, 2) and MonitoringCase.objects.count() == 2
-    assert ImportBatch.objects.count() == 2
+    assert (again.written.created, again.written.updated) == (0, 2) and MonitoringCase.objects.count() == 2
+    assert IntakeBatch.objects.filter(format="monitoring.cases").count() == 2
+    # The same file once more: matched again, nothing new (a file of the history may be imported again).
+    third = import_cases(write_csv(tmp_path, "cases2.csv", CASE_HEADER, rows[:2]))
+    assert third.duplicate_of is None and (third.written.created, third.written.updated) == (0, 2)
+    assert MonitoringCase.objects.count() == 2
 
 
 def test_live_case_keeps_its_procedure(tmp_path, hhs):
@@ -71,7 +89,7 @@ def test_live_case_keeps_its_procedure(tmp_path, hhs):
     row = [hhs[0].household_no, "边缘易致贫户", "因病", "农户自主申报", "2024-03-01", "", "", "2024-03-12",
            "2024-03-15", "", "", "2024-09-01", "稳定消除", "", ""]
     result = import_cases(write_csv(tmp_path, "c.csv", CASE_HEADER, [row]))
-    assert result.updated == 1
+    assert result.written.updated == 1
     live.refresh_from_db()
     assert live.entered_on == D(2024, 3, 15) and live.status == CaseStatus.MONITORING and not live.imported
 
@@ -88,15 +106,17 @@ def test_import_measures_and_visits(tmp_path, hhs, regions):
         [hhs[0].household_no, "理财", "2024-05-01", "", "", ""],
     ])
     result = import_measures(path)
-    assert (result.created, result.updated) == (1, 0)
-    reasons = {r["row"]: r["reason"] for r in result.rejected}
-    assert "结束日期早于开始日期" in reasons[3]
-    assert "无效" in reasons[4] and "1234" in reasons[4] and "410122199001011234" not in reasons[4]
-    assert "不是该户的成员" in reasons[5]
-    assert "措施类别「理财」" in reasons[6]
+    assert (result.written.created, result.written.updated) == (1, 0)
+    problems = {p.row: p for p in result.rejected}
+    assert (problems[3].column, problems[3].reason) == ("结束日期", "结束日期早于开始日期")
+    bad = problems[4]
+    assert bad.column == "受益人身份证号" and "校验位" in bad.reason and "1234" in bad.value
+    assert "410122199001011234" not in bad.reason + bad.value
+    assert problems[5].column == "受益人身份证号" and "不是该户的成员" in problems[5].reason
+    assert problems[6].column == "措施类别" and "「理财」不是允许的取值" in problems[6].reason
     m = Measure.objects.get()
     assert m.case == case and m.beneficiary == head and m.imported
-    assert import_measures(path).updated == 1 and Measure.objects.count() == 1
+    assert import_measures(path).written.updated == 1 and Measure.objects.count() == 1
 
     vpath = write_csv(tmp_path, "v.csv", ["户编号", "走访日期", "走访人", "内容"], [
         [hhs[0].household_no, "2024-04-10", "张三", "了解就业情况"],
@@ -105,7 +125,8 @@ def test_import_measures_and_visits(tmp_path, hhs, regions):
         [hhs[0].household_no, "2099-01-01", "张三", "未来"],
     ])
     vres = import_visits(vpath)
-    assert vres.created == 1 and {r["row"] for r in vres.rejected} == {3, 4, 5}
+    assert vres.written.created == 1 and {p.row for p in vres.rejected} == {3, 4, 5}
+    assert {p.row: p.reason for p in vres.rejected}[5] == "走访日期晚于今天"
     assert Visit.objects.get().case == case
 
 
@@ -128,7 +149,10 @@ def test_cli_json_and_xlsx(tmp_path, hhs):
     out = io.StringIO()
     call_command("import_cases", str(path), "--format", "json", stdout=out)
     payload = json.loads(out.getvalue())
-    assert set(payload) == {"batch", "rows", "created", "updated", "rejected"}
+    # cli.md's keys, within the intake pipeline's one result shape.
+    assert {"batch", "rows", "created", "updated", "rejected"} <= set(payload)
+    assert payload["format"] == "monitoring.cases" and payload["rejected_rows"] == 0
+    assert IntakeBatch.objects.get(pk=payload["batch"]).format == "monitoring.cases"
     assert (payload["rows"], payload["created"], payload["rejected"]) == (1, 1, [])
     # --dry-run validates and writes nothing.
     out = io.StringIO()
