@@ -6,7 +6,7 @@ GONGGU := $(BIN)/gonggu
 HOST ?= 127.0.0.1:8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/gonggu_ci
 
-.PHONY: run test install install-test lint test-sqlite test-postgres browser-deps clean
+.PHONY: run test test-fast install install-test lint test-sqlite test-postgres browser-deps clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ lint: install-test
 	$(BIN)/lint-imports
 
 test: install-test browser-deps lint test-sqlite test-postgres
+
+# The quick loop while working: lint and everything but the browser and Spark tests, on SQLite.
+test-fast: install-test lint
+	GONGGU_DATABASE_URL= $(BIN)/pytest -q -m "not browser and not spark"
 
 test-sqlite:
 	GONGGU_DATABASE_URL= $(BIN)/pytest -q

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -133,3 +134,19 @@ def phone_page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+# The seed documents lie beside the repository (../shared/seeds), or where GONGGU_SEED_DIR says.
+SEED_DIR = Path(os.environ.get("GONGGU_SEED_DIR") or Path(__file__).resolve().parent.parent / "shared" / "seeds")
+
+
+def seed_file(name: str) -> Path:
+    """A seed document for a test that reads it. Missing: a skip on a developer's machine, a failure on CI."""
+    path = SEED_DIR / name
+    if not path.is_file():
+        message = f"seed document {name} not found in {SEED_DIR}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+

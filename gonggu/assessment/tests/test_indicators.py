@@ -1,23 +1,18 @@
 """The 2025 indicator system ships as data (seed 002 附件2) and a county can copy and adjust it."""
 
 import json
-import os
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
+from conftest import seed_file
 from gonggu.assessment import services
 from gonggu.assessment.figures import FIGURES
 from gonggu.assessment.loader import SHIPPED, read_system_file, validate
 from gonggu.assessment.models import DeductionType, Indicator, IndicatorSystem, KeyTask
 from gonggu.assessment.selectors import indicator_system_for
 from gonggu.core.errors import UserFacingError
-
-# The seed document itself is not part of the repository; point GONGGU_SEED_DIR at it to check the transcription.
-SEED_FILE = Path(os.environ.get("GONGGU_SEED_DIR", "/work/shared/seeds")) / "002_5ee456953034f603.txt"
-SEED = SEED_FILE.read_text(encoding="utf-8") if SEED_FILE.exists() else ""
 
 
 @pytest.mark.django_db
@@ -40,9 +35,9 @@ def test_migration_ships_the_2025_system():
     assert len(points) == 9
 
 
-@pytest.mark.skipif(not SEED, reason="seed documents not on this machine")
 def test_contents_are_transcribed_from_the_seed():
     """Every indicator's content appears in the seed once line breaks and blanks are ignored."""
+    SEED = seed_file("002_5ee456953034f603.txt").read_text(encoding="utf-8")  # noqa: N806 - the seed's text
     flat = "".join(SEED.split())
     data = read_system_file(SHIPPED)
     for category in data["categories"]:

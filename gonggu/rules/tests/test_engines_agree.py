@@ -66,7 +66,7 @@ REGION = COLUMNS.index("region_code")
 
 # Each test runs in its own transaction; the first one's holds the scenario (a savepoint, rolled back once
 # the runs are made).
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.spark]
 
 # Each rule → the table-driven test whose cases (build, expected) exercise it.
 SCREENING_TESTS = {

@@ -19,7 +19,7 @@ from gonggu.rules.models import RuleRun
 
 from .builders import household, person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.spark]
 D = "2025-06-30"
 
 

@@ -2,19 +2,17 @@
 
 import json
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
+from conftest import seed_file
 from gonggu.core.errors import UserFacingError
 from gonggu.tasks.concerns import DATA_FILE, concern_areas, suggest_area
 from gonggu.tasks.factories import make_list, make_unit
 from gonggu.tasks.models import ConcernCheck, TaskConcern
 from gonggu.tasks.parsing import parse_concerns, parse_file
 from gonggu.tasks.services import concern_check, concerns_attach, concerns_autoattach, task_list_import
-
-SEEDS = Path(__file__).resolve().parents[3].parent / "shared" / "seeds"
 
 
 def test_shipped_data_has_the_eighteen_areas():
@@ -25,17 +23,13 @@ def test_shipped_data_has_the_eighteen_areas():
 
 
 def test_shipped_data_matches_the_handbook():
-    path = SEEDS / "001_5c18c60bd560c7e4.txt"
-    if not path.is_file():
-        pytest.skip("seed 001 not found")
+    path = seed_file("001_5c18c60bd560c7e4.txt")
     assert json.loads(DATA_FILE.read_text(encoding="utf-8")) == parse_concerns(path.read_text(encoding="utf-8"))
 
 
 @pytest.mark.django_db
 def test_build_command_writes_the_file(tmp_path):
-    path = SEEDS / "001_5c18c60bd560c7e4.txt"
-    if not path.is_file():
-        pytest.skip("seed 001 not found")
+    path = seed_file("001_5c18c60bd560c7e4.txt")
     out = tmp_path / "concerns.json"
     stdout = StringIO()
     call_command("tasks_build_concerns", str(path), "--output", str(out), "--format", "json", stdout=stdout)
@@ -57,9 +51,7 @@ def test_suggested_area(path, expected):
 
 @pytest.mark.django_db
 def test_autoattach_on_the_henan_list(regions, county_admin):
-    path = SEEDS / "000_43a5464a2cf5361e.txt"
-    if not path.is_file():
-        pytest.skip("seed 000 not found")
+    path = seed_file("000_43a5464a2cf5361e.txt")
     task_list = task_list_import(user=county_admin, region=regions["county"], parsed=parse_file(path))
     added = concerns_autoattach(user=county_admin, task_list=task_list)
     first = task_list.tasks.get(seq=1)

@@ -2,17 +2,15 @@
 
 import datetime as dt
 import io
-from pathlib import Path
 
 import pytest
 from python_calamine import CalamineWorkbook
 
+from conftest import seed_file
 from gonggu.tasks.export import chinese_number, heading_label, task_list_xlsx, task_text
 from gonggu.tasks.factories import make_list, make_unit
 from gonggu.tasks.parsing import parse_file
 from gonggu.tasks.services import report_submit, task_close, task_list_import
-
-SEEDS = Path(__file__).resolve().parents[3].parent / "shared" / "seeds"
 
 
 def rows_of(data: bytes) -> list[list]:
@@ -52,9 +50,7 @@ def test_export_in_the_numbered_list_layout(regions, county_admin, department_us
 
 @pytest.mark.django_db
 def test_export_of_the_beian_table_keeps_its_columns_and_two_heading_levels(regions, county_admin):
-    path = SEEDS / "003_30a29f2321ea6e96.txt"
-    if not path.is_file():
-        pytest.skip("seed 003 not found")
+    path = seed_file("003_30a29f2321ea6e96.txt")
     task_list = task_list_import(user=county_admin, region=regions["county"], parsed=parse_file(path))
     rows = rows_of(task_list_xlsx(task_list, today=dt.date(2023, 6, 1)))
     assert rows[1] == ["序号", "工作任务", "牵头单位", "责任单位", "完成时限", "进展情况", "状态"]
@@ -71,9 +67,7 @@ def test_export_of_the_beian_table_keeps_its_columns_and_two_heading_levels(regi
 
 @pytest.mark.django_db
 def test_export_of_the_henan_table_has_its_evaluation_column(regions, county_admin):
-    path = SEEDS / "000_43a5464a2cf5361e.txt"
-    if not path.is_file():
-        pytest.skip("seed 000 not found")
+    path = seed_file("000_43a5464a2cf5361e.txt")
     task_list = task_list_import(user=county_admin, region=regions["county"], parsed=parse_file(path))
     rows = rows_of(task_list_xlsx(task_list))
     assert rows[1] == ["序号", "任务分解及工作要求", "评价方式", "责任单位", "进展情况", "状态"]

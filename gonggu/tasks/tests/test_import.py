@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from conftest import seed_file
 from gonggu.core.models import AuditEvent
 from gonggu.tasks.factories import SMALL_LIST, TABLE_LIST, make_list, make_unit
 from gonggu.tasks.models import ReportSlot, Task, TaskEvent, TaskList, TaskUnit, UnitRole
 from gonggu.tasks.parsing import parse_file
 from gonggu.tasks.services import task_list_import
 
-SEEDS = Path(__file__).resolve().parents[3].parent / "shared" / "seeds"
 SEED_COUNTS = {
     "000_43a5464a2cf5361e.txt": 65,
     "002_5ee456953034f603.txt": 19,
@@ -24,10 +24,7 @@ SEED_COUNTS = {
 
 
 def seed(name: str) -> Path:
-    path = SEEDS / name
-    if not path.is_file():
-        pytest.skip(f"seed document {name} not found in {SEEDS}")
-    return path
+    return seed_file(name)
 
 
 def run_cli(*args) -> tuple[int, dict | None, str]:

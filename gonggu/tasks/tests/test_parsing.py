@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import seed_file
 from gonggu.core.errors import UserFacingError
 from gonggu.tasks.parsing import (
     ParsedDocument,
@@ -18,8 +19,6 @@ from gonggu.tasks.parsing import (
     split_units,
 )
 
-SEEDS = Path(__file__).resolve().parents[3].parent / "shared" / "seeds"
-
 TASK_KEYS = {
     "no", "path", "title", "content", "lead_units", "responsible_units",
     "deadline_text", "due_date", "recurrence", "evaluation_method",
@@ -27,10 +26,7 @@ TASK_KEYS = {
 
 
 def seed_path(name: str) -> Path:
-    path = SEEDS / name
-    if not path.is_file():
-        pytest.skip(f"seed document {name} not found in {SEEDS}")
-    return path
+    return seed_file(name)
 
 
 def seed_text(name: str) -> str:

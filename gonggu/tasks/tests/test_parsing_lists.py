@@ -1,10 +1,10 @@
 """Parser additions for importing: the notice's reporting rule, the breakdown request, the list's title,
 clean TAB tables with a 序号 column, deadlines that name no date, and refusing unreadable formats."""
 
-from pathlib import Path
 
 import pytest
 
+from conftest import seed_file
 from gonggu.core.errors import UserFacingError
 from gonggu.tasks.parsing import (
     asks_yearly_breakdown,
@@ -13,8 +13,6 @@ from gonggu.tasks.parsing import (
     parse_file,
     parse_text,
 )
-
-SEEDS = Path(__file__).resolve().parents[3].parent / "shared" / "seeds"
 
 
 def test_report_rule_of_a_notice():
@@ -45,9 +43,7 @@ def test_breakdown_request():
     ("004_8cc0dceb5c524eb9.txt", "巩固拓展脱贫攻坚成果工作任务清单"),
 ])
 def test_list_titles_of_the_seeds(name, title):
-    path = SEEDS / name
-    if not path.is_file():
-        pytest.skip(f"seed {name} not found")
+    path = seed_file(name)
     doc = parse_file(path)
     assert doc.title == title and doc.document == name
 
