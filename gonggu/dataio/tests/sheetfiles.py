@@ -198,20 +198,27 @@ _FREE, _END, _FAT, _NOSTREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
 
 
 def ole(path: Path, streams: list[tuple[str, bytes]]) -> Path:
-    """A version-3 compound file (512-byte sectors) holding `streams`, each stored in regular sectors."""
+    """A version-3 compound file (512-byte sectors) holding `streams`, each stored in regular sectors.
+
+    Up to 109 FAT sectors (the header's own list), so streams up to about 6.9 MB.
+    """
+    padded = [(name, data.ljust(4096, b"\0")) for name, data in streams]  # smaller streams go to the mini stream
+    data_sectors = sum(-(-len(data) // 512) for _, data in padded)
+    n_fat = 1
+    while n_fat * 128 < n_fat + 1 + data_sectors:
+        n_fat += 1
+    assert n_fat <= 109, "test streams fit the header's FAT list"
+    fat: list[int] = [_FAT] * n_fat + [_END]  # the FAT sectors, then the directory sector
     sectors: list[bytes] = []
-    fat: list[int] = [_FAT, _END]  # sector 0: the FAT, sector 1: the directory
     placed = []
-    next_sector = 2
-    for name, data in streams:
-        data = data.ljust(4096, b"\0")  # below 4096 bytes a stream would live in the mini stream
+    next_sector = n_fat + 1
+    for name, data in padded:
         count = -(-len(data) // 512)
         placed.append((name, next_sector, len(data)))
         for i in range(count):
             sectors.append(data[i * 512:(i + 1) * 512].ljust(512, b"\0"))
             fat.append(next_sector + i + 1 if i < count - 1 else _END)
         next_sector += count
-    assert len(fat) <= 128, "test streams fit one FAT sector"
     directory = _dir_entry("Root Entry", 5, child=1 if placed else _NOSTREAM, start=_END, size=0)
     for i, (name, start, size) in enumerate(placed, start=1):
         right = i + 1 if i < len(placed) else _NOSTREAM
@@ -219,10 +226,10 @@ def ole(path: Path, streams: list[tuple[str, bytes]]) -> Path:
     directory = directory.ljust(-(-len(directory) // 512) * 512, b"\0")
     assert len(directory) == 512, "test directories fit one sector"
     header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16 + struct.pack(
-        "<HHHHH6sIIIIIIIII", 0x3E, 3, 0xFFFE, 9, 6, b"\0" * 6, 0, 1, 1, 0, 4096, _END, 0, _END, 0)
-    header += struct.pack("<I", 0) + struct.pack("<I", _FREE) * 108
-    fat_sector = b"".join(struct.pack("<I", v) for v in fat).ljust(512, b"\xff")
-    path.write_bytes(header + fat_sector + directory + b"".join(sectors))
+        "<HHHHH6sIIIIIIIII", 0x3E, 3, 0xFFFE, 9, 6, b"\0" * 6, 0, n_fat, n_fat, 0, 4096, _END, 0, _END, 0)
+    header += b"".join(struct.pack("<I", i) for i in range(n_fat)) + struct.pack("<I", _FREE) * (109 - n_fat)
+    fat_bytes = b"".join(struct.pack("<I", v) for v in fat).ljust(n_fat * 512, b"\xff")
+    path.write_bytes(header + fat_bytes + directory + b"".join(sectors))
     return path
 
 
