@@ -267,21 +267,21 @@ def xls(path: Path, rows: list[list[object]], *, sheet: str = "Sheet1", password
     boundsheet_at = len(globals_)
     boundsheet = struct.pack("<IBBBB", 0, 0, 0, len(sheet), 1) + name
     globals_ += _record(0x0085, boundsheet) + _record(0x000A, b"")
-    body = _bof(0x0010)
+    body = [_bof(0x0010)]
     if dimensions is not None:
-        body += _record(0x0200, struct.pack("<IIHHH", *dimensions, 0))
+        body.append(_record(0x0200, struct.pack("<IIHHH", *dimensions, 0)))
     for r, c, value in cells:
-        body += _record(0x0203, struct.pack("<HHHd", r, c, 0, value))
+        body.append(_record(0x0203, struct.pack("<HHHd", r, c, 0, value)))
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             if value is None:
                 continue
             if isinstance(value, (int, float)):
-                body += _record(0x0203, struct.pack("<HHHd", r, c, 0, float(value)))
+                body.append(_record(0x0203, struct.pack("<HHHd", r, c, 0, float(value))))
             else:
                 text = str(value).encode("utf-16-le")
-                body += _record(0x0204, struct.pack("<HHHHB", r, c, 0, len(str(value)), 1) + text)
-    body += _record(0x000A, b"")
-    stream = bytearray(globals_ + body)
+                body.append(_record(0x0204, struct.pack("<HHHHB", r, c, 0, len(str(value)), 1) + text))
+    body.append(_record(0x000A, b""))
+    stream = bytearray(globals_ + b"".join(body))
     struct.pack_into("<I", stream, boundsheet_at + 4, len(globals_))  # where the sheet's BOF is
     return ole(path, [("Workbook", bytes(stream))])
