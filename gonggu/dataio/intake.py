@@ -384,9 +384,10 @@ def _promote(fmt: IntakeFormat, ctx: IntakeContext, staged: Staged, result: Inta
             Path(kept).unlink(missing_ok=True)
         raise DuplicateFile(existing) from None
     except Exception as exc:
-        error = _lost_error(exc, ctx.file_label, fmt=fmt, checksum=checksum, committing=committing)
+        error = _lost_error(exc, ctx.file_label, fmt=fmt, checksum=checksum, committing=committing,
+                            batch_pk=batch.pk if batch is not None else None)
         if error is _COMMITTED:
-            batch = IntakeBatch.objects.get(format=fmt.key, checksum=checksum, status=IntakeBatch.Status.APPLIED)
+            batch = IntakeBatch.objects.get(pk=batch.pk)
             return batch, Written(created=batch.created, updated=batch.updated, unchanged=batch.unchanged,
                                   unmatched=batch.unmatched, report=batch.report)
         if not stored_path and not (error is not None and error.maybe_committed):
@@ -409,19 +410,22 @@ class DuplicateFile(Exception):
 _COMMITTED = object()
 
 
-def _lost_error(exc: BaseException, label: str, *, fmt: IntakeFormat, checksum: str, committing: bool):
+def _lost_error(exc: BaseException, label: str, *, fmt: IntakeFormat, checksum: str, committing: bool,
+                batch_pk: int | None = None):
     """The ImportConnectionLost to raise when `exc` is a dropped database connection, else None.
 
     A drop before the commit leaves nothing (the server rolls back); one while `committing` may have lost only
-    the acknowledgement, so the database is asked on a new connection for the batch of this file.
+    the acknowledgement, so the database is asked on a new connection whether this very batch was applied
+    (by its id: an earlier import of the same file says nothing about this one). PostgreSQL never hands out
+    an id twice, even from a rolled-back transaction.
     """
     reason = connection_lost(exc)
     if reason is None:
         return None
     state = False
-    if committing:
+    if committing and batch_pk is not None:
         state = committed_after_loss(lambda: IntakeBatch.objects.filter(
-            format=fmt.key, checksum=checksum, status=IntakeBatch.Status.APPLIED).exists())
+            pk=batch_pk, checksum=checksum, status=IntakeBatch.Status.APPLIED).exists())
     if state:
         log.warning("import of %s (%s): connection lost after the commit went through: %s", label, fmt.key, reason)
         return _COMMITTED
