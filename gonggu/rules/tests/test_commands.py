@@ -56,15 +56,17 @@ def test_rules_json_shape():
     payload = _json("rules")
     rules = {r["code"]: r for r in payload["rules"]}
     for r in payload["rules"]:
-        assert set(r) == {"code", "title", "kind", "source", "grade", "enabled", "params"}
-        assert r["kind"] in {"screening", "quality", "compliance", "indicator"}
+        assert set(r) == {"code", "title", "kind", "source", "source_text", "grade", "enabled", "params"}
+        assert r["kind"] in {"screening", "quality", "compliance", "indicator", "ledger"}
+        assert r["source_text"], f"{r['code']} quotes no seed passage"
     assert rules["INCOME-BELOW-LINE"]["params"] == {"monitoring_line": {"2023": "7500", **{
         str(y): rules["INCOME-BELOW-LINE"]["params"]["monitoring_line"][str(y)]
         for y in range(2024, dt.date.today().year + 1)
         if str(y) in rules["INCOME-BELOW-LINE"]["params"]["monitoring_line"]}}}
-    assert rules["INCOME-DROP"] == {"code": "INCOME-DROP", "title": "人均纯收入大幅下降", "kind": "screening",
-                                    "source": "001 第三部分 一(二)2①；一(三)2", "grade": "yellow", "enabled": True,
-                                    "params": {"income_drop_ratio": "0.3"}}
+    drop = {k: v for k, v in rules["INCOME-DROP"].items() if k != "source_text"}
+    assert drop == {"code": "INCOME-DROP", "title": "人均纯收入大幅下降", "kind": "screening",
+                    "source": "001 第三部分 一(二)2①；一(三)2", "grade": "yellow", "enabled": True,
+                    "params": {"income_drop_ratio": "0.3"}}
     assert rules["Q-HEAD-COUNT"]["kind"] == "quality" and rules["DECEASED-ACTIVE"]["grade"] == "info"
 
 

@@ -4,13 +4,13 @@ from ...selectors import rules_catalog
 
 
 class Command(GongguCommand):
-    help = "列出规则库：编码、名称、类别、来源、等级、是否启用、参数"
+    help = "列出规则库：编码、名称、类别、来源（及所引原文）、等级、是否启用、参数"
 
     def run(self, **options):
         rules = rules_catalog()
         payload = {"rules": [
-            {"code": r["code"], "title": r["title"], "kind": r["kind"], "source": r["source"], "grade": r["grade"],
-             "enabled": r["enabled"], "params": r["params"]}
+            {"code": r["code"], "title": r["title"], "kind": r["kind"], "source": r["source"],
+             "source_text": r["source_text"], "grade": r["grade"], "enabled": r["enabled"], "params": r["params"]}
             for r in rules
         ]}
         lines = [f"规则库共 {len(rules)} 条："]
