@@ -18,7 +18,7 @@ from gonggu.core.audit import audit_log
 from gonggu.core.codes import Level
 from gonggu.core.errors import UserFacingError
 from gonggu.core.idnumber import InvalidIdNumber, normalize
-from gonggu.core.uploads import upload_save
+from gonggu.core.uploads import PHOTO, SCAN, stored_name, upload_save
 from gonggu.regions.models import Region
 from gonggu.registry.models import Household, Person
 
@@ -121,9 +121,10 @@ def _risk_types(values) -> str:
     return join_risk_types(values)
 
 
-def _save_upload(uploaded, kind: str) -> tuple[str, str]:
-    path, digest = upload_save(uploaded, kind=kind)
-    return str(path), digest
+def _save_upload(uploaded, kind: str, accept: tuple[str, ...]) -> tuple[str, str]:
+    """Keep a scan or photo (checked by content); returns its name relative to the data directory."""
+    path, digest = upload_save(uploaded, kind=kind, accept=accept)
+    return stored_name(path), digest
 
 
 def _check_date(value: dt.date | None, label: str, *, today: dt.date, required: bool = True) -> None:
@@ -414,7 +415,7 @@ def case_verify(*, case: MonitoringCase, user, verified_on: dt.date, findings: s
     risk = _risk_types(risk_types)
     if not risk:
         raise UserFacingError("请至少选择一项风险类型。")
-    path, digest = _save_upload(commitment_scan, "monitoring_commitment")
+    path, digest = _save_upload(commitment_scan, "monitoring_commitment", SCAN)
     case.verified_on, case.verified_by, case.verification_form = verified_on, user, form
     case.commitment_signed_on, case.commitment_scan, case.commitment_scan_sha256 = commitment_signed_on, path, digest
     case.monitoring_type, case.risk_types = monitoring_type, risk
@@ -564,7 +565,7 @@ def _announce(procedure: str, model, objs: list, *, user, announced_on: dt.date,
                              user=user)
     notice.posted_on, notice.posted_place = announced_on, place.strip()[:200]
     if photo is not None:
-        notice.photo_path, notice.photo_sha256 = _save_upload(photo, "monitoring_notice")
+        notice.photo_path, notice.photo_sha256 = _save_upload(photo, "monitoring_notice", PHOTO)
     notice.save()
     for obj in locked:
         case = getattr(obj, "case", None) or obj
@@ -700,7 +701,7 @@ def notice_record_posting(*, notice: Notice, user, posted_on: dt.date, place: st
         raise UserFacingError("请填写张贴地点。")
     notice.posted_on, notice.posted_place = posted_on, place.strip()[:200]
     if photo is not None:
-        notice.photo_path, notice.photo_sha256 = _save_upload(photo, "monitoring_notice")
+        notice.photo_path, notice.photo_sha256 = _save_upload(photo, "monitoring_notice", PHOTO)
     notice.updated_by = user
     notice.save()
     for case in notice.cases.all():
@@ -904,9 +905,7 @@ def visit_record(*, case: MonitoringCase, user, visited_on: dt.date, content: st
         raise UserFacingError("请填写走访内容：帮扶措施落实情况、家庭收入和“三保障”变化、新发现的困难。")
     stored = []
     for photo in photos or ():
-        if not (photo.content_type or "").startswith("image/"):
-            raise UserFacingError(f"文件 {photo.name} 不是图片。")
-        path, digest = _save_upload(photo, "monitoring_visit")
+        path, digest = _save_upload(photo, "monitoring_visit", PHOTO)
         stored.append({"path": path, "sha256": digest, "name": photo.name})
     visit = Visit.objects.create(household=case.household, case=case, region_code=case.region_code,
                                  visited_on=visited_on, visitor=user, visitor_name=_actor_name(user),

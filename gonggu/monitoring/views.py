@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +18,7 @@ from gonggu.core.audit import audit_log, client_ip
 from gonggu.core.codes import Level, in_scope_q
 from gonggu.core.errors import NotFoundInScope, UserFacingError
 from gonggu.core.idnumber import mask
+from gonggu.core.uploads import stored_file_response, stored_path
 from gonggu.regions.models import Region
 from gonggu.registry.models import Household, Person
 from gonggu.rules.catalog import CATALOG
@@ -444,11 +444,11 @@ def case_green(request, pk: int):
 def commitment_scan(request, pk: int):
     """The signed 承诺授权书 (personal data): shown to the case's region only, and logged."""
     case = case_get_for_user(request.user, pk)
-    if not case.commitment_scan or not Path(case.commitment_scan).exists():
+    if not case.commitment_scan or not stored_path(case.commitment_scan).is_file():
         raise Http404("文件不存在。")
     audit_log(request=request, action="view_pii", object_type="monitoring.commitment", object_id=case.pk,
               region_code=case.region_code, summary=f"查看承诺授权书 {case.household.household_no}")
-    return FileResponse(open(case.commitment_scan, "rb"), filename=Path(case.commitment_scan).name)  # noqa: SIM115
+    return stored_file_response(case.commitment_scan)
 
 
 # --- assistance -----------------------------------------------------------------------------------
@@ -556,10 +556,7 @@ def visit_photo(request, pk: int, n: int):
     visit = visit_get_for_user(request.user, pk)
     if n >= len(visit.photos):
         raise Http404
-    path = Path(visit.photos[n]["path"])
-    if not path.exists():
-        raise Http404("文件不存在。")
-    return FileResponse(open(path, "rb"), filename=path.name)  # noqa: SIM115
+    return stored_file_response(visit.photos[n]["path"])
 
 
 # --- elimination and 兜底保障户 designation --------------------------------------------------------------
@@ -772,9 +769,7 @@ def notice_print(request, pk: int):
 @require_perm(VIEW)
 def notice_photo(request, pk: int):
     notice = notice_get_for_user(request.user, pk)
-    if not notice.photo_path or not Path(notice.photo_path).exists():
-        raise Http404("文件不存在。")
-    return FileResponse(open(notice.photo_path, "rb"), filename=Path(notice.photo_path).name)  # noqa: SIM115
+    return stored_file_response(notice.photo_path)
 
 
 # --- compliance, timeline, settings ---------------------------------------------------------------

@@ -12,6 +12,7 @@ from python_calamine import CalamineWorkbook
 from conftest import make_user
 from gonggu.accounts.permissions import Role
 from gonggu.core.models import AuditEvent
+from gonggu.core.tests.files import jpeg
 from gonggu.tasks.factories import SMALL_LIST, make_list, make_unit
 from gonggu.tasks.models import (
     ConcernCheck,
@@ -343,7 +344,7 @@ def test_unit_files_a_report_with_evidence(world, department_user, login):
     task = world["task"]
     response = client.post(reverse("task_report", args=[task.pk]), {
         "unit": world["lead"].pk, "progress": "6月完成全员培训", "percent": "80", "kind": "auto",
-        "files": [SimpleUploadedFile("培训签到.jpg", b"\xff\xd8\xff"), SimpleUploadedFile("纪要.docx", b"PK")]})
+        "files": [SimpleUploadedFile("培训签到.jpg", jpeg()), SimpleUploadedFile("纪要.docx", b"PK\x03\x04")]})
     assert response.status_code == 302
     report = ProgressReport.objects.filter(task=task).order_by("-id").first()
     assert report.progress == "6月完成全员培训" and report.percent == 80
@@ -351,7 +352,19 @@ def test_unit_files_a_report_with_evidence(world, department_user, login):
     page = client.get(reverse("task_detail", args=[task.pk])).content.decode()
     assert "6月完成全员培训" in page and "培训签到.jpg" in page
     download = client.get(reverse("task_evidence", args=[report.evidence.get(kind="photo").pk]))
-    assert download.status_code == 200 and b"".join(download.streaming_content) == b"\xff\xd8\xff"
+    assert download.status_code == 200 and b"".join(download.streaming_content) == jpeg()
+    assert download["Content-Disposition"].startswith("attachment")
+
+
+@pytest.mark.django_db
+def test_evidence_that_is_a_web_page_is_refused_by_content(world, department_user, login):
+    client = login(department_user)
+    before = ProgressReport.objects.count()
+    response = client.post(reverse("task_report", args=[world["task"].pk]), {
+        "unit": world["lead"].pk, "progress": "x",
+        "files": [SimpleUploadedFile("纪要.txt", b"<html><script>alert(1)</script></html>")]})
+    assert response.status_code == 422 and "文件 纪要.txt 的内容不是" in response.content.decode()
+    assert ProgressReport.objects.count() == before
 
 
 @pytest.mark.django_db
