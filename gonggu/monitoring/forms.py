@@ -40,6 +40,7 @@ class DeclarationForm(forms.Form):
 
 class ReceiptForm(forms.Form):
     receipt = forms.CharField(label="回执号", max_length=20)
+    phone_tail = forms.CharField(label="申报时所留电话号码的后四位", min_length=4, max_length=4)
 
 
 class ClueForm(forms.Form):

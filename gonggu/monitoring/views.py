@@ -25,6 +25,7 @@ from gonggu.rules.catalog import CATALOG
 
 from . import forms as f
 from . import services as s
+from .challenge import challenge_new, challenge_passed
 from .choices import Channel, MeasureCategory, RiskType
 from .deadlines import LIMIT_DEFS, Clocks, limits
 from .documents import notice_body, notice_docx, notice_lines
@@ -92,14 +93,27 @@ def _counties():
     return Region.objects.filter(level=Level.COUNTY).order_by("code")
 
 
+def _public_challenge(request, action: str) -> None:
+    """After repeated submissions from this address, the submission must answer the session's question."""
+    needed = s.public_challenge_needed(ip=client_ip(request), action=action)
+    s.public_rate_limit(ip=client_ip(request), action=action)
+    if needed and not challenge_passed(request.session, request.POST.get("challenge")):
+        raise UserFacingError("提交次数较多，请先回答下面的验证问题再提交。")
+
+
+def _challenge_for(request, action: str) -> str:
+    return challenge_new(request.session) if s.public_challenge_needed(ip=client_ip(request), action=action) else ""
+
+
 @login_not_required
 def declare(request):
-    """农户自主申报 (一键申报): public, no login, for phones. Never shows personal data back."""
+    """农户自主申报 (一键申报): public, no login, for phones. Never shows personal data back, and its answer
+    never depends on whether the identity number is known."""
     error = ""
     form = f.DeclarationForm(request.POST or None)
     if request.method == "POST":
         try:
-            s.public_rate_limit(ip=client_ip(request), action="declare")
+            _public_challenge(request, "declare")
             if not form.is_valid():
                 raise UserFacingError(_form_errors(form))
             d = form.cleaned_data
@@ -114,6 +128,7 @@ def declare(request):
         "form": form, "error": error, "counties": counties, "risk_types": RiskType.choices,
         "single_county": counties[0] if len(counties) == 1 else None,
         "townships": Region.objects.filter(parent=counties[0]).order_by("code") if len(counties) == 1 else [],
+        "challenge": _challenge_for(request, "declare"),
     }, status=400 if error else 200)
 
 
@@ -132,13 +147,14 @@ def declare_status(request):
     form = f.ReceiptForm(request.POST or None)
     if request.method == "POST":
         try:
-            s.public_rate_limit(ip=client_ip(request), action="status")
+            _public_challenge(request, "status")
             if not form.is_valid():
-                raise UserFacingError("请输入回执号。")
-            result = s.clue_status_by_receipt(form.cleaned_data["receipt"])
+                raise UserFacingError("请输入回执号和所留电话号码的后四位。")
+            result = s.clue_status_by_receipt(form.cleaned_data["receipt"], form.cleaned_data["phone_tail"])
         except UserFacingError as exc:
             error = exc.message
-    return render(request, "monitoring/declare_status.html", {"form": form, "result": result, "error": error})
+    return render(request, "monitoring/declare_status.html", {"form": form, "result": result, "error": error,
+                                                              "challenge": _challenge_for(request, "status")})
 
 
 # --- work queue and lists -------------------------------------------------------------------------
