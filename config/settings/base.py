@@ -166,6 +166,9 @@ SPARK_MASTER = os.environ.get("GONGGU_SPARK_MASTER", "") or "local[*]"
 SPARK_INPUT = os.environ.get("GONGGU_SPARK_INPUT", "") or str(DATA_DIR / "spark")
 SPARK_CONF = os.environ.get("GONGGU_SPARK_CONF", "")
 
+# A running job that wrote no progress for this long is taken for dead (its worker was killed) and failed.
+GONGGU_JOB_STALE_MINUTES = int(os.environ.get("GONGGU_JOB_STALE_MINUTES", "30"))
+
 REDIS_URL = os.environ.get("GONGGU_REDIS_URL", "")
 if REDIS_URL:
     # One cache for every web worker (the registry list's counts, …); without Redis each process keeps its own.

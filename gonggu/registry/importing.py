@@ -459,6 +459,15 @@ def _fail_if_reachable(batch_id: int, message: str, *, status: str) -> None:
             raise
 
 
+def registry_batch_release(*, batch_id: int, reason: str) -> bool:
+    """A batch claimed for import by a worker that died: back to "validated", so the same file can be confirmed
+    again without uploading it again. The import is one transaction, so a dead worker wrote nothing; a batch
+    whose import committed is "applied" and left alone."""
+    released = RegistryBatch.objects.filter(pk=batch_id, status=RegistryBatch.Status.APPLYING).update(
+        status=RegistryBatch.Status.VALIDATED, message=reason, updated_at=timezone.now())
+    return bool(released)
+
+
 def registry_batch_validate(*, batch_id: int, user, progress: Progress | None = None) -> RegistryBatch:
     """Check the batch's file against the registry and store the report; the registry itself is not written."""
     batch = RegistryBatch.objects.get(pk=batch_id)
