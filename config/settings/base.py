@@ -118,6 +118,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Weak patterns people use here (Admin@123, Woaini1314) and the account's own username, name or phone.
+    {"NAME": "gonggu.accounts.passwords.WeakPatternValidator"},
+    {"NAME": "gonggu.accounts.passwords.AccountLikeValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
