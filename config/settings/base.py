@@ -169,6 +169,8 @@ SPARK_MASTER = os.environ.get("GONGGU_SPARK_MASTER", "") or "local[*]"
 SPARK_INPUT = os.environ.get("GONGGU_SPARK_INPUT", "") or str(DATA_DIR / "spark")
 SPARK_CONF = os.environ.get("GONGGU_SPARK_CONF", "")
 
+# Exports with full identity numbers are deleted this many hours after they were made.
+GONGGU_UNMASKED_EXPORT_HOURS = int(os.environ.get("GONGGU_UNMASKED_EXPORT_HOURS", "24"))
 # A running job that wrote no progress for this long is taken for dead (its worker was killed) and failed.
 GONGGU_JOB_STALE_MINUTES = int(os.environ.get("GONGGU_JOB_STALE_MINUTES", "30"))
 

@@ -111,6 +111,7 @@ def self_evaluation(request, code: str):
     })
 
 
+@require_POST
 @require_perm(Perm.EXPORT_PERSONAL)
 def self_evaluation_drill_export(request, code: str, figure: str):
     """The households behind a figure as .xlsx (identity numbers masked), for 逐村逐户过筛盘点; audited."""

@@ -762,6 +762,7 @@ def objection_resolve(request, pk: int):
     return redirect(url)
 
 
+@require_POST
 @require_perm(VIEW)
 def notice_docx_view(request, pk: int):
     notice = notice_get_for_user(request.user, pk)

@@ -282,6 +282,7 @@ def income_edit(request, pk: int):
     })
 
 
+@require_POST
 @require_perm(Perm.EXPORT_PERSONAL)
 def household_export(request):
     """The registry (or the filtered list) as .xlsx in the import format; full numbers need their own right.
@@ -289,12 +290,12 @@ def household_export(request):
     Small exports are written in the request; large ones run as a background job with a progress page.
     """
     user = request.user
-    unmasked = request.GET.get("full") == "1"
+    unmasked = request.POST.get("full") == "1"
     if unmasked and not user.has_perm_code(Perm.EXPORT_UNMASKED):
         raise PermissionDenied
-    filters = HouseholdFilters.from_query(request.GET)
+    filters = HouseholdFilters.from_query(request.POST)
     try:
-        year = int(request.GET["year"]) if request.GET.get("year") else None
+        year = int(request.POST["year"]) if request.POST.get("year") else None
     except ValueError:
         year = None
     if export_person_count(user, filters) > export.INLINE_LIMIT:
@@ -320,8 +321,15 @@ def household_export_download(request, job_id: int):
     path = export_path(job_id)
     if job is None or not path.exists():
         raise NotFoundInScope("导出文件")
-    if job.result.get("unmasked") and not request.user.has_perm_code(Perm.EXPORT_UNMASKED):
-        raise PermissionDenied
+    if job.result.get("unmasked"):
+        if not request.user.has_perm_code(Perm.EXPORT_UNMASKED):
+            raise PermissionDenied
+        if export.export_expired(job):
+            path.unlink(missing_ok=True)
+            raise NotFoundInScope("导出文件")   # past its keeping time: deleted, export again
+        audit_log(request=request, action="export_pii", object_type="registry_export", object_id=job.pk,
+                  region_code=job.region_code,
+                  summary=f"下载含完整身份证号的导出文件 {job.result.get('filename') or path.name}")
     return FileResponse(path.open("rb"), as_attachment=True, filename=job.result.get("filename") or path.name,
                         content_type=XLSX_TYPE)
 

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST
 
 from gonggu.core.access import Perm, require_perm
 from gonggu.core.audit import audit_log
@@ -96,6 +97,7 @@ def batch_detail(request, pk: int):
     return render(request, "sources/batch_detail.html", ctx)
 
 
+@require_POST
 @require_perm(Perm.EXPORT_UNMASKED)
 def batch_file(request, pk: int):
     """The original file as uploaded: it holds full identity numbers, so the download is audited."""

@@ -289,6 +289,7 @@ def task_list_delete(request, pk: int):
     return redirect("task_list_index")
 
 
+@require_POST
 @require_perm(Perm.MANAGE_TASKS)
 def task_list_export(request, pk: int):
     task_list = sel.task_list_get_for_user(request.user, pk)

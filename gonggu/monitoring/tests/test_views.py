@@ -54,13 +54,13 @@ def pages(w):
         ("monitoring:household_options", []),
         ("monitoring:clue_detail", [w["clue"].pk]), ("monitoring:case_detail", [c]),
         ("monitoring:household_timeline", [w["household"].pk]), ("monitoring:notice_detail", [n]),
-        ("monitoring:notice_docx", [n]), ("monitoring:notice_print", [n]), ("monitoring:notice_photo", [n]),
+        ("monitoring:notice_print", [n]), ("monitoring:notice_photo", [n]),
         ("monitoring:commitment_scan", [c]), ("monitoring:visit_photo", [w["visit"].pk, 0]),
     ]
 
 
 OBJECT_PAGES = {"monitoring:clue_detail", "monitoring:case_detail", "monitoring:household_timeline",
-                "monitoring:notice_detail", "monitoring:notice_docx", "monitoring:notice_print",
+                "monitoring:notice_detail", "monitoring:notice_print",
                 "monitoring:notice_photo", "monitoring:commitment_scan", "monitoring:visit_photo"}
 
 
@@ -123,11 +123,13 @@ def test_other_village_clerk_sees_not_found(world, login, regions):
     far = make_user("far_clerk", Role.VILLAGE_CLERK, regions["village_c"])
     client = login(far)
     assert client.get(reverse("monitoring:case_detail", args=[world["case"].pk])).status_code == 404
-    assert client.get(reverse("monitoring:notice_docx", args=[world["notice"].pk])).status_code == 404
+    assert client.post(reverse("monitoring:notice_docx", args=[world["notice"].pk])).status_code == 404
 
 
 def test_notice_docx_opens_with_masked_numbers(world, login, village_clerk):
-    response = login(village_clerk).get(reverse("monitoring:notice_docx", args=[world["notice"].pk]))
+    client = login(village_clerk)
+    assert client.get(reverse("monitoring:notice_docx", args=[world["notice"].pk])).status_code == 405
+    response = client.post(reverse("monitoring:notice_docx", args=[world["notice"].pk]))
     document = docx.Document(io.BytesIO(response.content))
     text = "\n".join(p.text for p in document.paragraphs)
     cells = [c.text for row in document.tables[0].rows for c in row.cells]

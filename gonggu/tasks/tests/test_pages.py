@@ -71,12 +71,12 @@ def world(regions, county_admin, department_user, township_reviewer, settings, t
 
 MANAGER_GET = [
     ("task_list_index", None), ("task_import", None), ("task_draft", "draft"), ("task_list_detail", "list"),
-    ("task_list_units", "list"), ("task_list_export", "list"), ("task_units", None), ("task_unit_new", None),
+    ("task_list_units", "list"), ("task_units", None), ("task_unit_new", None),
     ("task_unit_edit", "lead"), ("task_settings", None),
 ]
 MANAGER_POST = [
     ("task_draft_save", "draft"), ("task_draft_discard", "draft"), ("task_list_settings", "list"),
-    ("task_list_slots", "list"), ("task_list_concerns", "list"), ("task_list_delete", "list"),
+    ("task_list_slots", "list"), ("task_list_concerns", "list"), ("task_list_delete", "list"), ("task_list_export", "list"),
     ("task_concerns", "task"), ("task_assign", "task"), ("task_deadline", "task"), ("task_remind", "task"),
     ("task_close", "task"), ("task_reopen", "task"),
 ]
@@ -445,7 +445,8 @@ def test_board_pages(world, county_admin, department_user, login):
 
 @pytest.mark.django_db
 def test_export_download_is_audited(world, county_admin, login):
-    response = login(county_admin).get(reverse("task_list_export", args=[world["list"].pk]))
+    assert login(county_admin).get(reverse("task_list_export", args=[world["list"].pk])).status_code == 405
+    response = login(county_admin).post(reverse("task_list_export", args=[world["list"].pk]))
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
     book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
     rows = book.get_sheet_by_name("任务清单").to_python()
