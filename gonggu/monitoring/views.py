@@ -794,16 +794,25 @@ def notice_photo(request, pk: int):
 
 @require_perm(VIEW)
 def compliance(request):
-    from .compliance import compliance_by_village, compliance_run
+    """The latest stored compliance check of the user's region; running a new check is a POST."""
+    from .compliance import ComplianceResult, compliance_by_village, compliance_latest, compliance_run
 
     user = request.user
-    as_of = timezone.localdate()
-    try:
-        if request.GET.get("as_of"):
-            as_of = dt.date.fromisoformat(request.GET["as_of"])
-    except ValueError:
-        messages.error(request, "检查日期格式不对，已按今天检查。")
-    result = compliance_run(as_of=as_of, prefix=user.scope_prefix)
+    if request.method == "POST":
+        as_of = timezone.localdate()
+        try:
+            if request.POST.get("as_of"):
+                as_of = dt.date.fromisoformat(request.POST["as_of"])
+        except ValueError:
+            messages.error(request, "检查日期格式不对，已按今天检查。")
+        compliance_run(as_of=as_of, prefix=user.scope_prefix, user=user)
+        messages.success(request, f"已按 {as_of:%Y-%m-%d} 完成程序合规检查。")
+        return redirect("monitoring:compliance")
+    result = compliance_latest(prefix=user.scope_prefix)
+    if result is None:
+        result = ComplianceResult(as_of=timezone.localdate(), findings=[], summary={
+            "total": 0, "households": 0, "by_rule": {}, "skipped": [], "disabled": []})
+    as_of = result.as_of
     village, rule = request.GET.get("village", ""), request.GET.get("rule", "")
     findings = result.findings
     if village:
@@ -825,7 +834,7 @@ def compliance(request):
             x["household"] = households.get((x["region_code"], x["household_no"]))
     return render(request, "monitoring/compliance.html", {
         "result": result, "by_village": by_village, "page": page, "drill": drill, "village": village, "rule": rule,
-        "as_of": as_of, "rule_stats": [(code, result.titles.get(code, ""), n)
+        "as_of": as_of, "today": timezone.localdate(), "rule_stats": [(code, result.titles.get(code, ""), n)
                                        for code, n in result.summary["by_rule"].items()],
         "rule_defs": CATALOG.of_kind("compliance")})
 

@@ -181,11 +181,28 @@ def test_compliance_page_by_village_and_drill_down(regions, login, county_admin)
     CaseFactory(household=household(regions["village"]), discovered_on=D(2025, 1, 1),
                 county_approved_on=D(2025, 1, 20))
     client = login(county_admin)
-    page = client.get(reverse("monitoring:compliance"), {"as_of": "2025-02-01"}).content.decode()
-    assert "东村" in page and "C-IDENTIFY-15D" in page
-    drill = client.get(reverse("monitoring:compliance"), {"as_of": "2025-02-01", "village": regions["village"].code,
+    assert "尚未进行程序合规检查" in client.get(reverse("monitoring:compliance")).content.decode()
+    response = client.post(reverse("monitoring:compliance"), {"as_of": "2025-02-01"})
+    assert response.status_code == 302
+    page = client.get(reverse("monitoring:compliance")).content.decode()
+    assert "东村" in page and "C-IDENTIFY-15D" in page and "检查日 2025-02-01" in page
+    drill = client.get(reverse("monitoring:compliance"), {"village": regions["village"].code,
                                                           "rule": "C-IDENTIFY-15D"}).content.decode()
     assert "历时 19 天" in drill
+
+
+def test_compliance_page_reads_the_latest_run_without_running_the_engine(regions, login, county_admin):
+    from gonggu.rules.models import RuleRun
+
+    CaseFactory(household=household(regions["village"]), discovered_on=D(2025, 1, 1),
+                county_approved_on=D(2025, 1, 20))
+    client = login(county_admin)
+    client.post(reverse("monitoring:compliance"), {"as_of": "2025-02-01"})
+    runs = RuleRun.objects.count()
+    for _ in range(3):
+        page = client.get(reverse("monitoring:compliance")).content.decode()
+        assert "C-IDENTIFY-15D" in page
+    assert RuleRun.objects.count() == runs
 
 
 def test_limits_page_edit_needs_manage_rules(login, village_clerk, county_admin, regions):
