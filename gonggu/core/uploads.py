@@ -154,3 +154,16 @@ def file_sha256(path: str | Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def migrate_paths_to_relative(model, *fields: str) -> int:
+    """For data migrations: kept absolute paths under the data directory become relative (others stay)."""
+    changed = 0
+    for field in fields:
+        rows = model.objects.filter(**{f"{field}__startswith": "/"}).values_list("pk", field)
+        for pk, value in rows.iterator():
+            relative = stored_name(value)
+            if relative != value:
+                model.objects.filter(pk=pk).update(**{field: relative})
+                changed += 1
+    return changed

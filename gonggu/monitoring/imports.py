@@ -26,6 +26,7 @@ from gonggu.core.codes import code_in_prefix, in_scope_q
 from gonggu.core.errors import UserFacingError
 from gonggu.core.idnumber import InvalidIdNumber, mask_raw, normalize
 from gonggu.core.jobs import Progress
+from gonggu.core.uploads import stored_name
 from gonggu.dataio.columns import Column, ColumnSpec
 from gonggu.dataio.readers import read_sheet
 from gonggu.registry.models import Household, Person
@@ -232,7 +233,7 @@ def _batch(kind: str, path: Path, file_label: str, user) -> ImportBatch:
         stored = folder / f"{digest[:12]}_{Path(file_label).name}"
         if not stored.exists():
             shutil.copyfile(path, stored)
-    return ImportBatch.objects.create(kind=kind, file_name=file_label, file_path=str(stored), sha256=digest,
+    return ImportBatch.objects.create(kind=kind, file_name=file_label, file_path=stored_name(stored), sha256=digest,
                                       created_by=user, updated_by=user)
 
 

@@ -40,7 +40,7 @@ from simple_history.utils import bulk_update_with_history
 
 from gonggu.core.audit import audit_log
 from gonggu.core.errors import ImportConnectionLost, UserFacingError, committed_after_loss, connection_lost
-from gonggu.core.uploads import file_sha256, upload_save
+from gonggu.core.uploads import file_sha256, stored_name, stored_path, upload_save
 
 from . import importing_db as db
 from .choices import PersonStatus
@@ -359,7 +359,7 @@ def registry_import(*, path: str | Path, file_label: str | None = None, user=Non
             stage = _stage(stored, label, scope_prefix=scope, steps=steps)
             try:
                 batch = RegistryBatch.objects.create(
-                    file_name=label[:255], sha256=sha, stored_path=str(stored),
+                    file_name=label[:255], sha256=sha, stored_path=stored_name(stored),
                     region_code=_region_for(stage.counts.counties, user),
                     status=RegistryBatch.Status.APPLYING, created_by=user, updated_by=user,
                     validated_at=timezone.now())
@@ -439,7 +439,7 @@ def registry_batch_upload(*, uploaded, user) -> RegistryBatch:
     """Keep the uploaded original and open a batch for it; validation runs as a background job."""
     stored, sha = upload_save(uploaded, kind="registry")
     region = user.region.code if getattr(user, "region", None) is not None else ""
-    return RegistryBatch.objects.create(file_name=Path(uploaded.name).name[:255], sha256=sha, stored_path=str(stored),
+    return RegistryBatch.objects.create(file_name=Path(uploaded.name).name[:255], sha256=sha, stored_path=stored_name(stored),
                                         region_code=region, created_by=user, updated_by=user)
 
 
@@ -473,7 +473,7 @@ def registry_batch_validate(*, batch_id: int, user, progress: Progress | None = 
     batch = RegistryBatch.objects.get(pk=batch_id)
     steps = _Steps(progress, {})
     try:
-        stage = _stage(batch.stored_path, batch.file_name, scope_prefix=user.scope_prefix, steps=steps)
+        stage = _stage(stored_path(batch.stored_path), batch.file_name, scope_prefix=user.scope_prefix, steps=steps)
         try:
             with transaction.atomic():
                 batch.status = RegistryBatch.Status.VALIDATED
@@ -522,7 +522,7 @@ def registry_batch_apply(*, batch_id: int, user, progress: Progress | None = Non
     committing = False
     try:
         with db.bulk_transaction():
-            stage = _stage(batch.stored_path, batch.file_name, scope_prefix=user.scope_prefix,
+            stage = _stage(stored_path(batch.stored_path), batch.file_name, scope_prefix=user.scope_prefix,
                            steps=steps)
             try:
                 _write(stage, batch, user=user, steps=steps)

@@ -30,7 +30,7 @@ from gonggu.core.codes import Level
 from gonggu.core.errors import ImportConnectionLost, UserFacingError, committed_after_loss, connection_lost
 from gonggu.core.idnumber import InvalidIdNumber, mask_raw, normalize
 from gonggu.core.jobs import Progress
-from gonggu.core.uploads import file_sha256, upload_save
+from gonggu.core.uploads import file_sha256, stored_name, upload_save
 from gonggu.dataio.readers import read_sheet
 from gonggu.regions.models import Region
 
@@ -248,7 +248,7 @@ def batch_import(
     try:
         with transaction.atomic():
             batch = Batch.objects.create(
-                source=src.key, region_code=region_code or "", file_name=label[:255], file_path=kept,
+                source=src.key, region_code=region_code or "", file_name=label[:255], file_path=stored_name(kept),
                 checksum=checksum, as_of=as_of, imported_by=user, created_by=user, updated_by=user,
                 rows_read=total, rejected=len({p.row for p in problems}), unknown_columns=match.unknown,
             )

@@ -1,5 +1,4 @@
 import datetime as dt
-from pathlib import Path
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -14,6 +13,7 @@ from gonggu.core.audit import audit_log
 from gonggu.core.errors import UserFacingError
 from gonggu.core.idnumber import mask
 from gonggu.core.jobs import job_start
+from gonggu.core.uploads import stored_path
 from gonggu.dataio.writers import blank_template
 
 from .jobs import import_dept_job
@@ -102,7 +102,7 @@ def batch_detail(request, pk: int):
 def batch_file(request, pk: int):
     """The original file as uploaded: it holds full identity numbers, so the download is audited."""
     batch = batch_get_for_user(request.user, pk)
-    path = Path(batch.file_path)
+    path = stored_path(batch.file_path)
     if not batch.file_path or not path.exists():
         raise Http404("原始文件不存在。")
     audit_log(request=request, action="export_pii", object_type="dept_batch", object_id=batch.pk,

@@ -17,7 +17,7 @@ from gonggu.core.access import Perm, require_perm
 from gonggu.core.audit import audit_log
 from gonggu.core.errors import NotFoundInScope, UserFacingError
 from gonggu.core.models import AuditEvent
-from gonggu.core.uploads import stored_file_response, stored_path, upload_save
+from gonggu.core.uploads import stored_file_response, stored_name, stored_path, upload_save
 
 from . import selectors as sel
 from . import services
@@ -88,7 +88,7 @@ def task_import(request):
             path, sha = upload_save(uploaded, kind="tasks")
             parsed = parse_file(path, year=form.cleaned_data.get("year"), document=uploaded.name)
             draft = services.draft_create(user=request.user, region=region, parsed=parsed,
-                                          source_path=str(path), source_sha256=sha)
+                                          source_path=stored_name(path), source_sha256=sha)
         except UserFacingError as exc:
             messages.error(request, exc.message)
         else:
