@@ -85,7 +85,7 @@ def test_notice_posting_and_announcement_photos_through_the_pages(regions, login
         bad = client.post(reverse("monitoring:notice_posting", args=[notice.pk]), {
             "posted_on": "2025-03-03", "place": "村委会公示栏",
             "photo": SimpleUploadedFile("board.png", SVG, content_type="image/png")}, follow=True)
-        assert "张贴照片" in bad.content.decode()
+        assert "文件 board.png 的内容不是图片" in bad.content.decode()
         notice.refresh_from_db()
         assert not notice.photo_path
         ok = client.post(reverse("monitoring:notice_posting", args=[notice.pk]), {
