@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
+from gonggu.core import jobs
 from gonggu.core.jobs import job_sweep_stale
 from gonggu.core.models import Job
 from gonggu.core.tests.commands import run_command
@@ -19,13 +20,15 @@ from .test_import_web import upload
 
 
 def _killed_mid_import(client, county_admin, *, minutes_ago: int) -> tuple[RegistryBatch, Job]:
-    """What a worker killed during the import leaves: the batch claimed, the job running, nothing written."""
+    """What a worker killed during the import leaves: the batch claimed, the job running, nothing written.
+    Its last progress was `minutes_ago` before this (worker) process started."""
     upload(client, household("H1", 3))
     batch = RegistryBatch.objects.get()
     RegistryBatch.objects.filter(pk=batch.pk).update(status=RegistryBatch.Status.APPLYING)
     job = Job.objects.create(kind="registry_apply", title="导入农户台账", created_by=county_admin,
                              status=Job.Status.RUNNING, result={"batch": batch.pk}, done=1, total=3)
-    Job.objects.filter(pk=job.pk).update(updated_at=timezone.now() - dt.timedelta(minutes=minutes_ago))
+    last = min(timezone.now(), jobs._PROCESS_STARTED) - dt.timedelta(minutes=minutes_ago)
+    Job.objects.filter(pk=job.pk).update(updated_at=last)
     return batch, job
 
 
