@@ -1,7 +1,10 @@
-"""Background jobs of monitoring: importing an uploaded monitoring-history file (cases, measures, visits)."""
+"""Background jobs of monitoring: importing an uploaded monitoring-history file (cases, measures, visits), and
+the nightly compliance check that the compliance page and the assessment figures read."""
 
 from django.urls import reverse
-from huey.contrib.djhuey import db_task
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from gonggu.core.jobs import job_running
 
@@ -19,3 +22,12 @@ def import_history_job(job_id: int, *, format_key: str, path: str, file_name: st
                        f"更新 {result.updated}，拒收 {rejected_rows} 行。")
         if result.unknown_columns:
             job.message += f"已忽略不认识的列：{'、'.join(result.unknown_columns)}。"
+
+
+@db_periodic_task(crontab(hour="2", minute="30"), name="gonggu_nightly_compliance")
+def nightly_compliance_job() -> None:
+    """The page no longer checks on every view: the worker checks every region each night (the page's button
+    checks a region at once)."""
+    from .compliance import compliance_run
+
+    compliance_run(as_of=timezone.localdate(), prefix=None)
