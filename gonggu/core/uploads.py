@@ -45,8 +45,10 @@ _MARKUP = re.compile(rb"<\s*(script|html|svg|body|iframe|object|embed|meta|\?xml
 # Raster formats browsers show; Pillow also reads others (e.g. EPS), which are served as downloads.
 _INLINE_IMAGES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp",
                   "BMP": "image/bmp"}
-# Served inline (verified images and PDFs) or as a download: neither may run script or load anything.
+# Served inline (verified images) or as a download: nothing may run or load. A PDF shown inline is not
+# sandboxed (browsers refuse to open their PDF viewer in a sandbox) but may load nothing either.
 _FILE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+_PDF_CSP = "default-src 'none'; object-src 'self'; img-src 'self'; style-src 'unsafe-inline'"
 
 
 def content_kind(path: str | Path) -> tuple[str | None, str]:
@@ -144,7 +146,7 @@ def stored_file_response(value: str | Path, *, filename: str | None = None, inli
     response = FileResponse(path.open("rb"), as_attachment=not inline, filename=filename or path.name)
     response["Content-Type"] = mime if inline else "application/octet-stream"
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = _FILE_CSP
+    response["Content-Security-Policy"] = _PDF_CSP if inline and kind == PDF else _FILE_CSP
     return response
 
 
