@@ -205,9 +205,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"},
-        "file": {"class": "logging.handlers.RotatingFileHandler", "filename": str(LOG_DIR / "gonggu.log"),
-                 "maxBytes": 20 * 1024 * 1024, "backupCount": 5, "encoding": "utf-8",
-                 "filters": ["request_id"], "formatter": "plain"},
+        # Several processes (web workers, the job worker) append to one file: logrotate rotates it
+        # (docs/operations.md) and each process reopens it when it sees it was moved.
+        "file": {"class": "logging.handlers.WatchedFileHandler", "filename": str(LOG_DIR / "gonggu.log"),
+                 "encoding": "utf-8", "filters": ["request_id"], "formatter": "plain"},
     },
     "loggers": {
         "gonggu": {"handlers": ["console", "file"], "level": os.environ.get("GONGGU_LOG_LEVEL", "INFO")},
