@@ -120,20 +120,31 @@ def browser():
         browser.close()
 
 
+def _csp_watched(page) -> list[str]:
+    """Console messages of the Content-Security-Policy refusing something: a page that the policy breaks."""
+    refused = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    return refused
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    refused = _csp_watched(page)
     yield page
     context.close()
+    assert refused == [], refused
 
 
 @pytest.fixture
 def phone_page(browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
+    refused = _csp_watched(page)
     yield page
     context.close()
+    assert refused == [], refused
 
 
 # The seed documents lie beside the repository (../shared/seeds), or where GONGGU_SEED_DIR says.

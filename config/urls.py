@@ -15,3 +15,5 @@ urlpatterns = [
     path("tasks/", include("gonggu.tasks.urls")),
     path("assessment/", include("gonggu.assessment.urls")),
 ]
+
+handler500 = "gonggu.core.views.server_error"

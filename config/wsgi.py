@@ -1,6 +1,9 @@
-import os
+"""WSGI entry (`gunicorn config.wsgi`): settings chosen exactly as the `gonggu` command chooses them."""
 
-from django.core.wsgi import get_wsgi_application
+from gonggu.cli import use_settings
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+use_settings()
+
+from django.core.wsgi import get_wsgi_application  # noqa: E402
+
 application = get_wsgi_application()

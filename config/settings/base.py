@@ -11,6 +11,8 @@ Environment variables (all optional for the embedded default):
   GONGGU_SPARK_INPUT   where Parquet snapshots for Spark are written; on a cluster a location every
                        executor reads (hdfs://…, s3://…, or a shared mount); default <data dir>/spark
   GONGGU_SPARK_CONF    extra Spark settings, "key=value;key=value" (executor memory, cores …)
+  GONGGU_TRUSTED_PROXIES addresses or networks of our reverse proxies (nginx), comma-separated; only their
+                       X-Forwarded-For entries are believed when finding the client's address
 """
 
 import os
@@ -59,6 +61,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "gonggu.core.middleware.RequestIdMiddleware",
+    "gonggu.core.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -121,6 +125,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Weak patterns people use here (Admin@123, Woaini1314) and the account's own username, name or phone.
+    {"NAME": "gonggu.accounts.passwords.WeakPatternValidator"},
+    {"NAME": "gonggu.accounts.passwords.AccountLikeValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -132,6 +139,9 @@ AXES_COOLOFF_TIME = 0.5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# The address behind nginx, as the trusted proxy reports it (see gonggu.core.net).
+AXES_CLIENT_IP_CALLABLE = "gonggu.core.net.client_ip"
+GONGGU_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("GONGGU_TRUSTED_PROXIES", "").split(",") if p.strip()]
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
@@ -166,6 +176,11 @@ SPARK_MASTER = os.environ.get("GONGGU_SPARK_MASTER", "") or "local[*]"
 SPARK_INPUT = os.environ.get("GONGGU_SPARK_INPUT", "") or str(DATA_DIR / "spark")
 SPARK_CONF = os.environ.get("GONGGU_SPARK_CONF", "")
 
+# Exports with full identity numbers are deleted this many hours after they were made.
+GONGGU_UNMASKED_EXPORT_HOURS = int(os.environ.get("GONGGU_UNMASKED_EXPORT_HOURS", "24"))
+# A running job that wrote no progress for this long is taken for dead (its worker was killed) and failed.
+GONGGU_JOB_STALE_MINUTES = int(os.environ.get("GONGGU_JOB_STALE_MINUTES", "30"))
+
 REDIS_URL = os.environ.get("GONGGU_REDIS_URL", "")
 if REDIS_URL:
     # One cache for every web worker (the registry list's counts, …); without Redis each process keeps its own.
@@ -187,9 +202,24 @@ else:
         "consumer": {"workers": 1, "worker_type": "thread"},
     }
 
+# Errors go to the console and to <data dir>/logs/gonggu.log, each line with the request id the user sees.
+LOG_DIR = DATA_DIR / "logs"
+LOG_DIR.mkdir(exist_ok=True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"gonggu": {"handlers": ["console"], "level": os.environ.get("GONGGU_LOG_LEVEL", "INFO")}},
+    "filters": {"request_id": {"()": "gonggu.core.middleware.RequestIdLogFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"},
+        # Several processes (web workers, the job worker) append to one file: logrotate rotates it
+        # (docs/operations.md) and each process reopens it when it sees it was moved.
+        "file": {"class": "logging.handlers.WatchedFileHandler", "filename": str(LOG_DIR / "gonggu.log"),
+                 "encoding": "utf-8", "filters": ["request_id"], "formatter": "plain"},
+    },
+    "loggers": {
+        "gonggu": {"handlers": ["console", "file"], "level": os.environ.get("GONGGU_LOG_LEVEL", "INFO")},
+        "django.request": {"handlers": ["console", "file"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["console", "file"], "level": "WARNING", "propagate": False},
+    },
 }

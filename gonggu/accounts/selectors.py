@@ -4,6 +4,7 @@ from django.db.models import Q, QuerySet
 
 from gonggu.core.codes import in_scope_q
 from gonggu.core.errors import NotFoundInScope
+from gonggu.core.models import AuditEvent
 
 from .models import User
 
@@ -17,6 +18,12 @@ def users_for_user(actor: User, *, text: str = "", role: str = "") -> QuerySet[U
     if role:
         qs = qs.filter(role=role)
     return qs.order_by("region__code", "role", "username")
+
+
+def failed_logins_for_user(actor: User, *, text: str = "") -> QuerySet[AuditEvent]:
+    """Failed logins against the accounts the actor manages (their region's users), newest first."""
+    names = users_for_user(actor, text=text).values("username")
+    return AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN_FAILED, username__in=names).order_by("-at", "-id")
 
 
 def user_get_for_user(actor: User, pk: int) -> User:

@@ -19,6 +19,11 @@ def _logged_out(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
+    from .models import User
+
     name = str(credentials.get("username", ""))[:150]
-    audit_log(request=None, action="login_failed", username=name, summary="登录失败",
-              detail={"ip": request.META.get("REMOTE_ADDR") if request is not None else None})
+    target = User.objects.filter(username=name).select_related("region").first()
+    # The address is the client's as the trusted proxy reports it (audit_log); the region is the account's,
+    # so that its county's administrators see the attempts.
+    audit_log(request=request, user=None, action="login_failed", username=name, summary="登录失败",
+              region_code=target.region.code if target is not None and target.region else "")

@@ -11,6 +11,7 @@ urlpatterns = [
                                                             success_url="/"), name="password_change"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_new, name="user_new"),
+    path("users/failed-logins/", views.failed_logins, name="failed_logins"),
     path("users/<int:pk>/", views.user_edit, name="user_edit"),
     path("users/<int:pk>/password/", views.user_reset_password, name="user_reset_password"),
 ]

@@ -7,7 +7,7 @@ from gonggu.core.errors import UserFacingError
 
 from .forms import PasswordResetForm, UserForm
 from .permissions import Role
-from .selectors import user_get_for_user, users_for_user
+from .selectors import failed_logins_for_user, user_get_for_user, users_for_user
 from .services import user_create, user_set_password, user_update
 
 
@@ -20,6 +20,14 @@ def user_list(request):
     text, role = request.GET.get("q", "").strip(), request.GET.get("role", "")
     page = Paginator(users_for_user(request.user, text=text, role=role), 50).get_page(request.GET.get("page"))
     return render(request, "accounts/user_list.html", {"page": page, "q": text, "role": role, "roles": Role.choices})
+
+
+@require_perm(Perm.MANAGE_USERS)
+def failed_logins(request):
+    """登录失败记录: attempts against the users of the administrator's region, with the client address."""
+    text = request.GET.get("q", "").strip()
+    page = Paginator(failed_logins_for_user(request.user, text=text), 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/failed_logins.html", {"page": page, "q": text})
 
 
 @require_perm(Perm.MANAGE_USERS)

@@ -13,7 +13,7 @@ from gonggu.core.audit import audit_log
 from gonggu.core.codes import code_in_prefix
 from gonggu.core.errors import NotFoundInScope, UserFacingError
 from gonggu.core.models import AuditEvent
-from gonggu.core.uploads import upload_save
+from gonggu.core.uploads import EVIDENCE, stored_name, upload_save
 from gonggu.regions.models import Region
 
 from . import workflow
@@ -285,8 +285,8 @@ def problem_progress(*, user, problem: Problem, note: str) -> ProblemEvent:
 def problem_evidence_add(*, user, problem: Problem, uploaded) -> ProblemEvidence:
     if problem.status == ProblemStatus.VERIFIED:
         raise UserFacingError("问题已核实销号，不能再上传材料。")
-    path, digest = upload_save(uploaded, kind="rectification")
-    evidence = ProblemEvidence.objects.create(problem=problem, path=str(path), name=uploaded.name[:200],
+    path, digest = upload_save(uploaded, kind="rectification", accept=EVIDENCE)
+    evidence = ProblemEvidence.objects.create(problem=problem, path=stored_name(path), name=uploaded.name[:200],
                                               sha256=digest, size=uploaded.size, uploaded_by=user)
     _event(problem, user=user, action="上传材料", note=evidence.name)
     return evidence

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +22,7 @@ from gonggu.core.codes import Level, in_scope_q
 from gonggu.core.errors import UserFacingError
 from gonggu.core.idnumber import mask
 from gonggu.core.models import AuditEvent
-from gonggu.core.uploads import upload_save
+from gonggu.core.uploads import stored_file_response, upload_save
 from gonggu.dataio.writers import blank_template, write_xlsx
 from gonggu.regions.models import Region
 
@@ -113,6 +112,7 @@ def self_evaluation(request, code: str):
     })
 
 
+@require_POST
 @require_perm(Perm.EXPORT_PERSONAL)
 def self_evaluation_drill_export(request, code: str, figure: str):
     """The households behind a figure as .xlsx (identity numbers masked), for 逐村逐户过筛盘点; audited."""
@@ -304,9 +304,9 @@ def problem_evidence_upload(request, pk: int):
 def problem_evidence_download(request, pk: int, eid: int):
     problem = problem_get_for_user(request.user, pk)
     evidence = problem.evidence.filter(pk=eid).first()
-    if evidence is None or not Path(evidence.path).exists():
+    if evidence is None:
         raise Http404("文件不存在。")
-    return FileResponse(open(evidence.path, "rb"), as_attachment=True, filename=evidence.name)  # noqa: SIM115
+    return stored_file_response(evidence.path, filename=evidence.name, inline_ok=False)
 
 
 @require_POST

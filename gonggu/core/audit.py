@@ -5,13 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from .models import AuditEvent
+from .net import client_ip
 
-
-def client_ip(request) -> str | None:
-    if request is None:
-        return None
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return (forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")) or None
+__all__ = ["audit_log", "client_ip"]
 
 
 def audit_log(

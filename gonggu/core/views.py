@@ -1,5 +1,6 @@
-from django.http import Http404
+from django.http import Http404, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 
 from .models import Job
 
@@ -18,3 +19,9 @@ def job_detail(request, pk: int):
 
 def job_progress(request, pk: int):
     return render(request, "core/job_progress.html", {"job": _job_for(request, pk)})
+
+
+def server_error(request):
+    """The 500 page: no details, only the request id that the error log carries too."""
+    template = loader.get_template("500.html")
+    return HttpResponseServerError(template.render({"request_id": getattr(request, "id", "")}))

@@ -32,7 +32,8 @@ from django.utils import timezone
 
 from gonggu.core.audit import audit_log
 from gonggu.core.errors import ImportConnectionLost, UserFacingError, committed_after_loss, connection_lost
-from gonggu.core.uploads import file_sha256, upload_save
+from gonggu.core.uploads import file_sha256, stored_name, upload_save
+from gonggu.core.uploads import stored_path as kept_file
 
 from .columns import ColumnSpec
 from .models import IntakeBatch, IntakeIssue
@@ -329,9 +330,10 @@ def _issue_rows(batch: IntakeBatch, problems: Iterable[Problem], kind: str) -> l
 
 
 def _keep_file(path: Path, file_label: str, kind: str) -> str:
+    """Keep a copy of a file imported from the command line; its name relative to the data directory."""
     with path.open("rb") as f:
         stored, _sha = upload_save(File(f, name=file_label), kind=kind)
-    return str(stored)
+    return stored_name(stored)
 
 
 def _promote(fmt: IntakeFormat, ctx: IntakeContext, staged: Staged, result: IntakeResult, *, layout: dict,
@@ -381,7 +383,7 @@ def _promote(fmt: IntakeFormat, ctx: IntakeContext, staged: Staged, result: Inta
         if existing is None:
             raise
         if not stored_path:
-            Path(kept).unlink(missing_ok=True)
+            kept_file(kept).unlink(missing_ok=True)
         raise DuplicateFile(existing) from None
     except Exception as exc:
         error = _lost_error(exc, ctx.file_label, fmt=fmt, checksum=checksum, committing=committing,
@@ -391,7 +393,7 @@ def _promote(fmt: IntakeFormat, ctx: IntakeContext, staged: Staged, result: Inta
             return batch, Written(created=batch.created, updated=batch.updated, unchanged=batch.unchanged,
                                   unmatched=batch.unmatched, report=batch.report)
         if not stored_path and not (error is not None and error.maybe_committed):
-            Path(kept).unlink(missing_ok=True)  # the copy kept for a batch that does not exist
+            kept_file(kept).unlink(missing_ok=True)  # the copy kept for a batch that does not exist
         if error is None:
             raise
         raise error from None
@@ -496,7 +498,8 @@ def intake_upload(*, format_key: str, user, uploaded, as_of: dt.date | None = No
     path, sha = upload_save(uploaded, kind=fmt.key.split(".")[0])
     region = user.region.code if getattr(user, "region", None) is not None else ""
     return IntakeBatch.objects.create(
-        format=fmt.key, file_name=Path(uploaded.name).name[:255], stored_path=str(path), checksum=sha, as_of=as_of,
+        format=fmt.key, file_name=Path(uploaded.name).name[:255], stored_path=stored_name(path), checksum=sha,
+        as_of=as_of,
         region_code=region, created_by=user, updated_by=user, layout={"sheet": sheet} if sheet else {})
 
 
@@ -505,7 +508,8 @@ def intake_batch_process(*, batch_id: int, user, progress: Progress | None = Non
     batch = IntakeBatch.objects.get(pk=batch_id)
     fmt = format_get(batch.format)
     try:
-        result = intake_run(fmt, path=batch.stored_path, file_label=batch.file_name, user=user, as_of=batch.as_of,
+        result = intake_run(fmt, path=kept_file(batch.stored_path), file_label=batch.file_name, user=user,
+                            as_of=batch.as_of,
                             region_code=batch.region_code, stored_path=batch.stored_path, progress=progress,
                             batch=batch, sheet=batch.layout.get("sheet") or None)
     except UserFacingError as exc:
@@ -516,7 +520,7 @@ def intake_batch_process(*, batch_id: int, user, progress: Progress | None = Non
             _forget_if_reachable(batch)
         raise
     if result.duplicate_of is not None:
-        Path(batch.stored_path).unlink(missing_ok=True)
+        kept_file(batch.stored_path).unlink(missing_ok=True)
         batch.delete()
     return result
 
@@ -528,4 +532,4 @@ def _forget_if_reachable(batch: IntakeBatch) -> None:
         if connection_lost(exc) is None:
             raise
         return
-    Path(batch.stored_path).unlink(missing_ok=True)
+    kept_file(batch.stored_path).unlink(missing_ok=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gonggu.core.errors import UserFacingError
+from gonggu.core.uploads import stored_path
 
 from .models import IntakeBatch, IntakeIssue
 from .readers import read_sheet
@@ -33,7 +34,7 @@ def returns_workbook(batch: IntakeBatch, spec=None) -> bytes:
     reasons = rejected_reasons(batch)
     if not reasons:
         raise UserFacingError("这个批次没有被拒收的行，不需要退回表。")
-    path = Path(batch.stored_path) if batch.stored_path else None
+    path = stored_path(batch.stored_path) if batch.stored_path else None
     if path is None or not path.exists():
         raise UserFacingError(f"批次的原始文件 {batch.file_name} 已不在存档中，无法生成退回表。")
     sheet = read_sheet(path, file_label=batch.file_name, spec=spec, sheet=batch.layout.get("sheet") or None)

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from gonggu.core.audit import audit_log
 from gonggu.core.errors import NotFoundInScope, UserFacingError
@@ -95,6 +96,7 @@ def intake_batch(request, pk: int):
     })
 
 
+@require_POST
 def intake_returns(request, pk: int):
     """The rejected rows in the file's own columns, to send back: full identity numbers, so it is audited."""
     try:

@@ -10,6 +10,13 @@ import xlsxwriter
 from .columns import ColumnSpec
 
 MAX_ROWS = 1_048_575  # one header row leaves this many data rows per worksheet
+# A text cell starting with one of these is a formula to Excel or WPS once the sheet is re-saved as CSV and
+# opened again: such cells get a leading apostrophe, so they stay inert text.
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def _inert(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def write_xlsx(
@@ -46,7 +53,7 @@ def write_xlsx(
                 if value is None or value == "":
                     continue
                 if headers[c] in text_columns or isinstance(value, str):
-                    ws.write_string(count, c, str(value), text_fmt if headers[c] in text_columns else None)
+                    ws.write_string(count, c, _inert(str(value)), text_fmt if headers[c] in text_columns else None)
                 else:
                     ws.write(count, c, value)
         if ws is None:

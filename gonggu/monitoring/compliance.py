@@ -15,6 +15,7 @@ class ComplianceResult:
     findings: list[dict]
     summary: dict
     titles: dict[str, str] = field(default_factory=dict)
+    checked_at: dt.datetime | None = None     # when the stored run was made (None: computed just now)
 
     def payload(self) -> dict:
         """The `gonggu compliance --format json` document (rules.md): identity numbers unmasked on the server."""
@@ -39,6 +40,40 @@ def compliance_run(*, as_of: dt.date, prefix: str | None = None, store: bool = T
     summary["households"] = len({(f["region_code"], f["household_no"]) for f in findings})
     titles = {r.code: r.title for r in CATALOG.of_kind("compliance")}
     return ComplianceResult(as_of=as_of, findings=findings, summary=summary, titles=titles)
+
+
+def compliance_latest(*, prefix: str | None) -> ComplianceResult | None:
+    """The latest stored compliance check covering `prefix`, read back (the page never re-runs the engine);
+    None before the first check."""
+    from django.db.models import Q
+
+    from gonggu.core.codes import in_scope_q
+    from gonggu.rules.models import Finding
+    from gonggu.rules.selectors import latest_runs, rule_settings
+
+    codes = [r.code for r in CATALOG.of_kind("compliance")]
+    runs = latest_runs(prefix, codes)
+    if not runs:
+        return None
+    q = Q()
+    for code, run in runs.items():
+        q |= Q(run_id=run.pk, rule=code)
+    findings = list(Finding.objects.filter(q).filter(in_scope_q("region_code", prefix))
+                    .order_by("region_code", "rule", "household_no")
+                    .values("rule", "household_no", "id_number", "region_code", "detail", "grade"))
+    newest = max(runs.values(), key=lambda r: (r.started_at, r.pk))
+    counts = Counter(f["rule"] for f in findings)
+    by_rule = {code: counts.get(code, 0) for code in codes if code in runs and code in (runs[code].counts or {})}
+    settings = rule_settings()
+    summary = {
+        "as_of": newest.as_of.isoformat(), "total": len(findings), "by_rule": by_rule,
+        "skipped": [s for s in newest.skipped if s.get("rule") in codes],
+        "disabled": [c for c in codes if c in settings and not settings[c].enabled],
+        "households": len({(f["region_code"], f["household_no"]) for f in findings}),
+    }
+    titles = {r.code: r.title for r in CATALOG.of_kind("compliance")}
+    return ComplianceResult(as_of=newest.as_of, findings=findings, summary=summary, titles=titles,
+                            checked_at=newest.started_at)
 
 
 @dataclass

@@ -11,6 +11,9 @@ from .choices import Department, EliminationMethod, MeasureCategory, MonitoringT
 from .services import APPROVAL_BODIES
 from .workflow import GUARANTEES, SAFETY_NET_BASES
 
+# Photos are judged by their content when kept (core.uploads), which names the file it refuses.
+PHOTO_INPUT = forms.ClearableFileInput(attrs={"accept": "image/*"})
+
 # HTML date inputs want ISO dates whatever the locale prints.
 DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
@@ -40,6 +43,7 @@ class DeclarationForm(forms.Form):
 
 class ReceiptForm(forms.Form):
     receipt = forms.CharField(label="回执号", max_length=20)
+    phone_tail = forms.CharField(label="申报时所留电话号码的后四位", min_length=4, max_length=4)
 
 
 class ClueForm(forms.Form):
@@ -102,7 +106,7 @@ class ApproveForm(forms.Form):
 class AnnounceForm(forms.Form):
     announced_on = forms.DateField(label="公告日期", initial=_today, **DATE)
     place = forms.CharField(label="张贴地点", max_length=200)
-    photo = forms.ImageField(label="公告照片", required=False)
+    photo = forms.FileField(label="公告照片", required=False, widget=PHOTO_INPUT)
 
 
 class EnterForm(forms.Form):
@@ -113,7 +117,7 @@ class EnterForm(forms.Form):
 class PostingForm(forms.Form):
     posted_on = forms.DateField(label="张贴日期", initial=_today, **DATE)
     place = forms.CharField(label="张贴地点", max_length=200)
-    photo = forms.ImageField(label="张贴照片", required=False)
+    photo = forms.FileField(label="张贴照片", required=False, widget=PHOTO_INPUT)
 
 
 class ObjectionForm(forms.Form):

@@ -18,7 +18,7 @@ from gonggu.core.audit import audit_log
 from gonggu.core.codes import Level
 from gonggu.core.errors import UserFacingError
 from gonggu.core.idnumber import InvalidIdNumber, normalize
-from gonggu.core.uploads import upload_save
+from gonggu.core.uploads import PHOTO, SCAN, stored_name, upload_save
 from gonggu.regions.models import Region
 from gonggu.registry.models import Household, Person
 
@@ -121,9 +121,10 @@ def _risk_types(values) -> str:
     return join_risk_types(values)
 
 
-def _save_upload(uploaded, kind: str) -> tuple[str, str]:
-    path, digest = upload_save(uploaded, kind=kind)
-    return str(path), digest
+def _save_upload(uploaded, kind: str, accept: tuple[str, ...]) -> tuple[str, str]:
+    """Keep a scan or photo (checked by content); returns its name relative to the data directory."""
+    path, digest = upload_save(uploaded, kind=kind, accept=accept)
+    return stored_name(path), digest
 
 
 def _check_date(value: dt.date | None, label: str, *, today: dt.date, required: bool = True) -> None:
@@ -139,13 +140,20 @@ def _check_date(value: dt.date | None, label: str, *, today: dt.date, required: 
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"   # no 0/O, 1/I: read out over the phone
 PUBLIC_LIMIT_PER_HOUR = {"declare": 5, "status": 30}
+# After this many submissions in the hour from one address, each further one must answer a question.
+PUBLIC_CHALLENGE_AFTER = {"declare": 2, "status": 5}
 
 
-def public_rate_limit(*, ip: str | None, action: str) -> None:
-    """A counter per (address, action, hour) in the database: works across server processes."""
+def _public_window():
+    return timezone.now().replace(minute=0, second=0, microsecond=0)
+
+
+def public_rate_limit(*, ip: str | None, action: str) -> int:
+    """A counter per (address, action, hour) in the database: works across server processes.
+    Returns how many submissions this one is in the hour (1 for the first)."""
     limit = PUBLIC_LIMIT_PER_HOUR[action]
     key = f"{action}:{_ip_hash(ip)}"
-    window = timezone.now().replace(minute=0, second=0, microsecond=0)
+    window = _public_window()
     with transaction.atomic():
         counter, _ = PublicCounter.objects.select_for_update().get_or_create(key=key, window_start=window)
         if counter.count >= limit:
@@ -153,6 +161,13 @@ def public_rate_limit(*, ip: str | None, action: str) -> None:
         PublicCounter.objects.filter(pk=counter.pk).update(count=F("count") + 1)
     # Old windows are worthless: keep the table small.
     PublicCounter.objects.filter(window_start__lt=window - dt.timedelta(days=2)).delete()
+    return counter.count + 1
+
+
+def public_challenge_needed(*, ip: str | None, action: str) -> bool:
+    """Whether the next submission from this address must answer the question (repeated submissions)."""
+    counter = PublicCounter.objects.filter(key=f"{action}:{_ip_hash(ip)}", window_start=_public_window()).first()
+    return counter is not None and counter.count >= PUBLIC_CHALLENGE_AFTER[action]
 
 
 def _ip_hash(ip: str | None) -> str:
@@ -208,7 +223,9 @@ def _open_clue_for(household: Household | None, id_number: str) -> Clue | None:
 @transaction.atomic
 def clue_declare(*, name: str, id_number: str, phone: str, village_code: str, difficulty: str,
                  risk_types: list[str], ip: str | None = None) -> Clue:
-    """农户自主申报 through the public page. Refuses bad input with the reason, and a second open declaration."""
+    """农户自主申报 through the public page. Refuses bad input with the reason; otherwise always takes the
+    declaration, so that the answer never tells anyone whether a number is registered, monitored or in a
+    procedure. A repeated declaration is marked for the village, which sees the earlier one."""
     name = (name or "").strip()
     if not name:
         raise UserFacingError("请填写姓名。", field="name")
@@ -225,21 +242,20 @@ def clue_declare(*, name: str, id_number: str, phone: str, village_code: str, di
     if village is None:
         raise UserFacingError("请选择所在的村。", field="village")
     household = _household_of(number)
+    notes = []
     existing = _open_clue_for(household, number)
     if existing is not None:
-        raise UserFacingError(
-            f"您家已有一份申报正在办理（回执号尾号 {existing.receipt_code[-4:] if existing.receipt_code else '——'}），"
-            f"当前进度：{receipt_status_text(existing)}无需重复申报。", field="duplicate")
+        notes.append(f"重复申报：已有待受理的申报（回执号 {existing.receipt_code or '——'}）")
     if household is not None:
         active = household.monitoring_cases.filter(status__in=CASE_PENDING).first()
         if active is not None:
-            raise UserFacingError(f"您家的监测识别程序正在办理，当前进度：{_case_stage_text(active)}无需重复申报。",
-                                  field="duplicate")
+            notes.append(f"该户监测识别程序正在办理（{_case_stage_text(active)}）")
         village = household.village   # the registry knows where the household lives: route it there
+    risk = _risk_types(risk_types)
     clue = Clue.objects.create(
         channel=Channel.SELF_DECLARED, discovered_on=_today(), village=village, region_code=village.code,
         household=household, name=name[:50], id_number=number, phone=phone[:20], difficulty=difficulty.strip(),
-        risk_types=_risk_types(risk_types), receipt_code=_new_receipt(), ip_hash=_ip_hash(ip),
+        risk_types=risk, receipt_code=_new_receipt(), ip_hash=_ip_hash(ip), source_note="；".join(notes)[:200],
     )
     return clue
 
@@ -252,13 +268,16 @@ def _case_stage_text(case: MonitoringCase) -> str:
     }.get(case.status, "办理中。")
 
 
-def clue_status_by_receipt(code: str) -> str:
+def clue_status_by_receipt(code: str, phone_tail: str) -> str:
+    """The stage of a declaration, for whoever has its receipt code and the last four digits of the phone
+    number given with it; a wrong pair and an unknown code get the same answer."""
     code = (code or "").strip().upper().replace(" ", "")
     if len(code) == 8 and "-" not in code:
         code = f"{code[:4]}-{code[4:]}"
-    clue = Clue.objects.filter(receipt_code=code).first()
-    if clue is None:
-        raise UserFacingError("没有找到这个回执号，请核对后重新输入。")
+    tail = "".join(ch for ch in (phone_tail or "") if ch.isdigit())
+    clue = Clue.objects.filter(receipt_code=code).first() if len(tail) == 4 else None
+    if clue is None or "".join(ch for ch in clue.phone if ch.isdigit())[-4:] != tail:
+        raise UserFacingError("没有找到这份申报，请核对回执号和申报时所留电话号码的后四位。")
     return receipt_status_text(clue)
 
 
@@ -414,7 +433,7 @@ def case_verify(*, case: MonitoringCase, user, verified_on: dt.date, findings: s
     risk = _risk_types(risk_types)
     if not risk:
         raise UserFacingError("请至少选择一项风险类型。")
-    path, digest = _save_upload(commitment_scan, "monitoring_commitment")
+    path, digest = _save_upload(commitment_scan, "monitoring_commitment", SCAN)
     case.verified_on, case.verified_by, case.verification_form = verified_on, user, form
     case.commitment_signed_on, case.commitment_scan, case.commitment_scan_sha256 = commitment_signed_on, path, digest
     case.monitoring_type, case.risk_types = monitoring_type, risk
@@ -564,7 +583,7 @@ def _announce(procedure: str, model, objs: list, *, user, announced_on: dt.date,
                              user=user)
     notice.posted_on, notice.posted_place = announced_on, place.strip()[:200]
     if photo is not None:
-        notice.photo_path, notice.photo_sha256 = _save_upload(photo, "monitoring_notice")
+        notice.photo_path, notice.photo_sha256 = _save_upload(photo, "monitoring_notice", PHOTO)
     notice.save()
     for obj in locked:
         case = getattr(obj, "case", None) or obj
@@ -700,7 +719,7 @@ def notice_record_posting(*, notice: Notice, user, posted_on: dt.date, place: st
         raise UserFacingError("请填写张贴地点。")
     notice.posted_on, notice.posted_place = posted_on, place.strip()[:200]
     if photo is not None:
-        notice.photo_path, notice.photo_sha256 = _save_upload(photo, "monitoring_notice")
+        notice.photo_path, notice.photo_sha256 = _save_upload(photo, "monitoring_notice", PHOTO)
     notice.updated_by = user
     notice.save()
     for case in notice.cases.all():
@@ -904,9 +923,7 @@ def visit_record(*, case: MonitoringCase, user, visited_on: dt.date, content: st
         raise UserFacingError("请填写走访内容：帮扶措施落实情况、家庭收入和“三保障”变化、新发现的困难。")
     stored = []
     for photo in photos or ():
-        if not (photo.content_type or "").startswith("image/"):
-            raise UserFacingError(f"文件 {photo.name} 不是图片。")
-        path, digest = _save_upload(photo, "monitoring_visit")
+        path, digest = _save_upload(photo, "monitoring_visit", PHOTO)
         stored.append({"path": path, "sha256": digest, "name": photo.name})
     visit = Visit.objects.create(household=case.household, case=case, region_code=case.region_code,
                                  visited_on=visited_on, visitor=user, visitor_name=_actor_name(user),

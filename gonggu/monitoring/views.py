@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,12 +18,14 @@ from gonggu.core.audit import audit_log, client_ip
 from gonggu.core.codes import Level, in_scope_q
 from gonggu.core.errors import NotFoundInScope, UserFacingError
 from gonggu.core.idnumber import mask
+from gonggu.core.uploads import stored_file_response, stored_path
 from gonggu.regions.models import Region
 from gonggu.registry.models import Household, Person
 from gonggu.rules.catalog import CATALOG
 
 from . import forms as f
 from . import services as s
+from .challenge import challenge_new, challenge_passed
 from .choices import Channel, MeasureCategory, RiskType
 from .deadlines import LIMIT_DEFS, Clocks, limits
 from .documents import notice_body, notice_docx, notice_lines
@@ -92,14 +93,27 @@ def _counties():
     return Region.objects.filter(level=Level.COUNTY).order_by("code")
 
 
+def _public_challenge(request, action: str) -> None:
+    """After repeated submissions from this address, the submission must answer the session's question."""
+    needed = s.public_challenge_needed(ip=client_ip(request), action=action)
+    s.public_rate_limit(ip=client_ip(request), action=action)
+    if needed and not challenge_passed(request.session, request.POST.get("challenge")):
+        raise UserFacingError("提交次数较多，请先回答下面的验证问题再提交。")
+
+
+def _challenge_for(request, action: str) -> str:
+    return challenge_new(request.session) if s.public_challenge_needed(ip=client_ip(request), action=action) else ""
+
+
 @login_not_required
 def declare(request):
-    """农户自主申报 (一键申报): public, no login, for phones. Never shows personal data back."""
+    """农户自主申报 (一键申报): public, no login, for phones. Never shows personal data back, and its answer
+    never depends on whether the identity number is known."""
     error = ""
     form = f.DeclarationForm(request.POST or None)
     if request.method == "POST":
         try:
-            s.public_rate_limit(ip=client_ip(request), action="declare")
+            _public_challenge(request, "declare")
             if not form.is_valid():
                 raise UserFacingError(_form_errors(form))
             d = form.cleaned_data
@@ -114,6 +128,7 @@ def declare(request):
         "form": form, "error": error, "counties": counties, "risk_types": RiskType.choices,
         "single_county": counties[0] if len(counties) == 1 else None,
         "townships": Region.objects.filter(parent=counties[0]).order_by("code") if len(counties) == 1 else [],
+        "challenge": _challenge_for(request, "declare"),
     }, status=400 if error else 200)
 
 
@@ -132,13 +147,14 @@ def declare_status(request):
     form = f.ReceiptForm(request.POST or None)
     if request.method == "POST":
         try:
-            s.public_rate_limit(ip=client_ip(request), action="status")
+            _public_challenge(request, "status")
             if not form.is_valid():
-                raise UserFacingError("请输入回执号。")
-            result = s.clue_status_by_receipt(form.cleaned_data["receipt"])
+                raise UserFacingError("请输入回执号和所留电话号码的后四位。")
+            result = s.clue_status_by_receipt(form.cleaned_data["receipt"], form.cleaned_data["phone_tail"])
         except UserFacingError as exc:
             error = exc.message
-    return render(request, "monitoring/declare_status.html", {"form": form, "result": result, "error": error})
+    return render(request, "monitoring/declare_status.html", {"form": form, "result": result, "error": error,
+                                                              "challenge": _challenge_for(request, "status")})
 
 
 # --- work queue and lists -------------------------------------------------------------------------
@@ -444,11 +460,11 @@ def case_green(request, pk: int):
 def commitment_scan(request, pk: int):
     """The signed 承诺授权书 (personal data): shown to the case's region only, and logged."""
     case = case_get_for_user(request.user, pk)
-    if not case.commitment_scan or not Path(case.commitment_scan).exists():
+    if not case.commitment_scan or not stored_path(case.commitment_scan).is_file():
         raise Http404("文件不存在。")
     audit_log(request=request, action="view_pii", object_type="monitoring.commitment", object_id=case.pk,
               region_code=case.region_code, summary=f"查看承诺授权书 {case.household.household_no}")
-    return FileResponse(open(case.commitment_scan, "rb"), filename=Path(case.commitment_scan).name)  # noqa: SIM115
+    return stored_file_response(case.commitment_scan)
 
 
 # --- assistance -----------------------------------------------------------------------------------
@@ -556,10 +572,7 @@ def visit_photo(request, pk: int, n: int):
     visit = visit_get_for_user(request.user, pk)
     if n >= len(visit.photos):
         raise Http404
-    path = Path(visit.photos[n]["path"])
-    if not path.exists():
-        raise Http404("文件不存在。")
-    return FileResponse(open(path, "rb"), filename=path.name)  # noqa: SIM115
+    return stored_file_response(visit.photos[n]["path"])
 
 
 # --- elimination and 兜底保障户 designation --------------------------------------------------------------
@@ -749,6 +762,7 @@ def objection_resolve(request, pk: int):
     return redirect(url)
 
 
+@require_POST
 @require_perm(VIEW)
 def notice_docx_view(request, pk: int):
     notice = notice_get_for_user(request.user, pk)
@@ -772,9 +786,7 @@ def notice_print(request, pk: int):
 @require_perm(VIEW)
 def notice_photo(request, pk: int):
     notice = notice_get_for_user(request.user, pk)
-    if not notice.photo_path or not Path(notice.photo_path).exists():
-        raise Http404("文件不存在。")
-    return FileResponse(open(notice.photo_path, "rb"), filename=Path(notice.photo_path).name)  # noqa: SIM115
+    return stored_file_response(notice.photo_path)
 
 
 # --- compliance, timeline, settings ---------------------------------------------------------------
@@ -782,16 +794,25 @@ def notice_photo(request, pk: int):
 
 @require_perm(VIEW)
 def compliance(request):
-    from .compliance import compliance_by_village, compliance_run
+    """The latest stored compliance check of the user's region; running a new check is a POST."""
+    from .compliance import ComplianceResult, compliance_by_village, compliance_latest, compliance_run
 
     user = request.user
-    as_of = timezone.localdate()
-    try:
-        if request.GET.get("as_of"):
-            as_of = dt.date.fromisoformat(request.GET["as_of"])
-    except ValueError:
-        messages.error(request, "检查日期格式不对，已按今天检查。")
-    result = compliance_run(as_of=as_of, prefix=user.scope_prefix)
+    if request.method == "POST":
+        as_of = timezone.localdate()
+        try:
+            if request.POST.get("as_of"):
+                as_of = dt.date.fromisoformat(request.POST["as_of"])
+        except ValueError:
+            messages.error(request, "检查日期格式不对，已按今天检查。")
+        compliance_run(as_of=as_of, prefix=user.scope_prefix, user=user)
+        messages.success(request, f"已按 {as_of:%Y-%m-%d} 完成程序合规检查。")
+        return redirect("monitoring:compliance")
+    result = compliance_latest(prefix=user.scope_prefix)
+    if result is None:
+        result = ComplianceResult(as_of=timezone.localdate(), findings=[], summary={
+            "total": 0, "households": 0, "by_rule": {}, "skipped": [], "disabled": []})
+    as_of = result.as_of
     village, rule = request.GET.get("village", ""), request.GET.get("rule", "")
     findings = result.findings
     if village:
@@ -813,7 +834,7 @@ def compliance(request):
             x["household"] = households.get((x["region_code"], x["household_no"]))
     return render(request, "monitoring/compliance.html", {
         "result": result, "by_village": by_village, "page": page, "drill": drill, "village": village, "rule": rule,
-        "as_of": as_of, "rule_stats": [(code, result.titles.get(code, ""), n)
+        "as_of": as_of, "today": timezone.localdate(), "rule_stats": [(code, result.titles.get(code, ""), n)
                                        for code, n in result.summary["by_rule"].items()],
         "rule_defs": CATALOG.of_kind("compliance")})
 

@@ -11,6 +11,7 @@ back by the registry import, changes nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,8 @@ from django.conf import settings
 from django.db.models import Case, IntegerField, Value, When
 from django.urls import reverse
 from django.utils import timezone
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from gonggu.core.access import Perm
 from gonggu.core.audit import audit_log
@@ -189,3 +191,31 @@ def registry_export_job(job_id: int, *, filters: dict, year: int | None, unmaske
                       "sheets": result.sheets, "unmasked": unmasked,
                       "next_url": reverse("household_export_download", args=[job_id])}
         job.message = f"已导出 {result.households} 户 {result.persons} 人，点击下方按钮下载。"
+        if unmasked:
+            job.message += f"文件含完整身份证号，{settings.GONGGU_UNMASKED_EXPORT_HOURS} 小时后自动删除，下载留痕。"
+
+
+def export_expired(job) -> bool:
+    """An export with full identity numbers is kept only GONGGU_UNMASKED_EXPORT_HOURS after it was made."""
+    if not job.result.get("unmasked"):
+        return False
+    made = job.finished_at or job.updated_at
+    return made < timezone.now() - dt.timedelta(hours=settings.GONGGU_UNMASKED_EXPORT_HOURS)
+
+
+def export_purge_expired() -> int:
+    """Delete the files of unmasked exports past their time; returns how many were deleted."""
+    from gonggu.core.models import Job
+
+    removed = 0
+    for job in Job.objects.filter(kind=JOB_KIND, status=Job.Status.DONE, result__unmasked=True):
+        path = export_path(job.pk)
+        if export_expired(job) and path.exists():
+            path.unlink()
+            removed += 1
+    return removed
+
+
+@db_periodic_task(crontab(minute="17"), name="gonggu_purge_unmasked_exports")
+def purge_unmasked_exports_job() -> None:
+    export_purge_expired()

@@ -31,9 +31,13 @@ def yes_no_text(value: bool | None) -> str:
     return {True: "是", False: "否"}.get(value, "")
 
 
-def apply_service_errors(form: forms.Form, errors: dict[str, str]) -> None:
+def apply_service_errors(form: forms.Form, errors: dict[str, str], *, version: str | None = None) -> None:
     for field, message in errors.items():
         form.add_error(field if field in form.fields else None, message)
+    if version is not None and form.is_bound:
+        # After an edit conflict the form carries the current version: submitting again is a knowing overwrite.
+        form.data = form.data.copy()
+        form.data["version"] = version
 
 
 class DateInput(forms.DateInput):
@@ -46,6 +50,8 @@ class HouseholdForm(forms.Form):
                                         help_text="户类型为监测户时填写")
     relocated = forms.ChoiceField(label="是否易地搬迁", choices=YES_NO_CHOICES, required=False)
     village = forms.ModelChoiceField(label="所在村", queryset=None, help_text="整户迁到本县另一个村时修改；成员随户迁移")
+    # The version of the record the form was filled from: a save by someone else since then is not overwritten.
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, actor, household, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,6 +74,8 @@ class PersonForm(forms.Form):
                                      help_text="收入年度内务工月数，0–12")
     work_place = forms.ChoiceField(label="务工地点", choices=BLANK + WorkPlace.choices, required=False)
     medical_insured = forms.ChoiceField(label="是否参加基本医疗保险", choices=YES_NO_CHOICES, required=False)
+    # The version of the record the form was filled from: a save by someone else since then is not overwritten.
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,3 +120,5 @@ class IncomeForm(forms.Form):
                                           initial=0)
     household_size = forms.IntegerField(label="家庭人口", min_value=1, max_value=99, required=False,
                                         help_text="留空则按本户在册人数计算")
+    # The version of the record the form was filled from: a save by someone else since then is not overwritten.
+    version = forms.CharField(widget=forms.HiddenInput, required=False)

@@ -102,7 +102,8 @@ def import_confirm(request, pk: int):
         messages.error(request, "该批次不是“已校验、待确认”状态，不能导入。")
         return redirect("registry_import_batch", pk=batch.pk)
     job = job_start(kind="registry_apply", title=f"导入农户台账：{batch.file_name}", user=request.user,
-                    region_code=batch.region_code, task=apply_registry_job, batch_id=batch.pk)
+                    region_code=batch.region_code, result={"batch": batch.pk}, task=apply_registry_job,
+                    batch_id=batch.pk)
     return redirect("job_detail", pk=job.pk)
 
 

@@ -45,7 +45,7 @@ from simple_history.utils import bulk_update_with_history
 
 from gonggu.core.audit import audit_log
 from gonggu.core.errors import ImportConnectionLost, UserFacingError, committed_after_loss, connection_lost
-from gonggu.core.uploads import upload_save
+from gonggu.core.uploads import stored_name, stored_path, upload_save
 from gonggu.dataio.intake import (
     IntakeContext,
     IntakeFormat,
@@ -395,7 +395,7 @@ def registry_run(fmt: IntakeFormat, *, path: Path, ctx: IntakeContext, dry_run: 
                 raise
             raise error from None
     if stored_path:
-        stored, sha = Path(stored_path), ctx.options["checksum"]
+        stored, sha = path, ctx.options["checksum"]   # already kept (stored_path is its name in the data dir)
     else:
         with path.open("rb") as f:
             stored, sha = upload_save(File(f, name=label), kind="registry")
@@ -406,7 +406,7 @@ def registry_run(fmt: IntakeFormat, *, path: Path, ctx: IntakeContext, dry_run: 
             stage = _stage(stored, label, scope_prefix=scope, steps=steps)
             try:
                 new = RegistryBatch.objects.create(
-                    file_name=label[:255], checksum=sha, stored_path=str(stored),
+                    file_name=label[:255], checksum=sha, stored_path=stored_name(stored),
                     region_code=_region_for(stage.counts.counties, user),
                     status=RegistryBatch.Status.APPLYING, created_by=user, updated_by=user,
                     validated_at=timezone.now())
@@ -512,6 +512,15 @@ def _fail_if_reachable(batch_id: int, message: str, *, status: str) -> None:
             raise
 
 
+def registry_batch_release(*, batch_id: int, reason: str) -> bool:
+    """A batch claimed for import by a worker that died: back to "validated", so the same file can be confirmed
+    again without uploading it again. The import is one transaction, so a dead worker wrote nothing; a batch
+    whose import committed is "applied" and left alone."""
+    released = RegistryBatch.objects.filter(pk=batch_id, status=RegistryBatch.Status.APPLYING).update(
+        status=RegistryBatch.Status.VALIDATED, message=reason, updated_at=timezone.now())
+    return bool(released)
+
+
 def registry_batch_validate(*, batch_id: int, user, progress: Progress | None = None) -> RegistryBatch:
     """Check the batch's file against the registry and store the report; the registry itself is not written."""
     return _validate(RegistryBatch.objects.get(pk=batch_id), user=user, progress=progress).batch
@@ -523,7 +532,7 @@ def _validate(batch: RegistryBatch, *, user, progress: Progress | None,
     steps = _Steps(progress, timings)
     batch_id = batch.pk
     try:
-        stage = _stage(batch.stored_path, batch.file_name, scope_prefix=user.scope_prefix, steps=steps)
+        stage = _stage(stored_path(batch.stored_path), batch.file_name, scope_prefix=user.scope_prefix, steps=steps)
         try:
             with transaction.atomic():
                 batch.status = RegistryBatch.Status.VALIDATED
@@ -575,7 +584,7 @@ def registry_batch_apply(*, batch_id: int, user, progress: Progress | None = Non
     committing = False
     try:
         with db.bulk_transaction():
-            stage = _stage(batch.stored_path, batch.file_name, scope_prefix=user.scope_prefix,
+            stage = _stage(stored_path(batch.stored_path), batch.file_name, scope_prefix=user.scope_prefix,
                            steps=steps)
             try:
                 _write(stage, batch, user=user, steps=steps)

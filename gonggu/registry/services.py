@@ -60,6 +60,61 @@ class _Errors(dict):
             raise RegistryInvalid(dict(self))
 
 
+class EditConflict(UserFacingError):
+    """Someone saved the record after the form was opened: nothing is overwritten; the message says what they
+    changed, and `version` is the record's current version (a resubmit of the form overwrites knowingly)."""
+
+    def __init__(self, message: str, *, version: str):
+        super().__init__(message, field=None)
+        self.version = version
+
+
+def version_of(obj) -> str:
+    """The version a form carries: when the row was last saved ("" for a row not yet saved)."""
+    return obj.updated_at.isoformat() if obj is not None and obj.updated_at else ""
+
+
+def _shown_value(model, field: str, value) -> str:
+    f = model._meta.get_field(field)
+    if value in (None, ""):
+        return "空"
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if field == "id_number":
+        return mask(value)
+    return str(value)
+
+
+def _check_version(obj, version: str | None, fields, *, what: str, created: bool = False) -> None:
+    """Refuse the save when `obj` changed since `version` (None: the caller does not track versions)."""
+    if version is None:
+        return
+    current = version_of(obj)
+    if current == (version or ""):
+        return
+    model = type(obj)
+    who = getattr(obj.updated_by, "full_name", "") or getattr(obj.updated_by, "username", "") or "其他用户"
+    when = timezone.localtime(obj.updated_at).strftime("%Y-%m-%d %H:%M") if obj.updated_at else ""
+    if created:
+        message = f"在你打开页面之后，{who}（{when}）已新增了{what}。为避免覆盖，本次没有保存。"
+    else:
+        before = None
+        if version:
+            before = obj.history.filter(updated_at=dt.datetime.fromisoformat(version)).order_by("-history_id").first()
+        if before is not None:
+            diffs = [f"{model._meta.get_field(f).verbose_name}由“{_shown_value(model, f, getattr(before, f))}”"
+                     f"改为“{_shown_value(model, f, getattr(obj, f))}”"
+                     for f in fields if getattr(before, f) != getattr(obj, f)]
+        else:
+            diffs = [f"{model._meta.get_field(f).verbose_name}现为“{_shown_value(model, f, getattr(obj, f))}”"
+                     for f in fields]
+        message = (f"在你打开页面之后，{who}（{when}）已修改了{what}：{'；'.join(diffs) or '（其他信息）'}。"
+                   "为避免覆盖，本次没有保存；请核对后再次提交（再次提交将以你填写的内容为准）。")
+    raise EditConflict(message, version=current)
+
+
 def _today() -> dt.date:
     return timezone.localdate()
 
@@ -224,10 +279,12 @@ def person_add(*, actor, household: Household, id_number: str, name: str, relati
 
 
 @transaction.atomic
-def person_update(*, actor, person: Person, id_number: str | None = None, **values) -> Person:
+def person_update(*, actor, person: Person, id_number: str | None = None, version: str | None = None,
+                  **values) -> Person:
     """Change a member's attributes (labour ability, health, school, work, insurance, …) or correct the number.
 
-    Attributes not passed keep their value; `id_number` empty or None keeps the number.
+    Attributes not passed keep their value; `id_number` empty or None keeps the number. With `version` (the
+    form's), a change saved by someone else since then is refused with what they changed (EditConflict).
     """
     _ensure_can_edit(actor, person.region_code, "家庭成员")
     unknown = set(values) - set(PERSON_FIELDS)
@@ -236,6 +293,7 @@ def person_update(*, actor, person: Person, id_number: str | None = None, **valu
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.status != PersonStatus.ACTIVE:
         raise UserFacingError(f"{person.name} 已{person.status}，不能修改；如登记有误，请先恢复为在册。")
+    _check_version(person, version, (*PERSON_FIELDS, "id_number"), what=f"成员 {person.name} 的信息")
     errors = _Errors()
     new_number = person.id_number
     if id_number and str(id_number).strip():
@@ -365,10 +423,14 @@ def person_move(*, actor, person: Person, to_household: Household, relation: str
 
 @transaction.atomic
 def household_update(*, actor, household: Household, household_type: str, monitoring_type: str = "",
-                     relocated: bool | None = None, village: Region | None = None) -> Household:
-    """Edit a household's own fields; moving it to another village carries its members along (with history)."""
+                     relocated: bool | None = None, village: Region | None = None,
+                     version: str | None = None) -> Household:
+    """Edit a household's own fields; moving it to another village carries its members along (with history).
+    With `version` (the form's), a change saved by someone else since then is refused (EditConflict)."""
     _ensure_can_edit(actor, household.region_code)
     household = Household.objects.select_for_update().get(pk=household.pk)
+    _check_version(household, version, ("household_type", "monitoring_type", "relocated", "village"),
+                   what=f"农户 {household.household_no}")
     errors = _Errors()
     values = {
         "household_type": _choice(errors, "household_type", household_type, HouseholdType.values, "户类型",
@@ -447,10 +509,11 @@ def _amount(errors: _Errors, field: str, value) -> Decimal:
 
 @transaction.atomic
 def income_save(*, actor, household: Household, year: int, wage=0, business=0, property=0, transfer=0,  # noqa: A002
-                business_expense=0, household_size: int | None = None) -> IncomeAccount:
+                business_expense=0, household_size: int | None = None, version: str | None = None) -> IncomeAccount:
     """Create or replace the household's income account of `year`; net and per-capita income recomputed.
 
-    `household_size` defaults to the household's active members now.
+    `household_size` defaults to the household's active members now. With `version` (the form's; "" for an
+    account not yet created), a change saved by someone else since then is refused (EditConflict).
     """
     _ensure_can_edit(actor, household.region_code)
     errors = _Errors()
@@ -480,6 +543,9 @@ def income_save(*, actor, household: Household, year: int, wage=0, business=0, p
     net = net_income(**amounts)
     values = {**amounts, "household_size": size, "net_income": net, "per_capita": per_capita(net, size)}
     account = IncomeAccount.objects.select_for_update().filter(household=household, year=year).first()
+    if account is not None:
+        _check_version(account, version, (*INCOME_FIELDS, "household_size"),
+                       what=f"户 {household.household_no} {year} 年的收入", created=not version)
     created = account is None
     if created:
         account = IncomeAccount(household=household, year=year, created_by=actor, **values)

@@ -62,7 +62,12 @@ PAGE_SIZE = 50
 
 def _service_errors(form, exc: UserFacingError) -> None:
     errors = getattr(exc, "errors", None) or {exc.field or "": exc.message}
-    apply_service_errors(form, errors)
+    apply_service_errors(form, errors, version=getattr(exc, "version", None))
+
+
+def _version(request) -> str | None:
+    """The version the submitted form was filled from; None from a client that does not send one."""
+    return request.POST.get("version")
 
 
 @require_perm(Perm.VIEW_REGISTRY)
@@ -118,14 +123,15 @@ def household_edit(request, pk: int):
     user = request.user
     household = household_get_for_user(user, pk)
     initial = {"household_type": household.household_type, "monitoring_type": household.monitoring_type,
-               "relocated": yes_no_text(household.relocated), "village": household.village_id}
+               "relocated": yes_no_text(household.relocated), "village": household.village_id,
+               "version": services.version_of(household)}
     form = HouseholdForm(request.POST or None, actor=user, household=household, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             services.household_update(actor=user, household=household, household_type=d["household_type"],
                                       monitoring_type=d["monitoring_type"], relocated=yes_no_value(d["relocated"]),
-                                      village=d["village"])
+                                      village=d["village"], version=_version(request))
         except UserFacingError as exc:
             _service_errors(form, exc)
         else:
@@ -163,12 +169,13 @@ def person_edit(request, pk: int):
     initial = {"name": person.name, "relation": person.relation, "labour_ability": person.labour_ability,
                "health": person.health, "disability_grade": person.disability_grade,
                "school_status": person.school_status, "work_months": person.work_months,
-               "work_place": person.work_place, "medical_insured": yes_no_text(person.medical_insured)}
+               "work_place": person.work_place, "medical_insured": yes_no_text(person.medical_insured),
+               "version": services.version_of(person)}
     form = PersonForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         try:
             services.person_update(actor=user, person=person, id_number=form.cleaned_data["id_number"],
-                                   **form.service_values())
+                                   version=_version(request), **form.service_values())
         except UserFacingError as exc:
             _service_errors(form, exc)
         else:
@@ -257,13 +264,14 @@ def income_edit(request, pk: int):
     if account is not None:
         initial = {"year": year, "wage": account.wage, "business": account.business, "property": account.property,
                    "transfer": account.transfer, "business_expense": account.business_expense,
-                   "household_size": account.household_size}
+                   "household_size": account.household_size, "version": services.version_of(account)}
     else:
-        initial = {"year": year}
+        initial = {"year": year, "version": ""}
     form = IncomeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.income_save(actor=user, household=household, **form.cleaned_data)
+            values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            saved = services.income_save(actor=user, household=household, version=_version(request), **values)
         except UserFacingError as exc:
             _service_errors(form, exc)
         else:
@@ -274,6 +282,7 @@ def income_edit(request, pk: int):
     })
 
 
+@require_POST
 @require_perm(Perm.EXPORT_PERSONAL)
 def household_export(request):
     """The registry (or the filtered list) as .xlsx in the import format; full numbers need their own right.
@@ -281,12 +290,12 @@ def household_export(request):
     Small exports are written in the request; large ones run as a background job with a progress page.
     """
     user = request.user
-    unmasked = request.GET.get("full") == "1"
+    unmasked = request.POST.get("full") == "1"
     if unmasked and not user.has_perm_code(Perm.EXPORT_UNMASKED):
         raise PermissionDenied
-    filters = HouseholdFilters.from_query(request.GET)
+    filters = HouseholdFilters.from_query(request.POST)
     try:
-        year = int(request.GET["year"]) if request.GET.get("year") else None
+        year = int(request.POST["year"]) if request.POST.get("year") else None
     except ValueError:
         year = None
     if export_person_count(user, filters) > export.INLINE_LIMIT:
@@ -312,8 +321,15 @@ def household_export_download(request, job_id: int):
     path = export_path(job_id)
     if job is None or not path.exists():
         raise NotFoundInScope("导出文件")
-    if job.result.get("unmasked") and not request.user.has_perm_code(Perm.EXPORT_UNMASKED):
-        raise PermissionDenied
+    if job.result.get("unmasked"):
+        if not request.user.has_perm_code(Perm.EXPORT_UNMASKED):
+            raise PermissionDenied
+        if export.export_expired(job):
+            path.unlink(missing_ok=True)
+            raise NotFoundInScope("导出文件")   # past its keeping time: deleted, export again
+        audit_log(request=request, action="export_pii", object_type="registry_export", object_id=job.pk,
+                  region_code=job.region_code,
+                  summary=f"下载含完整身份证号的导出文件 {job.result.get('filename') or path.name}")
     return FileResponse(path.open("rb"), as_attachment=True, filename=job.result.get("filename") or path.name,
                         content_type=XLSX_TYPE)
 

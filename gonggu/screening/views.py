@@ -106,7 +106,8 @@ def warning_list(request):
 
 def _detail_context(request, warning, form=None):
     user = request.user
-    show_id = request.GET.get("show_id") == "1" and user.has_perm_code(Perm.UNMASK_ID)
+    # Showing the full number is logged, so it is asked for with POST (a link or a prefetch cannot trigger it).
+    show_id = request.method == "POST" and request.POST.get("show_id") == "1" and user.has_perm_code(Perm.UNMASK_ID)
     if show_id and warning.id_number:
         audit_log(request=request, action=AuditEvent.Action.VIEW_PII, object_type="screening_warning",
                   object_id=warning.pk, region_code=warning.region_code,

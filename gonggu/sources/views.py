@@ -1,15 +1,16 @@
-from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST
 
 from gonggu.core.access import Perm, require_perm
 from gonggu.core.audit import audit_log
 from gonggu.core.errors import UserFacingError
 from gonggu.core.idnumber import mask
+from gonggu.core.uploads import stored_path
 from gonggu.dataio.responses import xlsx_response
 from gonggu.dataio.writers import blank_template
 
@@ -78,11 +79,12 @@ def batch_detail(request, pk: int):
     return render(request, "sources/batch_detail.html", ctx)
 
 
+@require_POST
 @require_perm(Perm.EXPORT_UNMASKED)
 def batch_file(request, pk: int):
     """The original file as uploaded: it holds full identity numbers, so the download is audited."""
     batch = batch_get_for_user(request.user, pk)
-    path = Path(batch.stored_path)
+    path = stored_path(batch.stored_path)
     if not batch.stored_path or not path.exists():
         raise Http404("原始文件不存在。")
     audit_log(request=request, action="export_pii", object_type="dept_batch", object_id=batch.pk,

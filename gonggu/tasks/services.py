@@ -21,7 +21,7 @@ from gonggu.core.audit import audit_log
 from gonggu.core.codes import code_in_prefix, in_scope_q
 from gonggu.core.errors import UserFacingError
 from gonggu.core.models import AuditEvent
-from gonggu.core.uploads import upload_save
+from gonggu.core.uploads import EVIDENCE, stored_name, upload_save
 
 from .concerns import concern_area, suggest_area
 from .deadlines import normalize_deadline
@@ -629,9 +629,9 @@ def report_submit(*, user, task: Task, unit: Unit, progress: str, problems: str 
         slot.save(update_fields=["submitted_at"])
     evidence = []
     for uploaded, kind in files:
-        path, sha = upload_save(uploaded, kind="tasks")
+        path, sha = upload_save(uploaded, kind="tasks", accept=EVIDENCE)
         evidence.append(Evidence(report=report, kind=kind, original_name=Path(uploaded.name).name[:200],
-                                 path=str(path), sha256=sha, size=uploaded.size))
+                                 path=stored_name(path), sha256=sha, size=uploaded.size))
     Evidence.objects.bulk_create(evidence)
     note = progress.strip()[:200] + (f"（{slot.period_key} 期）" if slot else "")
     _event(task, TaskEvent.Kind.REPORTED, user, unit=unit, note=("申请办结。" if claims_done else "") + note)

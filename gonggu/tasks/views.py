@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Max, Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +17,7 @@ from gonggu.core.access import Perm, require_perm
 from gonggu.core.audit import audit_log
 from gonggu.core.errors import NotFoundInScope, UserFacingError
 from gonggu.core.models import AuditEvent
-from gonggu.core.uploads import upload_save
+from gonggu.core.uploads import stored_file_response, stored_name, stored_path, upload_save
 
 from . import selectors as sel
 from . import services
@@ -89,7 +88,7 @@ def task_import(request):
             path, sha = upload_save(uploaded, kind="tasks")
             parsed = parse_file(path, year=form.cleaned_data.get("year"), document=uploaded.name)
             draft = services.draft_create(user=request.user, region=region, parsed=parsed,
-                                          source_path=str(path), source_sha256=sha)
+                                          source_path=stored_name(path), source_sha256=sha)
         except UserFacingError as exc:
             messages.error(request, exc.message)
         else:
@@ -290,6 +289,7 @@ def task_list_delete(request, pk: int):
     return redirect("task_list_index")
 
 
+@require_POST
 @require_perm(Perm.MANAGE_TASKS)
 def task_list_export(request, pk: int):
     task_list = sel.task_list_get_for_user(request.user, pk)
@@ -589,10 +589,9 @@ def task_reopen(request, pk: int):
 @require_perm(Perm.MANAGE_TASKS, Perm.REPORT_TASKS)
 def task_evidence(request, pk: int):
     evidence = sel.evidence_get_for_user(request.user, pk)
-    path = Path(evidence.path)
-    if not path.is_file():
+    if not stored_path(evidence.path).is_file():
         raise Http404("文件已不在存储位置，请联系管理员。")
-    return FileResponse(path.open("rb"), as_attachment=True, filename=evidence.original_name)
+    return stored_file_response(evidence.path, filename=evidence.original_name, inline_ok=False)
 
 
 # --------------------------------------------------------------------------- board, my tasks, inbox

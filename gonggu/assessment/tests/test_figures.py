@@ -145,7 +145,7 @@ def test_rectification_completion(county_admin, regions):
                             owner_unit="u", deadline=dt.date(2025, 12, 31), today=early)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    services.problem_evidence_add(user=county_admin, problem=p1, uploaded=SimpleUploadedFile("a.pdf", b"%PDF"))
+    services.problem_evidence_add(user=county_admin, problem=p1, uploaded=SimpleUploadedFile("a.pdf", b"%PDF-1.4"))
     services.problem_rectify(user=county_admin, problem=p1, note="done", today=early)
     r = result("RECT-DONE", regions["county"])
     assert (r.numerator, r.denominator, r.status) == (1, 2, "fail")

@@ -168,7 +168,7 @@ def test_deductions_file_import_is_a_batch_with_returns(login, county_admin, reg
     item = NegativeItem.objects.get(matter="事项一")
     assert (item.year, item.region_code, item.type, item.happened_on, item.document) == (
         2025, county, "主流媒体曝光", dt.date(2025, 5, 1), "某通报〔2025〕1号")
-    returns = client.get(reverse("intake_returns", args=[batch.pk]))
+    returns = client.post(reverse("intake_returns", args=[batch.pk]))
     assert returns.status_code == 200
     rows = CalamineWorkbook.from_filelike(io.BytesIO(returns.content)).get_sheet_by_index(0).to_python()
     assert [r[0] for r in rows[1:]] == ["事项二", "事项三"] and "乱写" in rows[1][-1] and "原第 4 行" in rows[2][-1]
@@ -253,13 +253,14 @@ def test_drill_export_is_masked_and_audited(login, township_reviewer, leader, co
     from gonggu.core.models import AuditEvent
 
     url = reverse("assessment_drill_export", args=[regions["township"].code, "MED-ENROLMENT"])
-    response = login(township_reviewer).get(url)
+    assert login(township_reviewer).get(url).status_code == 405
+    response = login(township_reviewer).post(url)
     assert response.status_code == 200
     data = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0).to_python()
     li_yi = county_data["H1"].members.get(name="李一")
     assert data[0][:3] == ["村", "村代码", "户编号"] and len(data) == 3
     assert mask(li_yi.id_number) in [row[5] for row in data] and li_yi.id_number not in str(data)
     assert AuditEvent.objects.filter(action="export", object_type="self_evaluation", object_id="MED-ENROLMENT").exists()
-    assert login(leader).get(url).status_code == 403               # no 导出个人信息 permission
-    assert login(township_reviewer).get(
+    assert login(leader).post(url).status_code == 403               # no 导出个人信息 permission
+    assert login(township_reviewer).post(
         reverse("assessment_drill_export", args=[regions["village_c"].code, "MED-ENROLMENT"])).status_code == 404

@@ -13,6 +13,7 @@ from gonggu.assessment.selectors import problem_summary, problems_due_soon, prob
 from gonggu.assessment.workflow import ProblemStatus
 from gonggu.core.errors import UserFacingError
 from gonggu.core.models import AuditEvent
+from gonggu.core.tests.files import PNG
 
 TODAY = dt.date(2025, 11, 3)
 
@@ -153,13 +154,13 @@ def test_pages_work_end_to_end(login, county_admin, township_reviewer, regions):
     assert response["Location"] == reverse("assessment_problem", args=[p.pk])
     reviewer = login(township_reviewer)
     reviewer.post(reverse("assessment_problem_evidence", args=[p.pk]),
-                  {"file": SimpleUploadedFile("照片.jpg", b"\xff\xd8 photo")})
+                  {"file": SimpleUploadedFile("照片.png", PNG)})
     reviewer.post(reverse("assessment_problem_transition", args=[p.pk, "rectify"]), {"note": "已完成"})
     p.refresh_from_db()
     assert p.status == ProblemStatus.RECTIFIED
     ev = p.evidence.get()
     download = reviewer.get(reverse("assessment_problem_evidence_file", args=[p.pk, ev.pk]))
-    assert download.status_code == 200 and b"".join(download.streaming_content) == b"\xff\xd8 photo"
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PNG
     # Guard failure on a page: message, nothing changes.
     page = reviewer.post(reverse("assessment_problem_transition", args=[p.pk, "verify"]), {"note": "x"}, follow=True)
     assert "报整改人以外" in page.content.decode()

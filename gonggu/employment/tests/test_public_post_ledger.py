@@ -64,7 +64,7 @@ def test_import_rejects_what_cannot_be_stored_and_the_returns_file_imports_once_
 
     # The 退回表: the file's own columns plus 错误原因, one line per rejected row, full numbers (audited).
     client = login(county_admin)
-    response = client.get(reverse("intake_returns", args=[result.batch.pk]))
+    response = client.post(reverse("intake_returns", args=[result.batch.pk]))
     assert response.status_code == 200
     returned = _rows(response.content)
     assert returned[0] == [*HEADER.split(","), "错误原因"]

@@ -8,16 +8,13 @@ from decimal import Decimal
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from gonggu.core.tests.files import PNG
 from gonggu.registry.choices import HouseholdType, LabourAbility, Relation, SchoolStatus
 from gonggu.registry.factories import HouseholdFactory, IncomeAccountFactory, PersonFactory
 
 from ..choices import Channel
 from ..models import Clue, Measure, MonitoringCase, Visit
 from ..workflow import CaseStatus
-
-# A tiny valid PNG (1×1 pixel): uploads of scans and photos in tests.
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-       b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
 
 
 def png(name: str = "scan.png") -> SimpleUploadedFile:

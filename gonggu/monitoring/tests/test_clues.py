@@ -1,6 +1,7 @@
 """Clues from the four channels: public self-declaration, cadres, screening warnings, social information."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -52,7 +53,8 @@ def test_declaration_gives_a_receipt_and_never_echoes_personal_data(client, hh):
     assert data["id_number"] not in html and data["name"] not in html and data["phone"] not in html
     assert (clue.channel, clue.discovered_on, clue.household, clue.region_code) == (
         Channel.SELF_DECLARED, D(2025, 3, 3), hh, hh.region_code)
-    status = client.post(reverse("monitoring:declare_status"), {"receipt": clue.receipt_code.lower()})
+    status = client.post(reverse("monitoring:declare_status"), {"receipt": clue.receipt_code.lower(),
+                                                               "phone_tail": "5678"})
     assert "等待村里入户核实" in status.content.decode()
     assert data["name"] not in status.content.decode()
 
@@ -66,21 +68,81 @@ def test_invalid_identity_number_is_refused_with_the_reason(client, hh):
     assert not Clue.objects.exists()
 
 
-def test_repeated_declaration_is_refused_politely(client, hh):
+def _public_answer(response) -> str:
+    """What the public page tells the declarant, without the receipt code itself."""
+    html = re.sub(r'"X-CSRFToken": "[^"]*"|name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+    return html
+
+
+def test_the_answer_never_depends_on_whether_the_number_is_known(client, hh, regions):
+    """Unknown number, registered household, a second declaration, a household in a procedure: one answer."""
+    from gonggu.registry.models import Person
+
+    unknown = dict(declaration(hh), id_number="110101199003070011")
+    assert not Person.objects.filter(id_number=unknown["id_number"]).exists()
+    answers = []
     with at("2025-03-03"):
-        first = s.clue_declare(**{k: v for k, v in declaration(hh).items() if k != "village"},
-                               village_code=hh.region_code)
-        response = client.post(reverse("monitoring:declare"), declaration(hh, difficulty="再次申报"))
-    html = response.content.decode()
-    assert response.status_code == 400
-    assert "已有一份申报正在办理" in html and first.receipt_code[-4:] in html and "无需重复申报" in html
-    assert Clue.objects.count() == 1
+        answers.append(client.post(reverse("monitoring:declare"), unknown))
+        answers.append(client.post(reverse("monitoring:declare"), declaration(hh)))
+        PublicCounter.objects.all().delete()
+        answers.append(client.post(reverse("monitoring:declare"), declaration(hh, difficulty="再次申报")))
+        CaseFactory(household=hh, status="notice", county_approved_on=None)
+        answers.append(client.post(reverse("monitoring:declare"), declaration(hh, difficulty="三次申报")))
+    assert [a.status_code for a in answers] == [200] * 4
+    texts = {_public_answer(a).replace(c.receipt_code, "RECEIPT") for a, c in
+             zip(answers, Clue.objects.order_by("id"), strict=True)}
+    assert len(texts) == 1
+    assert "正在办理" not in texts.pop()
+    # The village sees the repeats for what they are.
+    third, fourth = Clue.objects.order_by("id")[2:4]
+    assert "重复申报" in third.source_note and "监测识别程序正在办理" in fourth.source_note
 
 
-def test_declaration_while_identification_runs_is_refused(hh):
-    CaseFactory(household=hh, status="notice", county_approved_on=None)
-    refused(s.clue_declare, contains="监测识别程序正在办理", **{k: v for k, v in declaration(hh).items()
-                                                            if k != "village"}, village_code=hh.region_code)
+def test_status_needs_the_receipt_and_the_phone_digits(client, hh):
+    with at("2025-03-03"):
+        clue = s.clue_declare(**{k: v for k, v in declaration(hh).items() if k != "village"},
+                              village_code=hh.region_code)
+        wrong = client.post(reverse("monitoring:declare_status"), {"receipt": clue.receipt_code, "phone_tail": "0000"})
+        unknown = client.post(reverse("monitoring:declare_status"), {"receipt": "ZZZZ-ZZZZ", "phone_tail": "5678"})
+        right = client.post(reverse("monitoring:declare_status"), {"receipt": clue.receipt_code, "phone_tail": "5678"})
+    assert "等待村里入户核实" not in wrong.content.decode()
+    assert _public_answer(wrong) == _public_answer(unknown)
+    assert "没有找到这份申报" in unknown.content.decode()
+    assert "等待村里入户核实" in right.content.decode()
+
+
+def test_repeated_submissions_must_answer_a_question(client, hh, regions):
+    from ..challenge import _KEY
+
+    other = household(regions["village_b"])
+    with at("2025-03-03"):
+        for _ in range(2):
+            assert client.post(reverse("monitoring:declare"), declaration(other)).status_code == 200
+        page = client.get(reverse("monitoring:declare")).content.decode()
+        assert "验证问题" in page
+        refused = client.post(reverse("monitoring:declare"), declaration(hh, challenge="99"))
+        assert refused.status_code == 400 and "请先回答下面的验证问题" in refused.content.decode()
+        assert Clue.objects.count() == 2
+        answer = client.session[_KEY]
+        accepted = client.post(reverse("monitoring:declare"), declaration(hh, challenge=answer))
+    assert accepted.status_code == 200 and Clue.objects.count() == 3
+
+
+def test_rate_limit_counts_the_address_the_trusted_proxy_reports(client, hh, regions, settings):
+    settings.GONGGU_TRUSTED_PROXIES = ["10.0.0.5"]
+    other = household(regions["village_b"])
+    via_nginx = {"REMOTE_ADDR": "10.0.0.5"}
+    with at("2025-03-03"):
+        # One client rotating a forged first X-Forwarded-For entry is still one client.
+        for n in range(5):
+            client.post(reverse("monitoring:declare"), declaration(other, id_number="bad"),
+                        HTTP_X_FORWARDED_FOR=f"1.1.1.{n}, 203.0.113.7", **via_nginx)
+        limited = client.post(reverse("monitoring:declare"), declaration(hh),
+                              HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.7", **via_nginx)
+        other_client = client.post(reverse("monitoring:declare"), declaration(hh),
+                                   HTTP_X_FORWARDED_FOR="203.0.113.8", **via_nginx)
+    assert limited.status_code == 400 and "提交过于频繁" in limited.content.decode()
+    assert other_client.status_code == 200
 
 
 def test_rate_limit_per_address(client, hh, regions):
@@ -97,8 +159,8 @@ def test_rate_limit_per_address(client, hh, regions):
 
 
 def test_unknown_receipt(client):
-    response = client.post(reverse("monitoring:declare_status"), {"receipt": "ZZZZ-ZZZZ"})
-    assert "没有找到这个回执号" in response.content.decode()
+    response = client.post(reverse("monitoring:declare_status"), {"receipt": "ZZZZ-ZZZZ", "phone_tail": "1234"})
+    assert "没有找到这份申报" in response.content.decode()
 
 
 def test_cadre_clue_by_village_users_of_that_village(regions, hh, village_clerk, township_reviewer):

@@ -5,6 +5,7 @@ import json
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.management import call_command
 
 from gonggu.registry.choices import LabourAbility
@@ -229,3 +230,20 @@ def test_command_json(regions):
     rows = [f for f in payload["findings"] if f["rule"] == "C-IDENTIFY-15D"]
     assert rows and set(rows[0]) == {"rule", "household_no", "id_number", "detail"}
     assert payload["summary"]["by_rule"]["C-IDENTIFY-15D"] == 1
+
+
+@pytest.mark.django_db
+def test_nightly_check_is_what_the_page_then_shows(regions, login, county_admin):
+    from django.urls import reverse
+
+    from gonggu.rules.models import RuleRun
+
+    from ..jobs import nightly_compliance_job
+
+    CaseFactory(household=household(regions["village"]), discovered_on=D(2025, 1, 1),
+                county_approved_on=D(2025, 1, 20))
+    with time_machine.travel("2025-02-01 03:00 +0800"):
+        nightly_compliance_job.call_local()
+    assert RuleRun.objects.filter(kind="compliance", prefix="").exists()
+    page = login(county_admin).get(reverse("monitoring:compliance")).content.decode()
+    assert "C-IDENTIFY-15D" in page and "检查日 2025-02-01" in page

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from conftest import PASSWORD
 from gonggu.core.models import AuditEvent, Job
+from gonggu.core.uploads import stored_path
 from gonggu.dataio.intake import intake_run
 from gonggu.dataio.models import IntakeBatch, IntakeIssue
 from gonggu.dataio.readers import read_sheet
@@ -103,11 +104,12 @@ def test_cases_upload_imports_good_rows_and_lists_every_rejected_row(county_admi
     assert event.region_code == regions["county"].code and event.detail["format"] == "monitoring.cases"
     assert event.detail["checksum"] == batch.checksum and "拒收 3" in event.summary
 
-    # The kept upload is the batch's file (not copied a second time), and the batch is listed on the chooser.
-    assert batch.stored_path.endswith("监测记录.xlsx") and "/uploads/monitoring/" in batch.stored_path
-    kept = Path(batch.stored_path).read_bytes()
+    # The kept upload is the batch's file (not copied a second time), kept relative to the data directory,
+    # and the batch is listed on the chooser.
+    assert batch.stored_path.endswith("监测记录.xlsx") and batch.stored_path.startswith("uploads/monitoring/")
+    kept = stored_path(batch.stored_path).read_bytes()
     copies = [f for f in (Path(settings.DATA_DIR) / "uploads").rglob("*") if f.is_file() and f.read_bytes() == kept]
-    assert copies == [Path(batch.stored_path)]
+    assert copies == [stored_path(batch.stored_path)]
     home = client.get(reverse("monitoring:import_home")).content.decode()
     assert reverse("intake_batch", args=[batch.pk]) in home
 
@@ -133,7 +135,7 @@ def test_the_returns_of_a_cases_file_import_as_they_are_once_corrected(county_ad
     batch = IntakeBatch.objects.get()
     assert (batch.created, batch.rejected_rows) == (1, 3)
 
-    response = client.get(reverse("intake_returns", args=[batch.pk]))
+    response = client.post(reverse("intake_returns", args=[batch.pk]))
     assert response.status_code == 200 and response["Content-Type"] == XLSX
     assert "%E9%80%80%E5%9B%9E%E8%A1%A8.xlsx" in response["Content-Disposition"]   # …_退回表.xlsx
     returned = tmp_path / "退回表.xlsx"
@@ -175,7 +177,7 @@ def test_household_number_shared_with_another_county_is_the_uploaders(county_adm
     assert IntakeBatch.objects.get().rejected_rows == 0
     assert MonitoringCase.objects.get().household == hhs["a"]
     # The command line, run by no user, sees both and asks for the village code.
-    path = IntakeBatch.objects.get().stored_path
+    path = stored_path(IntakeBatch.objects.get().stored_path)
     MonitoringCase.objects.all().delete()
     result = intake_run("monitoring.cases", path=path)
     assert "在多个县都有" in result.rejected[0].reason and not MonitoringCase.objects.exists()
@@ -268,7 +270,7 @@ def test_village_and_township_users_are_refused(village_clerk, township_reviewer
         assert client.get(reverse("intake_template", args=["monitoring.cases"])).status_code == 403
         # Batches of formats the user may not import are not there for them.
         assert client.get(reverse("intake_batch", args=[batch.pk])).status_code == 404
-        assert client.get(reverse("intake_returns", args=[batch.pk])).status_code == 404
+        assert client.post(reverse("intake_returns", args=[batch.pk])).status_code == 404
         file = xlsx(CASES_SPEC, [])
         assert upload(client, "cases", file).status_code == 403
         assert reverse("monitoring:import_home") not in client.get(reverse("home")).content.decode()

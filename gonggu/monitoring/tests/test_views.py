@@ -54,13 +54,13 @@ def pages(w):
         ("monitoring:household_options", []),
         ("monitoring:clue_detail", [w["clue"].pk]), ("monitoring:case_detail", [c]),
         ("monitoring:household_timeline", [w["household"].pk]), ("monitoring:notice_detail", [n]),
-        ("monitoring:notice_docx", [n]), ("monitoring:notice_print", [n]), ("monitoring:notice_photo", [n]),
+        ("monitoring:notice_print", [n]), ("monitoring:notice_photo", [n]),
         ("monitoring:commitment_scan", [c]), ("monitoring:visit_photo", [w["visit"].pk, 0]),
     ]
 
 
 OBJECT_PAGES = {"monitoring:clue_detail", "monitoring:case_detail", "monitoring:household_timeline",
-                "monitoring:notice_detail", "monitoring:notice_docx", "monitoring:notice_print",
+                "monitoring:notice_detail", "monitoring:notice_print",
                 "monitoring:notice_photo", "monitoring:commitment_scan", "monitoring:visit_photo"}
 
 
@@ -123,11 +123,13 @@ def test_other_village_clerk_sees_not_found(world, login, regions):
     far = make_user("far_clerk", Role.VILLAGE_CLERK, regions["village_c"])
     client = login(far)
     assert client.get(reverse("monitoring:case_detail", args=[world["case"].pk])).status_code == 404
-    assert client.get(reverse("monitoring:notice_docx", args=[world["notice"].pk])).status_code == 404
+    assert client.post(reverse("monitoring:notice_docx", args=[world["notice"].pk])).status_code == 404
 
 
 def test_notice_docx_opens_with_masked_numbers(world, login, village_clerk):
-    response = login(village_clerk).get(reverse("monitoring:notice_docx", args=[world["notice"].pk]))
+    client = login(village_clerk)
+    assert client.get(reverse("monitoring:notice_docx", args=[world["notice"].pk])).status_code == 405
+    response = client.post(reverse("monitoring:notice_docx", args=[world["notice"].pk]))
     document = docx.Document(io.BytesIO(response.content))
     text = "\n".join(p.text for p in document.paragraphs)
     cells = [c.text for row in document.tables[0].rows for c in row.cells]
@@ -179,11 +181,28 @@ def test_compliance_page_by_village_and_drill_down(regions, login, county_admin)
     CaseFactory(household=household(regions["village"]), discovered_on=D(2025, 1, 1),
                 county_approved_on=D(2025, 1, 20))
     client = login(county_admin)
-    page = client.get(reverse("monitoring:compliance"), {"as_of": "2025-02-01"}).content.decode()
-    assert "东村" in page and "C-IDENTIFY-15D" in page
-    drill = client.get(reverse("monitoring:compliance"), {"as_of": "2025-02-01", "village": regions["village"].code,
+    assert "尚未进行程序合规检查" in client.get(reverse("monitoring:compliance")).content.decode()
+    response = client.post(reverse("monitoring:compliance"), {"as_of": "2025-02-01"})
+    assert response.status_code == 302
+    page = client.get(reverse("monitoring:compliance")).content.decode()
+    assert "东村" in page and "C-IDENTIFY-15D" in page and "检查日 2025-02-01" in page
+    drill = client.get(reverse("monitoring:compliance"), {"village": regions["village"].code,
                                                           "rule": "C-IDENTIFY-15D"}).content.decode()
     assert "历时 19 天" in drill
+
+
+def test_compliance_page_reads_the_latest_run_without_running_the_engine(regions, login, county_admin):
+    from gonggu.rules.models import RuleRun
+
+    CaseFactory(household=household(regions["village"]), discovered_on=D(2025, 1, 1),
+                county_approved_on=D(2025, 1, 20))
+    client = login(county_admin)
+    client.post(reverse("monitoring:compliance"), {"as_of": "2025-02-01"})
+    runs = RuleRun.objects.count()
+    for _ in range(3):
+        page = client.get(reverse("monitoring:compliance")).content.decode()
+        assert "C-IDENTIFY-15D" in page
+    assert RuleRun.objects.count() == runs
 
 
 def test_limits_page_edit_needs_manage_rules(login, village_clerk, county_admin, regions):

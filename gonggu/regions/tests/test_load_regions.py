@@ -137,7 +137,8 @@ def test_title_rows_level_synonyms_and_codes_stored_as_numbers(tmp_path):
 @pytest.mark.django_db
 def test_load_is_a_batch_with_the_file_kept(tmp_path, county_admin):
     import hashlib
-    from pathlib import Path
+
+    from gonggu.core.uploads import stored_path
 
     path = write_csv(tmp_path / "r.csv", GOOD)
     result = regions_load(path, user=county_admin)
@@ -148,7 +149,8 @@ def test_load_is_a_batch_with_the_file_kept(tmp_path, county_admin):
                                                                result.written.unchanged)
     assert batch.created + batch.updated + batch.unchanged == 6
     assert batch.checksum == hashlib.sha256(path.read_bytes()).hexdigest()
-    assert Path(batch.stored_path).read_bytes() == path.read_bytes()
+    assert not batch.stored_path.startswith("/")          # relative to the data directory
+    assert stored_path(batch.stored_path).read_bytes() == path.read_bytes()
     assert batch.report["by_level"] == {"省": 1, "市": 1, "县": 1, "乡": 1, "村": 2}
     assert batch.created_by == county_admin
 

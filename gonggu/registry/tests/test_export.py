@@ -29,7 +29,7 @@ def records(content: bytes) -> list[dict]:
 
 
 def test_masked_export_in_registry_format(village_clerk, sample_registry, login):
-    response = login(village_clerk).get(reverse("household_export"))
+    response = login(village_clerk).post(reverse("household_export"))
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]
     book = sheets(response.content)
@@ -56,9 +56,9 @@ def test_masked_export_in_registry_format(village_clerk, sample_registry, login)
 
 
 def test_unmasked_export_needs_right_and_is_audited(village_clerk, county_admin, sample_registry, login):
-    assert login(village_clerk).get(reverse("household_export"), {"full": "1"}).status_code == 403
+    assert login(village_clerk).post(reverse("household_export"), {"full": "1"}).status_code == 403
     assert not AuditEvent.objects.filter(action__in=["export", "export_pii"]).exists()
-    response = login(county_admin).get(reverse("household_export"), {"full": "1"})
+    response = login(county_admin).post(reverse("household_export"), {"full": "1"})
     data = records(response.content)
     assert {r["身份证号"] for r in data} >= {sample_registry["a_head"].id_number, sample_registry["d_head"].id_number}
     assert sample_registry["e_head"].id_number not in {r["身份证号"] for r in data}  # other county
@@ -67,7 +67,7 @@ def test_unmasked_export_needs_right_and_is_audited(village_clerk, county_admin,
 
 
 def test_export_needs_export_right(leader, sample_registry, login):
-    assert login(leader).get(reverse("household_export")).status_code == 403
+    assert login(leader).post(reverse("household_export")).status_code == 403
 
 
 def test_filtered_export_and_chosen_year(county_admin, sample_registry):
@@ -101,7 +101,7 @@ def test_large_export_runs_as_job_with_download(county_admin, sample_registry, l
     monkeypatch.setattr(export, "INLINE_LIMIT", 2)
     client = login(county_admin)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.get(reverse("household_export"), {"household_type": "脱贫户"})
+        response = client.post(reverse("household_export"), {"household_type": "脱贫户"})
     job = Job.objects.get(kind="registry_export")
     assert response.status_code == 302 and response["Location"] == reverse("job_detail", args=[job.pk])
     assert job.status == Job.Status.DONE and job.result["persons"] == 4
@@ -159,3 +159,47 @@ def test_export_round_trip_through_import_changes_nothing(county_admin, sample_r
     assert snapshot() == before
     counts = result.as_json()
     assert counts["created"] == 0 and counts["updated"] == 0 and counts["households_created"] == 0
+
+
+def test_export_is_post_only(village_clerk, sample_registry, login):
+    assert login(village_clerk).get(reverse("household_export")).status_code == 405
+    assert not AuditEvent.objects.filter(action__in=["export", "export_pii"]).exists()
+
+
+def test_unmasked_export_download_is_audited_and_expires(county_admin, sample_registry, login, monkeypatch, settings,
+                                                         django_capture_on_commit_callbacks):
+    import time_machine
+    from django.utils import timezone
+
+    monkeypatch.setattr(export, "INLINE_LIMIT", 2)
+    settings.GONGGU_UNMASKED_EXPORT_HOURS = 24
+    client = login(county_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("household_export"), {"full": "1"})
+    job = Job.objects.get(kind="registry_export")
+    assert job.result["unmasked"] and "自动删除" in job.message
+    download = client.get(job.result["next_url"])
+    assert download.status_code == 200 and b"".join(download.streaming_content)
+    event = AuditEvent.objects.filter(action="export_pii", object_type="registry_export").get()
+    assert event.user == county_admin and event.object_id == str(job.pk)
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=25)):
+        client.force_login(county_admin)
+        assert client.get(job.result["next_url"]).status_code == 404
+    assert not export.export_path(job.pk).exists()
+
+
+def test_expired_unmasked_exports_are_purged(county_admin, sample_registry, monkeypatch, settings,
+                                             django_capture_on_commit_callbacks, login):
+    import time_machine
+    from django.utils import timezone
+
+    monkeypatch.setattr(export, "INLINE_LIMIT", 2)
+    client = login(county_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("household_export"), {"full": "1"})
+        client.post(reverse("household_export"), {})
+    masked, unmasked = (Job.objects.get(kind="registry_export", result__unmasked=flag) for flag in (False, True))
+    assert export.export_purge_expired() == 0
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=25)):
+        assert export.export_purge_expired() == 1
+    assert not export.export_path(unmasked.pk).exists() and export.export_path(masked.pk).exists()

@@ -76,7 +76,7 @@ def test_leader_views_but_cannot_edit(leader, sample_registry, login):
     assert client.post(reverse("person_status", args=[sample_registry["a_head"].pk]), {}).status_code == 403
     assert client.post(reverse("person_move", args=[sample_registry["a_head"].pk]), {}).status_code == 403
     assert client.post(reverse("income_edit", args=[a.pk]), {}).status_code == 403
-    assert client.get(reverse("household_export")).status_code == 403
+    assert client.post(reverse("household_export")).status_code == 403
 
 
 def test_pages_need_login(client, sample_registry):

@@ -105,14 +105,18 @@ def test_detail_needs_a_role(no_role_user, login, warnings):
 
 def test_unmasking_is_audited(village_clerk, login, warnings):
     w = warnings["village"]
-    page = login(village_clerk).get(reverse("warning_detail", args=[w.pk]) + "?show_id=1").content.decode()
+    client = login(village_clerk)
+    # A link (GET) never unmasks: no side effect from a prefetch or a shared URL.
+    assert "410122201001011234" not in client.get(reverse("warning_detail", args=[w.pk]) + "?show_id=1").content.decode()
+    assert not AuditEvent.objects.filter(action="view_pii").exists()
+    page = client.post(reverse("warning_detail", args=[w.pk]), {"show_id": "1"}).content.decode()
     assert "410122201001011234" in page
     assert AuditEvent.objects.filter(action="view_pii", object_id=str(w.pk)).exists()
 
 
 def test_unmasking_needs_permission(village_team, login, warnings):
     w = warnings["village"]
-    page = login(village_team).get(reverse("warning_detail", args=[w.pk]) + "?show_id=1").content.decode()
+    page = login(village_team).post(reverse("warning_detail", args=[w.pk]), {"show_id": "1"}).content.decode()
     assert "410122201001011234" not in page
     assert not AuditEvent.objects.filter(action="view_pii").exists()
 

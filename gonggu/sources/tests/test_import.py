@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from gonggu.core.errors import UserFacingError
 from gonggu.core.models import AuditEvent
+from gonggu.core.uploads import stored_path
 from gonggu.dataio.models import IntakeIssue as RejectedRow
 from gonggu.dataio.writers import write_xlsx
 from gonggu.registry.demo import make_id_number
@@ -83,7 +84,8 @@ def test_each_source_imports_with_aliases_and_counts(source, member, tmp_path):
 def test_original_file_is_kept_and_import_is_audited(member, tmp_path):
     path = write_csv(tmp_path, f"身份证号,姓名,就学状态\n{member.id_number},张三,在校\n")
     batch = batch_import(source="jy_student", path=path).batch
-    kept = Path(batch.stored_path)
+    assert not batch.stored_path.startswith("/")     # relative to the data directory
+    kept = stored_path(batch.stored_path)
     assert kept.exists() and kept.read_bytes() == path.read_bytes() and kept != path
     assert batch.as_of == dt.date(2025, 6, 30)   # default: today
     assert AuditEvent.objects.filter(action="import", object_type="intake_batch", object_id=str(batch.pk)).exists()

@@ -90,8 +90,9 @@ def test_original_file_download_is_for_unmasked_exports_and_audited(regions, cou
     path = tmp_path / "mz.csv"
     path.write_text(f"身份证号,姓名,救助类别,状态\n{member.id_number},张三,低保,在保\n")
     batch = batch_import(source="mz_assistance", path=path, region_code=regions["county"].code).batch
-    assert login(department_user).get(reverse("batch_file", args=[batch.pk])).status_code == 403
-    response = login(county_admin).get(reverse("batch_file", args=[batch.pk]))
+    assert login(department_user).post(reverse("batch_file", args=[batch.pk])).status_code == 403
+    assert login(county_admin).get(reverse("batch_file", args=[batch.pk])).status_code == 405
+    response = login(county_admin).post(reverse("batch_file", args=[batch.pk]))
     assert response.status_code == 200 and member.id_number.encode() in b"".join(response.streaming_content)
     assert AuditEvent.objects.filter(action="export_pii", object_type="dept_batch").exists()
 

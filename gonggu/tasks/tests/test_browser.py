@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from conftest import PASSWORD
+from gonggu.core.tests.files import jpeg
 from gonggu.tasks.factories import make_list, make_unit
 from gonggu.tasks.models import ProgressReport, ReportSlot
 
@@ -39,7 +40,7 @@ def test_unit_reports_progress_and_the_board_turns_green(page, live_server, regi
     page.fill("textarea[name=progress]", "已组建信息监测员队伍，完成首轮排查。")
     page.fill("input[name=percent]", "50")
     page.set_input_files("input[name=files]", files=[
-        {"name": "排查照片.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8\xff\xe0demo"}])
+        {"name": "排查照片.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}])
     page.click("form.report-form button:has-text('报送')")
     page.wait_for_selector("text=进展已报送")
     assert page.locator(".card.report").first.inner_text().count("已组建信息监测员队伍") == 1

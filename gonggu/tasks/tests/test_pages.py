@@ -12,6 +12,7 @@ from python_calamine import CalamineWorkbook
 from conftest import make_user
 from gonggu.accounts.permissions import Role
 from gonggu.core.models import AuditEvent
+from gonggu.core.tests.files import jpeg
 from gonggu.tasks.factories import SMALL_LIST, make_list, make_unit
 from gonggu.tasks.models import (
     ConcernCheck,
@@ -70,12 +71,12 @@ def world(regions, county_admin, department_user, township_reviewer, settings, t
 
 MANAGER_GET = [
     ("task_list_index", None), ("task_import", None), ("task_draft", "draft"), ("task_list_detail", "list"),
-    ("task_list_units", "list"), ("task_list_export", "list"), ("task_units", None), ("task_unit_new", None),
+    ("task_list_units", "list"), ("task_units", None), ("task_unit_new", None),
     ("task_unit_edit", "lead"), ("task_settings", None),
 ]
 MANAGER_POST = [
     ("task_draft_save", "draft"), ("task_draft_discard", "draft"), ("task_list_settings", "list"),
-    ("task_list_slots", "list"), ("task_list_concerns", "list"), ("task_list_delete", "list"),
+    ("task_list_slots", "list"), ("task_list_concerns", "list"), ("task_list_delete", "list"), ("task_list_export", "list"),
     ("task_concerns", "task"), ("task_assign", "task"), ("task_deadline", "task"), ("task_remind", "task"),
     ("task_close", "task"), ("task_reopen", "task"),
 ]
@@ -343,7 +344,7 @@ def test_unit_files_a_report_with_evidence(world, department_user, login):
     task = world["task"]
     response = client.post(reverse("task_report", args=[task.pk]), {
         "unit": world["lead"].pk, "progress": "6月完成全员培训", "percent": "80", "kind": "auto",
-        "files": [SimpleUploadedFile("培训签到.jpg", b"\xff\xd8\xff"), SimpleUploadedFile("纪要.docx", b"PK")]})
+        "files": [SimpleUploadedFile("培训签到.jpg", jpeg()), SimpleUploadedFile("纪要.docx", b"PK\x03\x04")]})
     assert response.status_code == 302
     report = ProgressReport.objects.filter(task=task).order_by("-id").first()
     assert report.progress == "6月完成全员培训" and report.percent == 80
@@ -351,7 +352,19 @@ def test_unit_files_a_report_with_evidence(world, department_user, login):
     page = client.get(reverse("task_detail", args=[task.pk])).content.decode()
     assert "6月完成全员培训" in page and "培训签到.jpg" in page
     download = client.get(reverse("task_evidence", args=[report.evidence.get(kind="photo").pk]))
-    assert download.status_code == 200 and b"".join(download.streaming_content) == b"\xff\xd8\xff"
+    assert download.status_code == 200 and b"".join(download.streaming_content) == jpeg()
+    assert download["Content-Disposition"].startswith("attachment")
+
+
+@pytest.mark.django_db
+def test_evidence_that_is_a_web_page_is_refused_by_content(world, department_user, login):
+    client = login(department_user)
+    before = ProgressReport.objects.count()
+    response = client.post(reverse("task_report", args=[world["task"].pk]), {
+        "unit": world["lead"].pk, "progress": "x",
+        "files": [SimpleUploadedFile("纪要.txt", b"<html><script>alert(1)</script></html>")]})
+    assert response.status_code == 422 and "文件 纪要.txt 的内容不是" in response.content.decode()
+    assert ProgressReport.objects.count() == before
 
 
 @pytest.mark.django_db
@@ -432,7 +445,8 @@ def test_board_pages(world, county_admin, department_user, login):
 
 @pytest.mark.django_db
 def test_export_download_is_audited(world, county_admin, login):
-    response = login(county_admin).get(reverse("task_list_export", args=[world["list"].pk]))
+    assert login(county_admin).get(reverse("task_list_export", args=[world["list"].pk])).status_code == 405
+    response = login(county_admin).post(reverse("task_list_export", args=[world["list"].pk]))
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
     book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
     rows = book.get_sheet_by_name("任务清单").to_python()

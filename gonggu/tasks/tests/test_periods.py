@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from gonggu.core.errors import UserFacingError
+from gonggu.core.tests.files import PNG
 from gonggu.tasks.factories import make_list, make_unit
 from gonggu.tasks.models import Evidence, ReportSlot, TaskList, UnitKind
 from gonggu.tasks.periods import period_of, recurrence_label
@@ -128,11 +129,11 @@ def test_report_with_evidence_files(rhythm_list, department_user, settings, tmp_
     task_list, lead, _town = rhythm_list
     task = task_list.tasks.get(no="6")
     files = [(SimpleUploadedFile("会议纪要.pdf", b"%PDF-1.4"), "minutes"),
-             (SimpleUploadedFile("现场.jpg", b"\xff\xd8\xff"), "photo")]
+             (SimpleUploadedFile("现场.png", PNG), "photo")]
     report = report_submit(user=department_user, task=task, unit=lead, progress="制度已起草", percent=60, files=files)
     evidence = list(Evidence.objects.filter(report=report).order_by("id"))
-    assert [(e.original_name, e.kind) for e in evidence] == [("会议纪要.pdf", "minutes"), ("现场.jpg", "photo")]
-    assert all(str(tmp_path) in e.path and e.size > 0 for e in evidence)
+    assert [(e.original_name, e.kind) for e in evidence] == [("会议纪要.pdf", "minutes"), ("现场.png", "photo")]
+    assert all((tmp_path / e.path).is_file() and e.size > 0 for e in evidence)
 
 
 @pytest.mark.django_db
