@@ -163,7 +163,10 @@ class RegionFormat(IntakeFormat):
                 problems.append(Problem(number, column, exc.reason, exc.value, key))
                 return _BAD
 
-        for number, cells in sheet.rows:
+        sheet_rows = sheet.rows
+        for i in range(len(sheet_rows)):
+            number, cells = sheet_rows[i]
+            sheet_rows[i] = None  # the row's cells go into a slim row; its lists go now, not after the loop
             width = len(cells)
             code = cells[i_code] if i_code < width else None
             name = cells[i_name] if i_name < width else None
@@ -185,7 +188,7 @@ class RegionFormat(IntakeFormat):
             if parent is not None:
                 parent = parents.setdefault(parent, parent)
             rows.append(RegionRow(number, code, name, depth, parent))
-        sheet.rows = []  # the cells are in the rows now; the sheet's lists go
+        sheet.rows = []
         return staged, match.unknown
 
     def validate(self, ctx: IntakeContext, staged: Staged) -> None:

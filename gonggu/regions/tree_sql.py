@@ -76,7 +76,7 @@ def tree_write(rows: Sequence, *, user, remove_missing: bool = False) -> Written
         if changed:
             _history(cur, history, region, "~", now, uid,
                      where=f"r.id IN (SELECT region_id FROM {TMP} WHERE changed = 1)")
-        missing = _missing(cur, region, rows)
+        missing = _missing(cur, region)
         removed = 0
         if missing and remove_missing:
             _refuse_if_in_use(missing)
@@ -140,15 +140,19 @@ def _history(cur, history: str, region: str, kind: str, date, user_id, *, where:
         cur.execute(head + f"r.id IN ({', '.join(['%s'] * len(chunk))})", [date, kind, user_id, *chunk])
 
 
-def _missing(cur, region: str, rows: Sequence) -> list[tuple]:
-    """Regions below the list's top rows that the list leaves out: (id, code, name, level)."""
-    codes = {r.code for r in rows}
-    tops = {r.code[:PREFIX_LENGTH[r.level]] for r in rows
-            if r.depth < len(LEVEL_ORDER) - 1 and (r.parent is None or r.parent not in codes)}
+def _missing(cur, region: str) -> list[tuple]:
+    """Regions below the list's top rows that the list leaves out: (id, code, name, level).
+
+    A top row is one whose parent is not in the list (a province, or a county loaded on its own); villages
+    have nothing below them.
+    """
+    cur.execute(f"SELECT t.prefix FROM {TMP} t WHERE t.depth < %s AND (t.parent_code IS NULL OR NOT EXISTS "
+                f"(SELECT 1 FROM {TMP} p WHERE p.code = t.parent_code))", [len(LEVEL_ORDER) - 1])
+    tops = sorted({prefix for (prefix,) in cur.fetchall()})
     if not tops:
         return []
     cur.execute(f"CREATE TEMPORARY TABLE {ROOTS} (lo varchar(12), hi varchar(12))")
-    bulk_insert(ROOTS, ["lo", "hi"], ((p.ljust(CODE_LENGTH, "0"), p.ljust(CODE_LENGTH, "9")) for p in sorted(tops)))
+    bulk_insert(ROOTS, ["lo", "hi"], ((p.ljust(CODE_LENGTH, "0"), p.ljust(CODE_LENGTH, "9")) for p in tops))
     cur.execute(
         f"SELECT r.id, r.code, r.name, r.level FROM {region} r JOIN {ROOTS} o ON r.code > o.lo AND r.code <= o.hi "
         f"WHERE NOT EXISTS (SELECT 1 FROM {TMP} t WHERE t.code = r.code) "
