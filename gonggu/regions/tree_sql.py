@@ -156,7 +156,9 @@ def _missing(cur, region: str) -> list[tuple]:
     cur.execute(
         f"SELECT r.id, r.code, r.name, r.level FROM {region} r JOIN {ROOTS} o ON r.code > o.lo AND r.code <= o.hi "
         f"WHERE NOT EXISTS (SELECT 1 FROM {TMP} t WHERE t.code = r.code) "
-        f"AND NOT EXISTS (SELECT 1 FROM {TMP} t WHERE t.parent_code = r.code) ORDER BY r.code")
+        # A region with rows of the list below it (their parent left out of the list) is still there.
+        f"AND NOT EXISTS (SELECT 1 FROM {TMP} t WHERE t.code > r.code "
+        f"AND t.code <= substr(r.prefix || '{'9' * CODE_LENGTH}', 1, {CODE_LENGTH})) ORDER BY r.code")
     return cur.fetchall()
 
 

@@ -185,3 +185,14 @@ def test_command_reports_the_changes(tmp_path, capsys):
     call_command("load_regions", str(csv_of(tmp_path, _next_year(DONGGUAN), "2024b.csv")), "--remove-missing")
     text = capsys.readouterr().out
     assert "撤销 1" in text and not Region.objects.filter(code="442000001001").exists()
+
+
+@pytest.mark.django_db
+def test_a_region_with_listed_rows_below_it_is_never_missing(tmp_path):
+    """A list that names a village whose town (and city) it leaves out keeps that town and city."""
+    regions_load(csv_of(tmp_path, DONGGUAN, "2023.csv"))
+    rows = [DONGGUAN[0], ["441900101202", "新村村委会", "村", "441900101000", "220"]]
+    result = regions_load(csv_of(tmp_path, rows, "part.csv"), remove_missing=True)
+    assert result.as_json()["changes"]["removed"] == 6
+    assert set(Region.objects.values_list("code", flat=True)) == {
+        "440000000000", "441900000000", "441900101000", "441900101202"}
