@@ -43,6 +43,17 @@ from gonggu.tasks.deadlines import find_dated_phrases, normalize_deadline
 from gonggu.tasks.outline import looks_like_outline, read_outline
 
 READABLE_SUFFIXES = (".docx", ".xlsx", ".txt")
+# What the reader recognised, for the import report.
+SHAPE_LABELS = {
+    "table": "表格（序号、工作任务、牵头单位、责任单位、完成时限等列）",
+    "columns": "分栏一览表（主要工作、分项内容、任务分解及工作要求、责任单位等栏）",
+    "numbered": "编号段落（“1.标题。内容。（单位）”）",
+    "notice": "通知正文中的编号事项",
+    "outline": "多级编号正文（一、（一）1.（1）①，单位写在任务中、任务下或正文中）",
+    "handbook": "工作手册（政策依据、工作重点、关注问题）",
+    "structured": "Word/Excel 文件中的表格和段落",
+    "unknown": "未识别",
+}
 NO_TASKS = (
     "未识别到任务：没有找到带编号的任务条目（如“1.…”“（1）…”“①…”），没有找到写明“牵头单位：”“责任单位：”的任务，"
     "也没有找到含“工作任务”“牵头单位”“责任单位”“完成时限”等列名的表格。"
