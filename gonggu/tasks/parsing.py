@@ -12,6 +12,9 @@ its own reader below; `detect_shape` picks one:
 - ``notice``: a notice whose numbered paragraphs carry dates ("10 月 31 日前报至…") (002).
 - ``handbook``: 政策依据/工作重点/关注问题 per area; no tasks, but `parse_concerns`
   reads its 关注问题 lists (001).
+- ``outline``: the house styles of county documents in running text — nested numbering down
+  to （1） and ①, units by label inline or on lines of their own, units in prose, traditional
+  characters (`gonggu.tasks.outline`).
 
 `.docx` and `.xlsx` files go through `parse_file`: their tables have real columns, so
 rows are read by header name; paragraphs go through the numbered-paragraph reader. An
@@ -37,8 +40,24 @@ from pathlib import Path
 from gonggu.core.errors import UserFacingError
 from gonggu.dataio.readers import Sheet, read_sheet
 from gonggu.tasks.deadlines import find_dated_phrases, normalize_deadline
+from gonggu.tasks.outline import looks_like_outline, read_outline
 
 READABLE_SUFFIXES = (".docx", ".xlsx", ".txt")
+# What the reader recognised, for the import report.
+SHAPE_LABELS = {
+    "table": "表格（序号、工作任务、牵头单位、责任单位、完成时限等列）",
+    "columns": "分栏一览表（主要工作、分项内容、任务分解及工作要求、责任单位等栏）",
+    "numbered": "编号段落（“1.标题。内容。（单位）”）",
+    "notice": "通知正文中的编号事项",
+    "outline": "多级编号正文（一、（一）1.（1）①，单位写在任务中、任务下或正文中）",
+    "handbook": "工作手册（政策依据、工作重点、关注问题）",
+    "structured": "Word/Excel 文件中的表格和段落",
+    "unknown": "未识别",
+}
+NO_TASKS = (
+    "未识别到任务：没有找到带编号的任务条目（如“1.…”“（1）…”“①…”），没有找到写明“牵头单位：”“责任单位：”的任务，"
+    "也没有找到含“工作任务”“牵头单位”“责任单位”“完成时限”等列名的表格。"
+)
 READABLE_LABEL = "、".join(READABLE_SUFFIXES)
 
 
@@ -120,14 +139,13 @@ def parse_text(text: str, *, document: str = "", year: int | None = None) -> Par
         tasks = _parse_tab_table(text, doc_year, warnings)
     elif shape == "columns":
         title, tasks = _parse_column_text(text, warnings)
+    elif shape == "outline":
+        title, tasks = _parse_outline(text.splitlines(), doc_year)
     elif shape in ("numbered", "notice"):
         result = _parse_numbered(text.splitlines(), doc_year)
         title, tasks = result.title, result.tasks
     if not tasks and shape != "handbook":
-        warnings.append(
-            "未识别到任务：没有找到带编号的任务条目（如“1.…”），也没有找到含“工作任务”“牵头单位”"
-            "“责任单位”“完成时限”等列名的表格。"
-        )
+        warnings.append(NO_TASKS)
     title = title or _first_title(text)
     _warn_unparsed_deadlines(tasks, warnings)
     recurrence, report_text = detect_report_schedule(text)
@@ -179,7 +197,7 @@ def parse_file(path: str | Path, *, year: int | None = None, document: str = "")
 
 
 def detect_shape(text: str) -> str:
-    """One of "handbook", "table", "columns", "notice", "numbered" or "unknown"."""
+    """One of "handbook", "table", "columns", "outline", "notice", "numbered" or "unknown"."""
     lines = _normalise_newlines(text).splitlines()
     if sum(1 for line in lines if re.match(r"^\s*[（(]三[)）]\s*关注问题", line)) >= 2:
         return "handbook"
@@ -187,6 +205,8 @@ def detect_shape(text: str) -> str:
         return "table"
     if any(_is_column_header_line(line) for line in lines):
         return "columns"
+    if looks_like_outline(text):
+        return "outline"
     items = [m.group(2) for m in (ITEM_RE.match(line.strip()) for line in lines) if m]
     if not items:
         return "unknown"
@@ -569,6 +589,17 @@ def _numbered_task(no: str, parts: list[str], path: list[str], year: int | None)
     return _make_task(
         no, path, title, content, year=year, lead=lead, deadline_text="；".join(phrases) or None
     )
+
+
+# --------------------------------------------------------------------------- shape: outline (county house styles)
+
+
+def _parse_outline(lines: list[str], year: int | None) -> tuple[str, list[ParsedTask]]:
+    title, found = read_outline(lines, split_units, split_title, _tidy, find_dated_phrases,
+                                lambda line: bool(_JUNK_LINE.match(_squash(line)) or _is_break_line(line)))
+    tasks = [_make_task(t.no, t.path, t.title, t.content, year=year, lead=t.lead, responsible=t.responsible,
+                        deadline_text=t.deadline_text) for t in found]
+    return _squash(title), tasks
 
 
 # --------------------------------------------------------------------------- shape: table flattened to text
@@ -1197,6 +1228,13 @@ def _parse_blocks(blocks: list[tuple[str, object]], *, document: str, year: int 
 
     def flush() -> None:
         nonlocal headings, title, paragraphs
+        if paragraphs and looks_like_outline("\n".join(paragraphs)):
+            outline_title, found = _parse_outline(paragraphs, doc_year)
+            prefix = [headings[k] for k in sorted(headings)]
+            for task in found:
+                task.path = [*prefix, *task.path]
+            tasks.extend(found)
+            title, paragraphs = title or outline_title, []
         if paragraphs:
             result = _parse_numbered(paragraphs, doc_year, headings=headings)
             tasks.extend(result.tasks)
@@ -1217,10 +1255,7 @@ def _parse_blocks(blocks: list[tuple[str, object]], *, document: str, year: int 
         tasks.extend(_parse_grid(grid, header_index, doc_year, prefix, warnings))
     flush()
     if not tasks:
-        warnings.append(
-            "未识别到任务：文件中既没有带“工作任务”“牵头单位”“责任单位”“完成时限”等列名的表格，"
-            "也没有带编号的任务段落（如“1.…”）。"
-        )
+        warnings.append(NO_TASKS)
     _warn_unparsed_deadlines(tasks, warnings)
     title = title or _first_title(all_text)
     recurrence, report_text = detect_report_schedule(all_text)

@@ -49,7 +49,7 @@ from .models import (
 from .notify import enabled_channels
 from .parsing import ParsedDocument, split_units
 from .periods import period_of
-from .units import guess_kind, guess_region, match_units, unit_key
+from .units import guess_kind, guess_region, is_townships_collective, match_units, unit_key
 
 EVIDENCE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".bmp", ".pdf", ".ofd", ".doc", ".docx",
                      ".wps", ".xls", ".xlsx", ".et", ".csv", ".txt", ".zip", ".rar", ".7z")
@@ -491,6 +491,47 @@ def task_assign(*, user, task: Task, unit: Unit, role: str) -> TaskUnit:
     _event(task, TaskEvent.Kind.ASSIGNED, user, unit=unit, note=f"{UnitRole(role).label}：{unit.name}")
     report_slots_generate(on=timezone.localdate(), tasks=Task.objects.filter(pk=task.pk))
     return link
+
+
+@transaction.atomic
+def task_townships_expand(*, user, task_list: TaskList, name: str) -> int:
+    """Assign every township unit of the list's county where a task names the townships collectively (各乡镇).
+
+    The collective name stays on the task as written; each task gets the county's active township units in
+    the same role, after the units it names itself. Returns the number of assignments added.
+    """
+    _ensure_manager(user)
+    if not is_townships_collective(name):
+        raise UserFacingError(f"“{name}”不是对各乡镇的统称，不能展开。")
+    townships = list(Unit.objects.filter(in_scope_q("region_code", task_list.region.prefix), kind=UnitKind.TOWNSHIP,
+                                         is_active=True).order_by("region_code", "name"))
+    if not townships:
+        raise UserFacingError("单位名录中还没有本县的乡镇单位：请先在单位名录中建立各乡镇，再展开。")
+    links = list(TaskUnit.objects.filter(task__task_list=task_list, key=unit_key(name)).select_related("task"))
+    if not links:
+        raise UserFacingError(f"清单中没有写“{name}”的任务。")
+    existing = set(TaskUnit.objects.filter(task__task_list=task_list).values_list("task_id", "role", "key"))
+    positions: dict[tuple[int, str], int] = {}
+    for task_id, role in TaskUnit.objects.filter(task__task_list=task_list).values_list("task_id", "role"):
+        positions[(task_id, role)] = positions.get((task_id, role), 0) + 1
+    new: list[TaskUnit] = []
+    for link in links:
+        for unit in townships:
+            if (link.task_id, link.role, unit.key) in existing:
+                continue
+            existing.add((link.task_id, link.role, unit.key))
+            position = positions.get((link.task_id, link.role), 0)
+            positions[(link.task_id, link.role)] = position + 1
+            new.append(TaskUnit(task=link.task, role=link.role, name=unit.name, key=unit.key, unit=unit,
+                                position=position))
+    TaskUnit.objects.bulk_create(new, batch_size=500)
+    for link in links:
+        added = [u.name for u in new if u.task_id == link.task_id and u.role == link.role]
+        if added:
+            _event(link.task, TaskEvent.Kind.ASSIGNED, user,
+                   note=f"{link.get_role_display()}“{link.name}”展开为：{'、'.join(added)}")
+    report_slots_generate(on=timezone.localdate(), tasks=Task.objects.filter(pk__in={link.task_id for link in links}))
+    return len(new)
 
 
 @transaction.atomic

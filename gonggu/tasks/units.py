@@ -8,6 +8,7 @@ no unit, or several, waits for a person.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import defaultdict
 
@@ -53,3 +54,14 @@ def guess_region(region, name: str, kind: str | None, children=None):
             if name.startswith(township.name):
                 return township
     return region
+
+
+# "各乡镇" and its spellings: every township of the county, named collectively (kept as written on the task).
+_TOWNSHIPS_COLLECTIVE = re.compile(
+    r"^各(?:乡镇|鄉鎮|镇|鎮|乡|鄉)(?:[（(](?:街道|乡镇|镇|乡|鄉鎮)[)）])?(?:街道)?"
+    r"(?:党委政府|党委、政府|黨委政府|人民政府|政府|党委)?$")
+
+
+def is_townships_collective(name: str) -> bool:
+    """Whether a unit name written on a task means every township (各乡镇, 各乡镇（街道）, 各镇党委政府 …)."""
+    return bool(_TOWNSHIPS_COLLECTIVE.match(unit_key(name)))

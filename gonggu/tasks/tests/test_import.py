@@ -221,3 +221,13 @@ def test_cli_text_summary(regions, tmp_path):
     path.write_text(SMALL_LIST, encoding="utf-8")
     code, _data, _err = run_cli(str(path), "--dry-run")
     assert code == 0
+
+
+@pytest.mark.django_db
+def test_cli_reports_the_recognised_layout(regions, tmp_path):
+    path = tmp_path / "清单.txt"
+    path.write_text("某县任务清单\n一、监测帮扶\n1.开展集中排查。（牵头单位：县乡村振兴局；责任单位：各乡镇）\n",
+                    encoding="utf-8")
+    code, data, _err = run_cli(str(path), "--format", "json", "--dry-run")
+    assert code == 0 and data["layout"].startswith("多级编号正文")
+    assert data["tasks"][0]["responsible_units"] == ["各乡镇"]

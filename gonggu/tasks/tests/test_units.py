@@ -122,3 +122,45 @@ def test_create_all_new_names_at_once(regions, county_admin, django_assert_max_n
     assert Unit.objects.get(name="白沙镇党委政府").region == regions["township2"]
     assert Unit.objects.get(name="县农业农村局").kind == UnitKind.DEPARTMENT
     assert [n["name"] for n in unmapped_names(task_list)] == ["镇政府"]  # ambiguous: left for a person
+
+
+COLLECTIVE_LIST = (
+    "某县任务清单\n一、监测帮扶\n"
+    "1.开展集中排查。（牵头单位：县乡村振兴局；责任单位：各乡镇）\n"
+    "2.落实帮扶措施。（牵头单位：县民政局；责任单位：城关镇、各乡镇）\n"
+)
+
+
+@pytest.mark.parametrize("name,collective", [
+    ("各乡镇", True), ("各乡镇（街道）", True), ("各镇党委政府", True), ("各鄉鎮", True),
+    ("城关镇", False), ("各部门", False), ("县乡村振兴局", False),
+])
+def test_townships_collective_names(name, collective):
+    from gonggu.tasks.units import is_townships_collective
+
+    assert is_townships_collective(name) is collective
+
+
+@pytest.mark.django_db
+def test_townships_collective_is_kept_and_expanded_on_assignment(regions, county_admin):
+    from gonggu.tasks.services import task_townships_expand
+
+    task_list = make_list(county_admin, regions["county"], COLLECTIVE_LIST)
+    assert set(TaskUnit.objects.filter(task__task_list=task_list, role="responsible").values_list("name", flat=True)) \
+        == {"各乡镇", "城关镇"}
+    with pytest.raises(UserFacingError, match="还没有本县的乡镇单位"):
+        task_townships_expand(user=county_admin, task_list=task_list, name="各乡镇")
+    chengguan = make_unit(county_admin, "城关镇", regions["township"], kind=UnitKind.TOWNSHIP)
+    baisha = make_unit(county_admin, "白沙镇", regions["township2"], kind=UnitKind.TOWNSHIP)
+    other = regions["other_township"]  # a township unit of another county is never added
+    Unit.objects.create(name="孝义街道", key=unit_key("孝义街道"), kind=UnitKind.TOWNSHIP, region=other,
+                        region_code=other.code)
+    added = task_townships_expand(user=county_admin, task_list=task_list, name="各乡镇")
+    assert added == 3  # two on the first task; the second names 城关镇 already
+    first, second = task_list.tasks.order_by("seq")
+    assert {(u.name, u.unit_id) for u in first.assignments.filter(role="responsible")} == {
+        ("各乡镇", None), ("城关镇", chengguan.pk), ("白沙镇", baisha.pk)}
+    assert second.assignments.filter(role="responsible", unit=baisha).exists()
+    assert task_townships_expand(user=county_admin, task_list=task_list, name="各乡镇") == 0  # idempotent
+    with pytest.raises(UserFacingError, match="不是对各乡镇的统称"):
+        task_townships_expand(user=county_admin, task_list=task_list, name="县民政局")

@@ -9,7 +9,7 @@ from gonggu.core.command import GongguCommand
 from gonggu.core.errors import UserFacingError
 from gonggu.core.uploads import file_sha256
 from gonggu.regions.models import Region
-from gonggu.tasks.parsing import parse_file
+from gonggu.tasks.parsing import SHAPE_LABELS, parse_file
 from gonggu.tasks.selectors import unmapped_names
 from gonggu.tasks.services import task_list_import
 
@@ -40,7 +40,8 @@ class Command(GongguCommand):
         parsed = parse_file(path, year=options.get("year"))
         for warning in parsed.warnings:
             self.stderr.write(f"提示：{warning}")
-        payload = {**parsed.as_dict(), "task_list": None, "warnings": list(parsed.warnings)}
+        layout = SHAPE_LABELS.get(parsed.shape, parsed.shape)
+        payload = {**parsed.as_dict(), "task_list": None, "warnings": list(parsed.warnings), "layout": layout}
         saved = ""
         if not parsed.tasks:
             saved = "未识别到任务，没有保存。"
@@ -55,6 +56,6 @@ class Command(GongguCommand):
             saved = "试运行：没有保存。"
         with_dates = sum(1 for t in parsed.tasks if t.due_date)
         unparsed = sum(1 for t in parsed.tasks if t.deadline_unparsed)
-        text = (f"{parsed.document}：识别任务 {len(parsed.tasks)} 项，其中时限可读为日期的 {with_dates} 项，"
+        text = (f"{parsed.document}（识别为{layout}）：识别任务 {len(parsed.tasks)} 项，其中时限可读为日期的 {with_dates} 项，"
                 f"时限待人工确定的 {unparsed} 项。{saved}")
         return payload, text
