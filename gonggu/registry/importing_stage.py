@@ -605,5 +605,16 @@ class Stage:
         c.years = [r[0] for r in self.sql("SELECT DISTINCT year_v FROM hp ORDER BY 1")]
         return c
 
+    # What the writing and the report read: the plan, the outcomes and the issues.
+    KEPT = ("hp", "pp", "ip", "outcomes", "issues", "missing")
+
+    def drop_planning_tables(self) -> None:
+        """Free DuckDB's memory of the cleaned file and the steps that led to the plan (the largest tables)
+        before the database writes begin: those hold their own memory (SQLite's page cache, Python values)."""
+        self.sql("DROP VIEW IF EXISTS ok")
+        for (name,) in self.rows("SELECT table_name FROM duckdb_tables() WHERE NOT temporary"):
+            if name not in self.KEPT:
+                self.sql(f"DROP TABLE {name}")
+
     def close(self) -> None:
         self.con.close()
