@@ -200,6 +200,7 @@ def _stage(path: str | Path, file_label: str | None, *, scope_prefix: str | None
         stage.plan_missing()
         stage.collect_issues()
         stage.count()
+        stage.drop_planning_tables()
         steps.done("plan")
     except BaseException:
         stage.close()

@@ -1,29 +1,42 @@
 """Moving registry rows between the database and the import's DuckDB workspace, in bulk.
 
 Reads come back as Arrow tables (one query per table, never one per row). Writes go through the raw
-DB-API connection of the current transaction: `executemany` on SQLite, `COPY` on PostgreSQL (updates
-through a temporary table and one `UPDATE … FROM`). Rows written here bypass the ORM and therefore
-simple-history: the import batch that wrote them is their audit trail.
+DB-API connection of the current transaction: on SQLite `executemany` of INSERTs of a hundred rows each,
+fed column-wise from Arrow; on PostgreSQL `COPY`, streamed as CSV written by Arrow straight from DuckDB's
+result (updates through a temporary table and one `UPDATE … FROM`). A load as large as the table it goes
+into drops the table's plain indexes and builds them again afterwards (on PostgreSQL also its foreign keys
+to tables the import has locked, checked again by one query instead of a trigger per row). Rows written here
+bypass the ORM and therefore simple-history: the import batch that wrote them is their audit trail.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
+import logging
 import queue
 import tempfile
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 from django.db import connection, transaction
 
 from gonggu.core.codes import Level
 
+# Every bulk statement and its seconds at DEBUG level (bench/import_registry.py --trace shows them).
+log = logging.getLogger("gonggu.import")
 _CHUNK = 50_000
+# Rows per INSERT statement on SQLite (its limit on bound parameters is far above 100 rows of any table here).
+_ROWS_PER_INSERT = 100
 REBUILD_MIN_ROWS = 100_000
+# PostgreSQL: memory for each index build of a large load (the server's default, 64 MB, sorts on disk).
+PG_INDEX_BUILD_MEMORY = "256MB"
 # SQLite allows 32,766 bound parameters per statement; PostgreSQL takes an array.
 _IN_CHUNK = 30_000
 
@@ -220,8 +233,8 @@ def reserve_ids(table: str, n: int) -> pa.Array:
     return pa.array(range(first, first + n), pa.int64())
 
 
-def _python_rows(batch: pa.RecordBatch) -> list[tuple]:
-    """Rows as tuples for executemany. Columns with few distinct texts (relation, health, the village code …)
+def _python_columns(batch: pa.RecordBatch) -> list[list]:
+    """The batch's columns as Python lists. Columns with few distinct texts (relation, health, the village code …)
     reuse one Python string per distinct value instead of making a million: less to allocate, and SQLite
     binds a string whose UTF-8 form Python has already cached."""
     columns = []
@@ -234,7 +247,27 @@ def _python_rows(batch: pa.RecordBatch) -> list[tuple]:
                 columns.append([values[i] for i in codes])
                 continue
         columns.append(column.to_pylist())
-    return list(zip(*columns, strict=True))
+    return columns
+
+
+def _python_rows(batch: pa.RecordBatch) -> list[tuple]:
+    """Rows as tuples for executemany."""
+    return list(zip(*_python_columns(batch), strict=True))
+
+
+def _grouped_rows(batch: pa.RecordBatch, per_statement: int) -> tuple[list[tuple], list[tuple]]:
+    """The batch as parameters of a statement that inserts `per_statement` rows at a time (the columns of
+    row 1, then those of row 2 …), and the rows left over, one tuple each. Built column-wise: slicing each
+    column by stride and zipping makes one tuple per statement instead of one per row."""
+    columns = _python_columns(batch)
+    n = batch.num_rows
+    full = n - n % per_statement
+    grouped: list[tuple] = []
+    if full:
+        grouped = list(zip(*[column[i:full:per_statement] for i in range(per_statement) for column in columns],
+                           strict=True))
+    rest = list(zip(*[column[full:] for column in columns], strict=True)) if full < n else []
+    return grouped, rest
 
 
 class BulkWriter:
@@ -246,6 +279,8 @@ class BulkWriter:
         self.pg = is_postgres()
         connection.ensure_connection()
         self.raw = connection.connection
+        # Tables whose indexes this import dropped: locked by it until it commits (see _drop_indexes).
+        self.locked: set[str] = set()
         if not self.pg:
             # A larger page cache for this connection keeps index pages in memory during a bulk load.
             self._execute("PRAGMA cache_size = -262144")
@@ -259,31 +294,42 @@ class BulkWriter:
         `rows`, how many rows there will be, lets a large load rebuild indexes instead of updating them.
         """
         constants = constants or {}
-        rebuild = self._drop_indexes(table, keep=set(constants)) if rows and self._worth_rebuilding(table, rows) else []
+        rebuild = rows and self._worth_rebuilding(table, rows)
+        recreate = self._drop_indexes(table, keep=set(constants)) if rebuild else []
+        if rebuild and self.pg:
+            recreate += self._drop_foreign_keys(table)
+        started = time.perf_counter()
         if self.pg:
             extra = "".join(f", {value} AS {name}" for name, value in constants.items())
             n = self._copy_in(table, [*columns, *constants], f"SELECT *{extra} FROM ({query})")
         else:
-            values = ", ".join(["?"] * len(columns) + list(constants.values()))
-            n = self._executemany(f"INSERT INTO {table} ({', '.join([*columns, *constants])}) VALUES ({values})",
-                                  query)
-        if rebuild and self.pg:
+            row = "(" + ", ".join(["?"] * len(columns) + list(constants.values())) + ")"
+            insert = f"INSERT INTO {table} ({', '.join([*columns, *constants])}) VALUES "
+            n = self._executemany(insert + row, query,
+                                  grouped=(insert + ", ".join([row] * _ROWS_PER_INSERT), _ROWS_PER_INSERT))
+        log.debug("%.2f s  %d rows into %s", time.perf_counter() - started, n, table)
+        if recreate and self.pg:
             # PostgreSQL will not build an index while deferred foreign-key checks of the same table are pending:
             # run them now (they would run at commit anyway), then go back to deferring.
             self._execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for create in rebuild:
+            previous = self._execute("SELECT current_setting('maintenance_work_mem')")[0][0]
+            self._execute("SELECT set_config('maintenance_work_mem', %s, true)", (PG_INDEX_BUILD_MEMORY,))
+        for create in recreate:
             self._execute(create)
-        if rebuild and self.pg:
+        if recreate and self.pg:
+            self._execute("SELECT set_config('maintenance_work_mem', %s, true)", (previous,))
             self._execute("SET CONSTRAINTS ALL DEFERRED")
         return n
 
     def _execute(self, sql: str, params: tuple = ()) -> list[tuple]:
+        started = time.perf_counter()
         cursor = self.raw.cursor()
         try:
             cursor.execute(sql, params)
             return cursor.fetchall() if cursor.description else []
         finally:
             cursor.close()
+            log.debug("%.2f s  %s", time.perf_counter() - started, sql[:120])
 
     def _worth_rebuilding(self, table: str, rows: int) -> bool:
         # Building an index once over sorted keys beats a million scattered insertions into it, but only
@@ -313,7 +359,31 @@ class BulkWriter:
             if "UNIQUE" in create.upper().split("INDEX")[0] or (not self.pg and columns <= keep):
                 continue
             self._execute(f'DROP INDEX "{name}"')
+            self.locked.add(table)
             recreate.append(create)
+        return recreate
+
+    def _drop_foreign_keys(self, table: str) -> list[str]:
+        """PostgreSQL: drop the table's foreign keys to tables this import has already locked (by dropping their
+        indexes); returns the statements that add them again.
+
+        A foreign key is checked by a trigger, row by row (a million lookups of the household of each new person);
+        added again after the load, it is checked by one query over the whole table. Dropping a foreign key locks
+        the table it refers to, which is why only those already locked by this import qualify (the household
+        table, not the users or the regions).
+        """
+        found = self._execute("SELECT conname, pg_get_constraintdef(oid), confrelid::regclass::text FROM pg_constraint "
+                              "WHERE conrelid = %s::regclass AND contype = 'f'", (table,))
+        found = [(name, definition) for name, definition, target in found if target.strip('"') in self.locked]
+        if not found:
+            return []
+        # No foreign-key check of the referred table may be pending when one of its constraints goes.
+        self._execute("SET CONSTRAINTS ALL IMMEDIATE")
+        recreate = []
+        for name, definition in found:
+            self._execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+            recreate.append(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        self._execute("SET CONSTRAINTS ALL DEFERRED")
         return recreate
 
     def update(self, table: str, columns: list[str], query: str, *, constants: dict[str, str] | None = None) -> int:
@@ -332,15 +402,22 @@ class BulkWriter:
         sets = ", ".join([f"{c} = ?" for c in columns] + [f"{c} = {v}" for c, v in constants.items()])
         return self._executemany(f"UPDATE {table} SET {sets} WHERE id = ?", query)
 
-    def _executemany(self, sql: str, query: str) -> int:
-        """Rows flow from DuckDB to SQLite in chunks; a second thread turns the next chunk into Python tuples
-        while SQLite (which releases the GIL while it works on the B-trees) stores the current one."""
+    def _executemany(self, sql: str, query: str, *, grouped: tuple[str, int] | None = None) -> int:
+        """Rows flow from DuckDB to SQLite in chunks: a second thread has DuckDB compute the next chunk while this
+        one turns the current chunk into Python parameters and has SQLite store it. (Converting in that thread
+        too would fight over the GIL with the binding of parameters here: slower, not faster.)
+
+        `grouped` is an INSERT of several rows per statement and its number of rows: most of the cost of a
+        one-row statement is the statement itself (reset, AUTOINCREMENT bookkeeping, the Python call), so a
+        statement of a hundred rows stores them about twice as fast. `sql` then stores the rows left over."""
         chunks: queue.Queue = queue.Queue(maxsize=2)
+        per_statement = grouped[1] if grouped else 0
+        chunk_rows = _CHUNK - _CHUNK % per_statement if per_statement else _CHUNK
 
         def produce(cursor) -> None:
             try:
-                for batch in cursor.sql(query).to_arrow_reader(_CHUNK):
-                    chunks.put(_python_rows(batch))
+                for batch in cursor.sql(query).to_arrow_reader(chunk_rows):
+                    chunks.put(batch)
             except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which raises it
                 chunks.put(exc)
             finally:
@@ -352,12 +429,17 @@ class BulkWriter:
         cursor = self.raw.cursor()
         total = 0
         try:
-            while (rows := chunks.get()) is not None:
-                if isinstance(rows, BaseException):
-                    raise rows
-                cursor.executemany(sql, rows)
-                total += len(rows)
-                self.progress(len(rows))
+            while (batch := chunks.get()) is not None:
+                if isinstance(batch, BaseException):
+                    raise batch
+                many, rows = _grouped_rows(batch, per_statement) if per_statement else ([], _python_rows(batch))
+                if many:
+                    cursor.executemany(grouped[0], many)
+                if rows:
+                    cursor.executemany(sql, rows)
+                n = len(many) * per_statement + len(rows)
+                total += n
+                self.progress(n)
         finally:
             cursor.close()
             # Drain so the producer can finish if the consumer stopped early.
@@ -371,14 +453,22 @@ class BulkWriter:
         return total
 
     def _copy_in(self, table: str, columns: list[str], query: str) -> int:
-        with tempfile.TemporaryDirectory(prefix="gonggu-import-") as folder:
-            path = Path(folder) / "rows.csv"
-            self.duck.execute(f"COPY ({query}) TO '{path}' (FORMAT csv, HEADER false)")
+        """PostgreSQL: the rows of `query` streamed into COPY as CSV, chunk by chunk (Arrow's CSV writer: text
+        quoted, so that an empty text stays empty and a missing value, written bare, is NULL)."""
+        duck_cursor = self.duck.cursor()
+        total = 0
+        try:
+            reader = duck_cursor.sql(query).to_arrow_reader(_CHUNK)
+            options = pacsv.WriteOptions(include_header=False)
             with self.raw.cursor() as cur:
                 with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT csv)") as copy:
-                    with path.open("rb") as f:
-                        while block := f.read(1 << 20):
-                            copy.write(block)
-                n = cur.rowcount
-        self.progress(max(n, 0))
-        return max(n, 0)
+                    for batch in reader:
+                        block = io.BytesIO()
+                        pacsv.write_csv(batch, block, options)
+                        copy.write(block.getbuffer())
+                        total += batch.num_rows
+        finally:
+            duck_cursor.close()
+        # Not during the COPY: a progress callback may write to the database, on this same connection.
+        self.progress(total)
+        return total

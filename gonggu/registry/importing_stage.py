@@ -6,7 +6,8 @@ Stages, each one table in an in-memory DuckDB database:
   s        cleaned and typed cells; identity numbers normalised (formats.md)
   issues   every rejected cell and every warning, with the row number and a Chinese reason
   ok       the rows that can be stored truthfully
-  hh       one row per household of the file, with its lead row (the first 户主 row, else the first row)
+  hh       one row per household of the file, with its lead row (the first 户主 row with the income filled in,
+           else the first 户主 row, else the first row)
   hp/pp/ip the plan: households, persons and income accounts to create, update or leave as they are
   missing  persons on record in those households or villages whom the file no longer lists
 
@@ -170,6 +171,7 @@ class Stage:
                      WHEN regexp_full_match({village_slow}, '\\d{{12}}') THEN {village_slow} END AS village_code,
                 left(village_code, 6) AS county,
                 coalesce(relation = '户主', false) AS is_head,
+                {" AND ".join(f"{a} IS NOT NULL" for a in AMOUNTS)} AS income_filled,
                 CASE WHEN regexp_full_match(id_raw, '\\d{{17}}[\\dX]') THEN
                     CASE WHEN substr('10X98765432', (({digits}) % 11) + 1, 1) = substr(id_raw, 18, 1) THEN
                         CASE WHEN {born} IS NOT NULL AND year({born}) >= 1880
@@ -278,9 +280,19 @@ class Stage:
             ("year", f"yr_num = floor(yr_num) AND (yr_num < {FIRST_YEAR} OR yr_num > {year_max})",
              f"'收入年度 ' || CAST(CAST(yr_num AS INTEGER) AS VARCHAR) || ' 不在 {FIRST_YEAR}–{year_max} 之间'"),
         ]
+        # The income cells are required on the 户主 row; a household listing a second 户主 (formats.md: imported and
+        # reported) needs them on one of them only: the other heads' rows are stored, the income is the filled row's.
+        self.sql("""
+            CREATE TABLE head_blank AS
+            SELECT b.row_no FROM s b
+            WHERE b.is_head AND NOT b.income_filled AND NOT EXISTS (
+                SELECT 1 FROM s f WHERE f.is_head AND f.income_filled
+                AND f.county IS NOT DISTINCT FROM b.county AND f.hh_no IS NOT DISTINCT FROM b.hh_no)
+        """)
         for a in AMOUNTS:
             checks += [
-                (a, f"is_head AND {a} IS NULL", "'户主行必须填写（没有这项收入或支出请填 0）'"),
+                (a, f"is_head AND {a} IS NULL AND row_no IN (SELECT row_no FROM head_blank)",
+                 "'户主行必须填写（没有这项收入或支出请填 0）'"),
                 (a, f"{a} IS NOT NULL AND {a}_c IS NULL", f"{_shown(a)} || '不是金额（应为数字，如 1234.5）'"),
                 (a, f"abs({a}_c) >= {MAX_AMOUNT_CENTS}", f"{_shown(a)} || '金额过大'"),
             ]
@@ -354,16 +366,22 @@ class Stage:
             CREATE TABLE hh AS
             WITH a AS (
                 SELECT county, hh_no, count(*) AS n_ok, count(*) FILTER (WHERE is_head) AS heads_ok,
+                    count(*) FILTER (WHERE is_head AND income_filled) AS filled_ok,
+                    min(row_no) FILTER (WHERE is_head AND income_filled) AS first_filled,
                     min(row_no) FILTER (WHERE is_head) AS first_head, min(row_no) AS first_row
                 FROM ok GROUP BY county, hh_no
             ), b AS (
                 SELECT county, hh_no, count(*) AS size_all, count(*) FILTER (WHERE is_head) AS heads_all,
-                    min(row_no) FILTER (WHERE is_head) AS first_head_all
+                    min(row_no) FILTER (WHERE is_head) AS first_head_all,
+                    min(row_no) FILTER (WHERE is_head AND income_filled) AS first_filled_all
                 FROM s WHERE county IS NOT NULL AND hh_no IS NOT NULL AND row_no NOT IN (SELECT row_no FROM dup_rows)
                 GROUP BY county, hh_no
             )
-            SELECT a.*, b.size_all, b.heads_all, b.first_head_all, coalesce(a.first_head, a.first_row) AS lead_row,
-                (a.heads_ok > 0 OR b.heads_all = 0) AS income_ok,
+            -- The lead row (household cells and income): the first 户主 row with its income filled in, else the
+            -- first 户主 row, else the first row. Without a stored 户主 row that has the income, none is taken.
+            SELECT a.*, b.size_all, b.heads_all, b.first_head_all, b.first_filled_all,
+                coalesce(a.first_filled, a.first_head, a.first_row) AS lead_row,
+                (a.filled_ok > 0 OR b.heads_all = 0) AS income_ok,
                 -- An integer key for the household, so that later joins do not compare text.
                 row_number() OVER (ORDER BY county, hh_no) AS hh_key
             FROM a JOIN b USING (county, hh_no)
@@ -381,9 +399,9 @@ class Stage:
     def warn(self) -> None:
         parts = [
             # Household-level findings: the data is stored; the data-quality rules list them too.
-            f"""SELECT first_head_all, '与户主关系', {COLUMN_ORDER['relation']},
+            f"""SELECT coalesce(first_filled_all, first_head_all), '与户主关系', {COLUMN_ORDER['relation']},
                 '本户的户主行未能导入（原因见拒绝清单），本户收入账户本次未更新'
-                FROM hh WHERE heads_ok = 0 AND heads_all > 0""",
+                FROM hh WHERE filled_ok = 0 AND heads_all > 0""",
             f"""SELECT lead_row, '与户主关系', {COLUMN_ORDER['relation']},
                 '本户没有户主（与户主关系无「户主」），已导入；收入按本行填写的数计'
                 FROM hh WHERE heads_all = 0""",
@@ -586,6 +604,17 @@ class Stage:
         c.missing = self.scalar("SELECT count(*) FROM missing")
         c.years = [r[0] for r in self.sql("SELECT DISTINCT year_v FROM hp ORDER BY 1")]
         return c
+
+    # What the writing and the report read: the plan, the outcomes and the issues.
+    KEPT = ("hp", "pp", "ip", "outcomes", "issues", "missing")
+
+    def drop_planning_tables(self) -> None:
+        """Free DuckDB's memory of the cleaned file and the steps that led to the plan (the largest tables)
+        before the database writes begin: those hold their own memory (SQLite's page cache, Python values)."""
+        self.sql("DROP VIEW IF EXISTS ok")
+        for (name,) in self.rows("SELECT table_name FROM duckdb_tables() WHERE NOT temporary"):
+            if name not in self.KEPT:
+                self.sql(f"DROP TABLE {name}")
 
     def close(self) -> None:
         self.con.close()

@@ -1,11 +1,13 @@
 """Row-level normalisation and rejection rules of formats.md (registry)."""
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
 import time_machine
 
+from gonggu.core.tests.commands import run_command
 from gonggu.registry.importing import registry_import
 from gonggu.registry.models import Household, IncomeAccount, Person
 
@@ -166,6 +168,42 @@ def test_two_heads_no_head_and_type_mismatch_are_imported_with_warnings(tmp_path
     assert "与本户第 6 行不一致" in warnings[7] and Household.objects.get(household_no="H3").household_type == "脱贫户"
     # No head: incomes from the first row (blank = 0); the account exists with size 2.
     assert IncomeAccount.objects.get(household__household_no="H2").household_size == 2
+
+
+def test_two_heads_with_the_income_on_one_import_both_and_are_reported_by_the_quality_rule(tmp_path, regions):
+    blank = {a: "" for a in ("工资性收入", "生产经营性收入", "财产性收入", "转移性收入", "生产经营性支出")}
+    rows = [head("H1", name="李四", **blank),      # a second 户主 row, income cells left blank
+            head("H1", name="张三", 工资性收入="12000"),  # the 户主 row with the income
+            person("H1")]
+    result = run(tmp_path, rows)
+    assert result.rejected == []
+    h1 = Household.objects.get(household_no="H1")
+    assert sorted(h1.members.filter(relation="户主").values_list("name", flat=True)) == ["张三", "李四"]
+    assert h1.members.count() == 3 and h1.head_name == "张三"
+    # Income from the filled 户主 row: 12000 + 5000 + 0 + 3000 − 1000 over three persons.
+    account = IncomeAccount.objects.get(household=h1, year=2024)
+    assert (account.wage, account.net_income, account.household_size) == (Decimal("12000"), Decimal("19000"), 3)
+    assert account.per_capita == Decimal("6333.33")
+    assert "2 名户主" in {w["row"]: w["reason"] for w in result.warnings}[2]
+
+    code, out, _ = run_command("quality", "--as-of", "2025-03-01", "--format", "json")
+    assert code == 0
+    found = [f for f in json.loads(out)["findings"] if f["rule"] == "Q-HEAD-COUNT"]
+    assert [(f["household_no"], f["id_number"]) for f in found] == [("H1", None)] and "2 名户主" in found[0]["detail"]
+
+
+def test_two_heads_without_income_on_either_are_rejected(tmp_path, regions):
+    blank = {"工资性收入": ""}
+    result = run(tmp_path, [head("H1", **blank), head("H1", name="李四", **blank), person("H1")])
+    assert rejected_rows(result) == {2, 3}
+    assert Person.objects.count() == 1 and not IncomeAccount.objects.exists()
+
+
+def test_second_head_without_income_does_not_stand_in_for_a_rejected_one(tmp_path, regions):
+    result = run(tmp_path, [head("H1", name="李四", 工资性收入=""), head("H1", id="123"), person("H1")])
+    assert rejected_rows(result) == {3}
+    assert Person.objects.count() == 2 and not IncomeAccount.objects.exists()
+    assert any(w["row"] == 3 and "户主行未能导入" in w["reason"] for w in result.warnings)
 
 
 def test_rejected_head_row_keeps_members_but_not_the_income(tmp_path, regions):
