@@ -184,7 +184,7 @@ def test_two_heads_with_the_income_on_one_import_both_and_are_reported_by_the_qu
     account = IncomeAccount.objects.get(household=h1, year=2024)
     assert (account.wage, account.net_income, account.household_size) == (Decimal("12000"), Decimal("19000"), 3)
     assert account.per_capita == Decimal("6333.33")
-    assert "2 名户主" in {w["row"]: w["reason"] for w in result.warnings}[2]
+    assert "2 名户主" in {w.row: w.reason for w in result.warnings}[2]
 
     code, out, _ = run_command("quality", "--as-of", "2025-03-01", "--format", "json")
     assert code == 0
@@ -203,7 +203,7 @@ def test_second_head_without_income_does_not_stand_in_for_a_rejected_one(tmp_pat
     result = run(tmp_path, [head("H1", name="李四", 工资性收入=""), head("H1", id="123"), person("H1")])
     assert rejected_rows(result) == {3}
     assert Person.objects.count() == 2 and not IncomeAccount.objects.exists()
-    assert any(w["row"] == 3 and "户主行未能导入" in w["reason"] for w in result.warnings)
+    assert any(w.row == 3 and "户主行未能导入" in w.reason for w in result.warnings)
 
 
 def test_rejected_head_row_keeps_members_but_not_the_income(tmp_path, regions):
