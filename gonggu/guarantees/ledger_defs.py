@@ -1,0 +1,163 @@
+"""The ledgers of 三保障和饮水安全: each a model plus the columns an office fills in (docs/ledgers.md)."""
+
+from gonggu.dataio.columns import Kind
+from gonggu.ledgers.kinds import LedgerKind, Match, field_column, register_ledger
+
+from . import checks
+from .models import DropoutFile, HomeTeachingVisit, HousingRenovation, Persuasion, VillageWater, WaterProblem
+
+AREA = "三保障和饮水安全"
+
+
+def _col(model, name, example="", **kw):
+    return field_column(model, name, example=example, **kw)
+
+
+RENOVATION = register_ledger(LedgerKind(
+    key="renovation", title="危房改造台账", area=AREA, model=HousingRenovation, match=Match.HOUSEHOLD,
+    description="C级、D级危房和无房户的改造：个人申请、村级评议、乡镇审核、县级审批、施工、竣工验收、补助拨付、销号。",
+    source="001 第二部分 三、住房安全；003 任务17；004 任务22",
+    columns=(
+        _col(HousingRenovation, "plan_year", "2025", kind=Kind.YEAR, aliases=("年度", "改造年度")),
+        _col(HousingRenovation, "grade", "D级", aliases=("危房等级", "鉴定结果"), synonyms={"C": "C级", "D": "D级"}),
+        _col(HousingRenovation, "renovation_type", "拆除重建", aliases=("改造类型",),
+             synonyms={"加固": "维修加固", "重建": "拆除重建", "新建（无房户）": "新建"}),
+        _col(HousingRenovation, "household_size", "3", kind=Kind.INT, aliases=("家庭人口", "人口数")),
+        _col(HousingRenovation, "status", "已申请", aliases=("状态", "进度"), required=False),
+        _col(HousingRenovation, "applied_on", "2025-03-01", aliases=("申请时间",)),
+        _col(HousingRenovation, "village_reviewed_on", "2025-03-08", aliases=("村级评议时间",)),
+        _col(HousingRenovation, "township_reviewed_on", "2025-03-15", aliases=("乡镇审核时间",)),
+        _col(HousingRenovation, "county_approved_on", "2025-03-25", aliases=("县级审批时间",)),
+        _col(HousingRenovation, "started_on", "2025-04-10", aliases=("开工时间",)),
+        _col(HousingRenovation, "completed_on", "2025-07-20", aliases=("竣工时间",)),
+        _col(HousingRenovation, "floor_area", "45", kind=Kind.AMOUNT, aliases=("面积", "建筑面积"),
+             help="平方米；维修加固的可不填"),
+        _col(HousingRenovation, "subsidy", "40000", aliases=("批准补助金额", "补助标准")),
+        _col(HousingRenovation, "accepted_on", "2025-07-28", aliases=("验收时间", "竣工验收日期")),
+        _col(HousingRenovation, "moved_in_on", "2025-08-05", aliases=("入住时间",)),
+        _col(HousingRenovation, "old_house_demolished", "是", aliases=("旧房是否拆除",)),
+        _col(HousingRenovation, "paid_on", "2025-08-20", aliases=("拨付时间",)),
+        _col(HousingRenovation, "paid_amount", "40000", aliases=("拨付金额",)),
+        _col(HousingRenovation, "paid_to_card", "是", aliases=("是否拨付至一卡通",)),
+        _col(HousingRenovation, "closed_on", "", aliases=("销号时间",)),
+        _col(HousingRenovation, "note", "", aliases=("说明",)),
+    ),
+    natural_key=("plan_year",),
+    list_fields=("plan_year", "grade", "renovation_type", "status", "accepted_on", "paid_amount"),
+    filter_fields=("plan_year", "grade", "renovation_type", "status"),
+    date_field="applied_on",
+    department="zj",
+    row_check=checks.renovation_check,
+    locked_fields=("status", "village_reviewed_on", "township_reviewed_on", "county_approved_on", "started_on",
+                   "completed_on", "accepted_on", "paid_on", "paid_amount", "paid_to_card", "closed_on"),
+    notes=("一户一年度一条记录。各环节在记录页逐步办理；导入时各环节日期须按先后顺序，办理环节须有此前各环节的日期。",),
+))
+
+DROPOUT = register_ledger(LedgerKind(
+    key="dropout", title="控辍保学台账", area=AREA, model=DropoutFile, match=Match.PERSON,
+    description="辍学、疑似辍学学生一生一表一档案：劝返、复学、报联合劝返、批准延缓入学或休学、超龄销号。",
+    source="001 第二部分 一(二)1；004 任务14",
+    columns=(
+        _col(DropoutFile, "found_on", "2025-03-05", aliases=("发现时间", "排查日期")),
+        _col(DropoutFile, "kind", "疑似辍学", aliases=("辍学类别",)),
+        _col(DropoutFile, "school", "城关镇第一初级中学", aliases=("学校",)),
+        _col(DropoutFile, "grade_level", "初二"),
+        _col(DropoutFile, "reason", "厌学"),
+        _col(DropoutFile, "status", "劝返中", required=False, aliases=("状态",)),
+        _col(DropoutFile, "returned_on", "", aliases=("复学时间",)),
+        _col(DropoutFile, "reported_on", ""),
+        _col(DropoutFile, "approved_on", ""),
+        _col(DropoutFile, "approved_by", ""),
+        _col(DropoutFile, "closed_on", ""),
+    ),
+    natural_key=("found_on",),
+    list_fields=("found_on", "kind", "school", "status", "returned_on"),
+    filter_fields=("kind", "status"),
+    date_field="found_on",
+    department="jy",
+    row_check=checks.dropout_check,
+    locked_fields=("status", "returned_on", "reported_on", "approved_on", "approved_by", "closed_on"),
+))
+
+PERSUASION = register_ledger(LedgerKind(
+    key="persuasion", title="劝返记录", area=AREA, model=Persuasion, match=Match.PERSON,
+    description="每一次劝返：日期、劝返人员、是否联合劝返、结果（劝返佐证资料）。",
+    source="001 第二部分 一(二)1②③；000 教育帮扶 1",
+    columns=(
+        _col(Persuasion, "persuaded_on", "2025-03-08", aliases=("劝返时间",)),
+        _col(Persuasion, "joint", "否", aliases=("是否联合劝返",)),
+        _col(Persuasion, "persuaders", "张老师、村支书李某", aliases=("参与人员",)),
+        _col(Persuasion, "outcome", "未复学", aliases=("结果",)),
+        _col(Persuasion, "content", "入户做家长工作"),
+    ),
+    natural_key=("persuaded_on",),
+    list_fields=("persuaded_on", "joint", "persuaders", "outcome"),
+    filter_fields=("joint", "outcome"),
+    date_field="persuaded_on",
+    department="jy",
+    row_check=checks.persuasion_check,
+))
+
+HOME_TEACHING = register_ledger(LedgerKind(
+    key="home_teaching", title="送教上门服务台账", area=AREA, model=HomeTeachingVisit, match=Match.PERSON,
+    description="6-15周岁重度残疾儿童少年的每一次送教上门：日期、课时、教师、内容。",
+    source="001 第二部分 一(二)4；004 任务15",
+    columns=(
+        _col(HomeTeachingVisit, "visited_on", "2025-03-12", aliases=("送教时间",)),
+        _col(HomeTeachingVisit, "class_hours", "3", kind=Kind.INT, aliases=("课时",)),
+        _col(HomeTeachingVisit, "teacher", "王老师", aliases=("教师",)),
+        _col(HomeTeachingVisit, "content", "语文识字、生活自理训练"),
+    ),
+    natural_key=("visited_on",),
+    list_fields=("visited_on", "class_hours", "teacher", "content"),
+    date_field="visited_on",
+    department="jy",
+    row_check=checks.home_teaching_check,
+    notes=("送教对象须为送教日 6-15 周岁的义务教育阶段儿童少年。",),
+))
+
+VILLAGE_WATER = register_ledger(LedgerKind(
+    key="village_water", title="村饮水安全台账", area=AREA, model=VillageWater, match=Match.REGION,
+    description="每村每年的供水方式和水量、方便程度、供水保证率、水质四项标准，村水管员和水费收缴。",
+    source="001 第二部分 四、安全饮水；004 任务24–26",
+    columns=(
+        _col(VillageWater, "year", "2025", kind=Kind.YEAR),
+        _col(VillageWater, "supply_mode", "集中供水"),
+        _col(VillageWater, "litres_per_day", "60", kind=Kind.AMOUNT, help="升/人·日"),
+        _col(VillageWater, "low_rain", "否"),
+        _col(VillageWater, "fetch_minutes", "", kind=Kind.AMOUNT, help="分钟；通自来水的不填"),
+        _col(VillageWater, "fetch_distance_m", "", kind=Kind.AMOUNT, help="米"),
+        _col(VillageWater, "fetch_height_m", "", kind=Kind.AMOUNT, help="米"),
+        _col(VillageWater, "short_days", "0", kind=Kind.INT, help="全年供水不足的天数"),
+        _col(VillageWater, "quality_ok", "是"),
+        _col(VillageWater, "quality_tested_on", "2025-05-10"),
+        _col(VillageWater, "manager", "李水管"),
+        _col(VillageWater, "fee_rate", "96.5", kind=Kind.AMOUNT, help="百分数，如 96.5"),
+    ),
+    natural_key=("year",),
+    list_fields=("year", "supply_mode", "litres_per_day", "short_days", "quality_ok", "manager"),
+    filter_fields=("year", "supply_mode", "quality_ok"),
+    department="sl",
+    row_check=checks.water_check,
+))
+
+WATER_PROBLEM = register_ledger(LedgerKind(
+    key="water_problem", title="饮水安全问题台账", area=AREA, model=WaterProblem, match=Match.REGION,
+    description="排查发现的饮水安全问题：发现、整改措施和时限、销号及佐证（动态清零）。",
+    source="001 第二部分 四；000 饮水安全保障",
+    columns=(
+        _col(WaterProblem, "found_on", "2025-04-02"),
+        _col(WaterProblem, "category", "水量"),
+        _col(WaterProblem, "description", "三组管网末端夏季水压不足"),
+        _col(WaterProblem, "deadline", "2025-05-31"),
+        _col(WaterProblem, "measure", "更换加压泵"),
+        _col(WaterProblem, "closed_on", ""),
+        _col(WaterProblem, "evidence", ""),
+    ),
+    natural_key=("found_on", "category"),
+    list_fields=("found_on", "category", "description", "deadline", "closed_on"),
+    filter_fields=("category",),
+    date_field="found_on",
+    department="sl",
+    row_check=checks.water_problem_check,
+))

@@ -1,0 +1,181 @@
+"""The 三保障和饮水安全 rules' cases for the cross-engine scenario (gonggu/rules/tests/test_engines_agree.py):
+each builds a household (or, for the water rules, a village's rows) in the scenario's place and says whether its
+rule must fire at D = 2025-06-30."""
+
+import datetime as dt
+import itertools
+
+from gonggu.rules.tests.builders import person
+from gonggu.sources.factories import fact
+
+from .factories import dropout, home_visit, persuasion, renovation, village_water, water_problem
+
+PARAMS = []   # the defaults: 18000 / 50000 yuan, 30 days to pay, 30 days to persuade three times
+D = dt.date(2025, 6, 30)
+DAY = dt.timedelta(days=1)
+_places = itertools.count(600)
+
+
+def _house(**fields):
+    def build(sc):
+        h = sc.household(kind="脱贫户")
+        renovation(person(h), **fields)
+        return h
+    return build
+
+
+def _appraised(grade, *, planned_year=None, appraised=dt.date(2025, 3, 1), status="已申请"):
+    def build(sc):
+        h = sc.household(kind="监测户")
+        p = person(h)
+        fact("zj_housing", p, as_of=dt.date(2025, 3, 10), grade=grade, appraisal_date=appraised)
+        if planned_year:
+            renovation(p, year=planned_year, status=status)
+        return h
+    return build
+
+
+BUILT = {"completed_on": dt.date(2025, 5, 1), "started_on": dt.date(2025, 3, 1)}
+ACCEPTED = {**BUILT, "accepted_on": dt.date(2025, 5, 10), "subsidy": "40000"}
+
+
+def _dropout(*, found=dt.date(2025, 5, 1), attempts=(), joint=(), **fields):
+    def build(sc):
+        h = sc.household(kind="脱贫户")
+        person(h)
+        child = person(h, relation="子", born=dt.date(2011, 9, 1))
+        dropout(child, found=found, **fields)
+        for on in attempts:
+            persuasion(child, on)
+        for on in joint:
+            persuasion(child, on, joint=True)
+        return h
+    return build
+
+
+def _teaching(*visits):
+    def build(sc):
+        h = sc.household(kind="脱贫户")
+        person(h)
+        child = person(h, relation="女", born=dt.date(2014, 4, 1))
+        for on, hours in visits:
+            home_visit(child, on, hours=hours)
+        return h
+    return build
+
+
+def _water(**fields):
+    """A village's water row (its own region code, so one case per finding)."""
+    def build(sc):
+        code = f"{sc.villages[0].code[:9]}{next(_places):03d}"
+        village_water(code, **fields)
+        return code
+    return build
+
+
+def _problem(**fields):
+    def build(sc):
+        code = f"{sc.villages[0].code[:9]}{next(_places):03d}"
+        water_problem(code, **fields)
+        return code
+    return build
+
+
+MAY = dt.date(2025, 5, 1)
+ATTEMPTS = (dt.date(2025, 5, 3), dt.date(2025, 5, 10), dt.date(2025, 5, 20))
+LATE = (dt.date(2025, 6, 1), dt.date(2025, 6, 5), dt.date(2025, 6, 10))
+JOINT = (dt.date(2025, 6, 3), dt.date(2025, 6, 10), dt.date(2025, 6, 17))
+
+CASES = [
+    ("HOUSE-NOT-PLANNED", "D grade, no renovation", _appraised("D"), True),
+    ("HOUSE-NOT-PLANNED", "C grade, planned this year", _appraised("C", planned_year=2025), False),
+    ("HOUSE-NOT-PLANNED", "D grade, only a renovation of an earlier year", _appraised("D", planned_year=2024), True),
+    ("HOUSE-NOT-PLANNED", "D grade, application refused", _appraised("D", planned_year=2025, status="不予列入"), True),
+    ("HOUSE-NOT-PLANNED", "B grade", _appraised("B"), False),
+    ("HOUSE-AREA-LOW", "3 persons 39.99", _house(size=3, floor_area="39.99", **BUILT), True),
+    ("HOUSE-AREA-LOW", "3 persons 40", _house(size=3, floor_area="40", **BUILT), False),
+    ("HOUSE-AREA-LOW", "5 persons 64.99", _house(size=5, floor_area="64.99", **BUILT), True),
+    ("HOUSE-AREA-LOW", "5 persons 65", _house(size=5, floor_area="65", **BUILT), False),
+    ("HOUSE-AREA-LOW", "1 person 20", _house(size=1, floor_area="20", **BUILT), False),
+    ("HOUSE-AREA-LOW", "completed, no area", _house(**BUILT), True),
+    ("HOUSE-AREA-LOW", "repair: no area needed", _house(kind="维修加固", grade="C级", **BUILT), False),
+    ("HOUSE-AREA-LOW", "completed after D", _house(floor_area="10", started_on=MAY, completed_on=D + DAY), False),
+    ("HOUSE-SUBSIDY-OVER", "repair 18000.01", _house(kind="维修加固", grade="C级", subsidy="18000.01"), True),
+    ("HOUSE-SUBSIDY-OVER", "repair 18000", _house(kind="维修加固", grade="C级", subsidy="18000"), False),
+    ("HOUSE-SUBSIDY-OVER", "rebuild 50000.01", _house(subsidy="50000.01"), True),
+    ("HOUSE-SUBSIDY-OVER", "rebuild 50000", _house(subsidy="50000"), False),
+    ("HOUSE-MOVED-IN-EARLY", "moved in before acceptance", _house(moved_in_on=dt.date(2025, 5, 9), **ACCEPTED), True),
+    ("HOUSE-MOVED-IN-EARLY", "moved in on acceptance day", _house(moved_in_on=dt.date(2025, 5, 10), **ACCEPTED),
+     False),
+    ("HOUSE-MOVED-IN-EARLY", "moved in, never accepted", _house(moved_in_on=dt.date(2025, 5, 9), **BUILT), True),
+    ("HOUSE-MOVED-IN-EARLY", "moves in after D", _house(moved_in_on=D + DAY, **BUILT), False),
+    ("HOUSE-OLD-NOT-DEMOLISHED", "new site, old house stands", _house(kind="选址新建", **ACCEPTED), True),
+    ("HOUSE-OLD-NOT-DEMOLISHED", "new site, demolished",
+     _house(kind="选址新建", old_house_demolished=True, **ACCEPTED), False),
+    ("HOUSE-OLD-NOT-DEMOLISHED", "rebuild on site", _house(**ACCEPTED), False),
+    ("HOUSE-SUBSIDY-UNPAID", "accepted D−31, unpaid", _house(**{**ACCEPTED, "accepted_on": D - 31 * DAY}), True),
+    ("HOUSE-SUBSIDY-UNPAID", "accepted D−30, unpaid", _house(**{**ACCEPTED, "accepted_on": D - 30 * DAY}), False),
+    ("HOUSE-SUBSIDY-UNPAID", "paid in full to the card",
+     _house(paid_amount="40000", paid_to_card=True, paid_on=dt.date(2025, 5, 20), **ACCEPTED), False),
+    ("HOUSE-SUBSIDY-UNPAID", "paid a cent short",
+     _house(paid_amount="39999.99", paid_to_card=True, paid_on=dt.date(2025, 5, 20), **ACCEPTED), True),
+    ("HOUSE-SUBSIDY-UNPAID", "paid, not to the card",
+     _house(paid_amount="40000", paid_on=dt.date(2025, 5, 20), **ACCEPTED), True),
+    ("HOUSE-CLOSED-UNSOLVED", "closed, solved",
+     _house(paid_amount="40000", paid_to_card=True, paid_on=dt.date(2025, 5, 20), closed_on=dt.date(2025, 5, 25),
+            **ACCEPTED), False),
+    ("HOUSE-CLOSED-UNSOLVED", "closed without acceptance", _house(closed_on=dt.date(2025, 5, 25), **BUILT), True),
+    ("HOUSE-CLOSED-UNSOLVED", "closed, new site not demolished",
+     _house(kind="选址新建", paid_amount="40000", paid_to_card=True, paid_on=dt.date(2025, 5, 20),
+            closed_on=dt.date(2025, 5, 25), **ACCEPTED), True),
+    ("DROPOUT-PERSUADE-3", "found D−31, two attempts", _dropout(found=D - 31 * DAY, attempts=LATE[:2]), True),
+    ("DROPOUT-PERSUADE-3", "found D−31, three attempts", _dropout(found=D - 31 * DAY, attempts=LATE), False),
+    ("DROPOUT-PERSUADE-3", "found D−30, none yet", _dropout(found=D - 30 * DAY), False),
+    ("DROPOUT-PERSUADE-3", "returned to school", _dropout(found=D - 60 * DAY, status="已复学",
+                                                          returned_on=dt.date(2025, 5, 9)), False),
+    ("DROPOUT-PERSUADE-3", "reported after two", _dropout(found=MAY, attempts=ATTEMPTS[:2], status="已报联合劝返",
+                                                          reported_on=dt.date(2025, 5, 25)), True),
+    ("DROPOUT-PERSUADE-3", "reported after three", _dropout(found=MAY, attempts=ATTEMPTS, status="已报联合劝返",
+                                                            reported_on=dt.date(2025, 5, 25)), False),
+    ("DROPOUT-DEFER-IRREGULAR", "three joint, approved",
+     _dropout(found=MAY, attempts=ATTEMPTS, joint=JOINT, status="已批准延缓入学或休学", reported_on=dt.date(2025, 5, 25),
+              approved_on=dt.date(2025, 6, 20), approved_by="县人民政府"), False),
+    ("DROPOUT-DEFER-IRREGULAR", "two joint",
+     _dropout(found=MAY, attempts=ATTEMPTS, joint=JOINT[:2], status="已批准延缓入学或休学",
+              reported_on=dt.date(2025, 5, 25), approved_on=dt.date(2025, 6, 20), approved_by="县人民政府"), True),
+    ("DROPOUT-DEFER-IRREGULAR", "no approval",
+     _dropout(found=MAY, attempts=ATTEMPTS, joint=JOINT, status="已批准延缓入学或休学", reported_on=dt.date(2025, 5, 25)),
+     True),
+    ("HOME-TEACH-MONTHLY", "two visits of 3 hours in May",
+     _teaching((dt.date(2025, 5, 6), 3), (dt.date(2025, 5, 20), 3)), False),
+    ("HOME-TEACH-MONTHLY", "one of them 2 hours", _teaching((dt.date(2025, 5, 6), 3), (dt.date(2025, 5, 20), 2)), True),
+    ("HOME-TEACH-MONTHLY", "none in May, some in April", _teaching((dt.date(2025, 4, 8), 3)), True),
+    ("HOME-TEACH-MONTHLY", "only visits in June", _teaching((dt.date(2025, 6, 3), 3)), False),
+    ("HOME-TEACH-MONTHLY", "last visit before March", _teaching((dt.date(2025, 2, 27), 3)), False),
+    ("WATER-QUANTITY-LOW", "39.9 L", _water(litres="39.9"), True),
+    ("WATER-QUANTITY-LOW", "40 L", _water(litres="40"), False),
+    ("WATER-QUANTITY-LOW", "20 L where 20 applies", _water(litres="20", low_rain=True), False),
+    ("WATER-QUANTITY-LOW", "19.9 L where 20 applies", _water(litres="19.9", low_rain=True), True),
+    ("WATER-QUANTITY-LOW", "a year after D only", _water(litres="10", year=2026), False),
+    ("WATER-FETCH-FAR", "piped", _water(), False),
+    ("WATER-FETCH-FAR", "10 minutes", _water(fetch_minutes="10", fetch_distance_m="900"), False),
+    ("WATER-FETCH-FAR", "11 minutes, 401 m", _water(fetch_minutes="11", fetch_distance_m="401", fetch_height_m="5"),
+     True),
+    ("WATER-FETCH-FAR", "11 minutes, 400 m and 40 m",
+     _water(fetch_minutes="11", fetch_distance_m="400", fetch_height_m="40"), False),
+    ("WATER-FETCH-FAR", "11 minutes, 41 m up", _water(fetch_minutes="11", fetch_distance_m="100", fetch_height_m="41"),
+     True),
+    ("WATER-SHORT-DAYS", "17 days", _water(short_days=17), False),
+    ("WATER-SHORT-DAYS", "18 days", _water(short_days=18), True),
+    ("WATER-QUALITY", "tested D−365", _water(tested=D - 365 * DAY), False),
+    ("WATER-QUALITY", "tested D−366", _water(tested=D - 366 * DAY), True),
+    ("WATER-QUALITY", "not up to standard", _water(quality_ok=False), True),
+    ("WATER-QUALITY", "never tested", _water(tested=None), True),
+    ("WATER-MANAGEMENT", "95%", _water(fee_rate="95"), False),
+    ("WATER-MANAGEMENT", "94.99%", _water(fee_rate="94.99"), True),
+    ("WATER-MANAGEMENT", "no water manager", _water(manager=""), True),
+    ("WATER-PROBLEM-OPEN", "open, deadline D−1", _problem(deadline=D - DAY), True),
+    ("WATER-PROBLEM-OPEN", "open, deadline D", _problem(deadline=D), False),
+    ("WATER-PROBLEM-OPEN", "closed on D", _problem(deadline=D - 10 * DAY, closed=D), False),
+    ("WATER-PROBLEM-OPEN", "closed after D", _problem(deadline=D - 10 * DAY, closed=D + DAY), True),
+]
