@@ -81,6 +81,7 @@ class LedgerKind:
     row_check: Callable[[dict, str], list[tuple[str, str]]] | None = field(default=None, repr=False, compare=False)
     # Fields a procedure's steps change (a status): imported and shown, never edited on the entry form.
     locked_fields: tuple[str, ...] = ()
+    procedure: str = ""                   # the URL name of the row's procedure page (its steps), taking pk
     _spec: ColumnSpec | None = field(default=None, repr=False, compare=False)
 
     @property
