@@ -48,6 +48,7 @@ RENOVATION = register_ledger(LedgerKind(
     date_field="applied_on",
     department="zj",
     row_check=checks.renovation_check,
+    procedure="renovation_procedure",
     locked_fields=("status", "village_reviewed_on", "township_reviewed_on", "county_approved_on", "started_on",
                    "completed_on", "accepted_on", "paid_on", "paid_amount", "paid_to_card", "closed_on"),
     notes=("一户一年度一条记录。各环节在记录页逐步办理；导入时各环节日期须按先后顺序，办理环节须有此前各环节的日期。",),
@@ -76,6 +77,7 @@ DROPOUT = register_ledger(LedgerKind(
     date_field="found_on",
     department="jy",
     row_check=checks.dropout_check,
+    procedure="dropout_procedure",
     locked_fields=("status", "returned_on", "reported_on", "approved_on", "approved_by", "closed_on"),
 ))
 

@@ -44,7 +44,10 @@ def _apply(table: str, name: str, row, *, user, data: dict, today: dt.date | Non
         workflow.check(table, name, row, Ctx(user=user, today=today, data=data))
         for field in t.fields:
             if field != "reason" and field in data:
-                setattr(row, field, data[field])
+                value = data[field]
+                if isinstance(value, bool):   # a box left unticked on a later form does not undo an earlier yes
+                    value = value or getattr(row, field)
+                setattr(row, field, value)
         if note:
             row.note = (f"{row.note}；" if row.note else "") + note
         row.status = t.target
@@ -101,10 +104,6 @@ def renovation_pay(*, row: HousingRenovation, user, data: dict, today: dt.date |
 
 @_registered("renovation", "close")
 def renovation_close(*, row: HousingRenovation, user, data: dict, today: dt.date | None = None):
-    # 建新拆旧 may be confirmed on the closing form; `solved` reads the row as it will be.
-    if "old_house_demolished" in data:
-        row.old_house_demolished = bool(data["old_house_demolished"]) or row.old_house_demolished
-        data = {**data, "old_house_demolished": row.old_house_demolished}
     return _apply("renovation", "close", row, user=user, data=data, today=today)
 
 

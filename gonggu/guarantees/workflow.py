@@ -161,7 +161,8 @@ def solved(row, ctx: Ctx) -> str | None:
         return f"补助资金未足额拨付（批准 {row.subsidy} 元，已拨付 {row.paid_amount or 0} 元），不能销号。"
     if not row.paid_to_card:
         return "补助资金未拨付至农户“一卡通”账户，不能销号。"
-    if row.renovation_type == RenovationType.NEW_SITE and not row.old_house_demolished:
+    demolished = row.old_house_demolished or bool(ctx.data.get("old_house_demolished"))
+    if row.renovation_type == RenovationType.NEW_SITE and not demolished:
         return "选址新建的原危房尚未拆除（建新拆旧），不能销号。"
     return None
 
