@@ -151,7 +151,10 @@ class LedgerFormat(IntakeFormat):
         for column in self.kind.columns:
             if column.key:
                 value = row.values.get(column.name)
-                if value is None and _is_text(model, column.key):
+                field = model._meta.get_field(column.key)
+                if value is None and field.has_default():   # an empty cell or an absent column: the default
+                    value = field.get_default()
+                elif value is None and _is_text(model, column.key):
                     value = ""
                 setattr(obj, column.key, value)
         return obj
