@@ -119,3 +119,23 @@ def water_problem_check(values: dict, id_number: str = "") -> Problems:
     if values.get("closed_on") and not (values.get("evidence") or "").strip():
         problems.append(("evidence", "销号须填写销号佐证（整改照片、检测报告或回访记录）"))
     return problems
+
+
+def health_check(values: dict, id_number: str = "") -> Problems:
+    problems = _in_order(values, (("signed_on", "签约日期"),))
+    problems += _in_order(values, (("last_follow_up_on", "最近一次随访日期"),))
+    if values.get("signed_on") and values.get("year") and values["signed_on"].year != values["year"]:
+        problems.append(("signed_on", f"签约日期（{values['signed_on']:%Y-%m-%d}）不在签约年度 {values['year']} 年内"))
+    if values.get("signed_on") and not (values.get("doctor") or "").strip():
+        problems.append(("doctor", "已签约的请填写签约家庭医生"))
+    return problems
+
+
+def clinic_check(values: dict, id_number: str = "") -> Problems:
+    problems: Problems = []
+    area = values.get("building_area")
+    if area is not None and not Decimal(0) < area <= Decimal(2000):
+        problems.append(("building_area", f"业务用房建筑面积 {area}㎡ 超出可能的范围（0–2000㎡），请核对"))
+    if values.get("has_clinic") is False and (values.get("licensed_doctors") or 0) > 0:
+        problems.append(("licensed_doctors", "未设村卫生室的村不应登记在村卫生室执业的村医"))
+    return problems

@@ -19,15 +19,18 @@ from gonggu.sources.models import Fact
 
 from .models import (
     DropoutFile,
+    HealthService,
     HomeTeachingVisit,
     HousingRenovation,
     Persuasion,
+    VillageClinic,
     VillageWater,
     WaterProblem,
 )
 from .workflow import min_floor_area
 
-MODELS = (HousingRenovation, DropoutFile, Persuasion, HomeTeachingVisit, VillageWater, WaterProblem)
+MODELS = (HousingRenovation, DropoutFile, Persuasion, HomeTeachingVisit, VillageWater, WaterProblem, HealthService,
+          VillageClinic)
 # Where each demo renovation stands: the steps done, in order (status, date field), then what is odd about it.
 STEPS = [("已村级评议", "village_reviewed_on"), ("已乡镇审核", "township_reviewed_on"), ("已县级审批", "county_approved_on"),
          ("施工中", "started_on"), ("已竣工", "completed_on"), ("已验收", "accepted_on"), ("已拨付", "paid_on"),
@@ -181,6 +184,33 @@ def _water(ctx, rng, admin):
     return rows, problems
 
 
+def _health(ctx, rng, admin):
+    """卫健's list: a family-doctor contract for adults of 脱贫户 and 监测户, some of them chronic patients (a few
+    unsigned or not followed up last quarter); a clinic in every village (one without a licensed doctor, one small)."""
+    today = ctx.today
+    people = Person.objects.filter(in_scope_q("region_code", ctx.county.prefix), status=PersonStatus.ACTIVE,
+                                   household__household_type__in=("脱贫户", "监测户")).order_by("id")
+    services = []
+    for i, p in enumerate(p for p in people[:400] if p.birth_date and _age(p.birth_date, today) >= 40):
+        if i >= 60:
+            break
+        disease = ["高血压", "糖尿病", "", "", "高血压", "结核病", "", "严重精神障碍"][i % 8]
+        signed = None if disease and i % 13 == 4 else today.replace(month=1, day=rng.randint(5, 28))
+        follow = None
+        if disease and signed:
+            follow = _d(today, rng.randint(10, 60)) if i % 9 != 1 else _d(today, rng.randint(200, 260))
+        services.append(HealthService(**_owner(p), person=p, year=today.year, signed_on=signed,
+                                      doctor="村医" + "张王李赵"[i % 4] if signed else "", chronic_disease=disease,
+                                      last_follow_up_on=follow if follow and follow >= (signed or follow) else None,
+                                      created_by=admin, updated_by=admin))
+    clinics = [VillageClinic(region_code=v.code, year=today.year, has_clinic=True,
+                             building_area=Decimal(72 if i % 7 == 2 else rng.randint(85, 140)),
+                             public_owned=i % 11 != 3, licensed_doctors=0 if i % 9 == 4 else rng.randint(1, 3),
+                             created_by=admin, updated_by=admin)
+               for i, v in enumerate(ctx.villages)]
+    return services, clinics
+
+
 def demo_guarantees(ctx) -> dict:
     rng = ctx.rng.__class__(f"gonggu-guarantees-{ctx.seed}")
     admin = ctx.users.get("admin")
@@ -188,12 +218,15 @@ def demo_guarantees(ctx) -> dict:
         renovations = _renovations(ctx, rng, admin)
         files, persuasions, visits = _education(ctx, rng, admin)
         water, problems = _water(ctx, rng, admin)
+        services, clinics = _health(ctx, rng, admin)
         for model, rows in ((HousingRenovation, renovations), (DropoutFile, files), (Persuasion, persuasions),
-                            (HomeTeachingVisit, visits), (VillageWater, water), (WaterProblem, problems)):
+                            (HomeTeachingVisit, visits), (VillageWater, water), (WaterProblem, problems),
+                            (HealthService, services), (VillageClinic, clinics)):
             if rows:
                 bulk_create_with_history(rows, model, batch_size=2000, default_user=admin)
     return {"renovations": len(renovations), "dropout_files": len(files), "home_teaching_visits": len(visits),
-            "water_villages": len(water), "water_problems": len(problems)}
+            "water_villages": len(water), "water_problems": len(problems), "health_services": len(services),
+            "village_clinics": len(clinics)}
 
 
 def demo_clear(*, prefix: str) -> None:

@@ -4,7 +4,16 @@ from gonggu.dataio.columns import Kind
 from gonggu.ledgers.kinds import LedgerKind, Match, field_column, register_ledger
 
 from . import checks
-from .models import DropoutFile, HomeTeachingVisit, HousingRenovation, Persuasion, VillageWater, WaterProblem
+from .models import (
+    DropoutFile,
+    HealthService,
+    HomeTeachingVisit,
+    HousingRenovation,
+    Persuasion,
+    VillageClinic,
+    VillageWater,
+    WaterProblem,
+)
 
 AREA = "三保障和饮水安全"
 
@@ -162,4 +171,43 @@ WATER_PROBLEM = register_ledger(LedgerKind(
     date_field="found_on",
     department="sl",
     row_check=checks.water_problem_check,
+))
+
+HEALTH_SERVICE = register_ledger(LedgerKind(
+    key="health_service", title="家庭医生签约和慢病管理台账", area=AREA, model=HealthService, match=Match.PERSON,
+    description="卫健部门的名单：家庭医生签约、四种慢性病患者和最近一次随访。",
+    source="001 第二部分 二(二)2①；000 健康帮扶 4",
+    columns=(
+        _col(HealthService, "year", "2025", kind=Kind.YEAR),
+        _col(HealthService, "signed_on", "2025-01-15", aliases=("签约时间",)),
+        _col(HealthService, "doctor", "张医生", aliases=("家庭医生", "签约医生")),
+        _col(HealthService, "chronic_disease", "高血压", aliases=("慢病病种", "慢性病"),
+             synonyms={"精神障碍": "严重精神障碍", "肺结核": "结核病"}),
+        _col(HealthService, "last_follow_up_on", "2025-05-20", aliases=("最近随访日期", "随访日期")),
+    ),
+    natural_key=("year",),
+    list_fields=("year", "signed_on", "doctor", "chronic_disease", "last_follow_up_on"),
+    filter_fields=("year", "chronic_disease"),
+    date_field="signed_on",
+    department="wj",
+    row_check=checks.health_check,
+))
+
+VILLAGE_CLINIC = register_ledger(LedgerKind(
+    key="village_clinic", title="村卫生室台账", area=AREA, model=VillageClinic, match=Match.REGION,
+    description="每村每年：是否设有村卫生室（或可不单设）、业务用房面积、公有产权、持证注册的村医。",
+    source="001 第二部分 二(二)1；000 健康帮扶 3",
+    columns=(
+        _col(VillageClinic, "year", "2025", kind=Kind.YEAR),
+        _col(VillageClinic, "has_clinic", "是"),
+        _col(VillageClinic, "exempt", "否"),
+        _col(VillageClinic, "building_area", "96", kind=Kind.AMOUNT, help="平方米"),
+        _col(VillageClinic, "public_owned", "是"),
+        _col(VillageClinic, "licensed_doctors", "2", kind=Kind.INT),
+    ),
+    natural_key=("year",),
+    list_fields=("year", "has_clinic", "building_area", "public_owned", "licensed_doctors"),
+    filter_fields=("year", "has_clinic", "public_owned"),
+    department="wj",
+    row_check=checks.clinic_check,
 ))

@@ -186,3 +186,45 @@ class WaterProblem(LedgerRow):
 
     def __str__(self) -> str:
         return f"{self.category} {self.found_on}"
+
+
+CHRONIC_DISEASES = [("高血压", "高血压"), ("糖尿病", "糖尿病"), ("结核病", "结核病"), ("严重精神障碍", "严重精神障碍")]
+
+
+class HealthService(LedgerRow):
+    """卫健的家庭医生签约和慢病管理台账: one person's contract of a year, chronic disease and last follow-up
+    (001 第二部分 二(二)2①: 应签尽签, 四种慢性病每季度开展一次随访)."""
+
+    year = models.PositiveSmallIntegerField("签约年度")
+    signed_on = models.DateField("签约日期", null=True, blank=True, help_text="未签约的不填")
+    doctor = models.CharField("签约家庭医生", max_length=30, blank=True)
+    chronic_disease = models.CharField("慢性病种", max_length=8, choices=CHRONIC_DISEASES, blank=True,
+                                       help_text="高血压、糖尿病、结核病、严重精神障碍；没有的不填")
+    last_follow_up_on = models.DateField("最近一次随访日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "家庭医生签约和慢病管理"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.year}年签约"
+
+
+class VillageClinic(LedgerRow):
+    """村卫生室 of a village in a year: whether there is one (or it need not), its rooms' area, public ownership,
+    licensed doctors (001 第二部分 二(二)1①–③)."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    has_clinic = models.BooleanField("设有村卫生室", default=True)
+    exempt = models.BooleanField("可不单设", default=False,
+                                 help_text="乡镇卫生院所在地的村，或与相邻村联合设置村卫生室的")
+    building_area = models.DecimalField("业务用房建筑面积（㎡）", max_digits=6, decimal_places=1, null=True, blank=True)
+    public_owned = models.BooleanField("公有产权", default=False)
+    licensed_doctors = models.PositiveSmallIntegerField("持证并注册的村医人数", default=0)
+
+    class Meta:
+        verbose_name = "村卫生室"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.year}年村卫生室"

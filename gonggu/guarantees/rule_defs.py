@@ -351,3 +351,95 @@ register_rule(RuleDef(
     WHERE q.found_on <= {as_of} AND q.deadline < {as_of} AND (q.closed_on IS NULL OR q.closed_on > {as_of})
     """,
 ))
+
+
+# --- 健康 ---------------------------------------------------------------------------------------------------
+
+HEALTH_2 = ("①持续做好一般脱贫户和 “三类户”家庭医生签约服务工作,做到应签尽签,有签约资料和履约记录。重点做好高血压、"
+            "糖尿病、结核病、严重精神障碍等四种慢性病患者的规范管理和健康服务,每季度开展一次随访。")
+# The first day of the quarter before the as-of date's quarter: a follow-up since then covers the last whole quarter.
+_PREV_Q_START = ("make_date(CASE WHEN quarter({as_of}) = 1 THEN year({as_of}) - 1 ELSE year({as_of}) END, "
+                 "CASE WHEN quarter({as_of}) = 1 THEN 10 ELSE (quarter({as_of}) - 2) * 3 + 1 END, 1)")
+_Q_START = "make_date(year({as_of}), (quarter({as_of}) - 1) * 3 + 1, 1)"
+
+register_rule(RuleDef(
+    code="HEALTH-FOLLOWUP-QUARTER", title="慢病患者上一季度未随访", kind="ledger",
+    source=f"{S001} 二(二)2①", source_text=HEALTH_2, grade="yellow", risk_type="基本医疗",
+    tables=("ledger_health_service",),
+    description="基准日所在年度台账中登记了四种慢性病之一、在本季度之前已签约的患者，最近一次随访早于上一季度初（或没有随访）。",
+    sql=f"""
+    SELECT h.household_id, h.id_number,
+           h.chronic_disease || '患者最近一次随访为 ' || COALESCE(CAST(h.last_follow_up_on AS VARCHAR), '（无）')
+             || '，上一季度（' || CAST({_PREV_Q_START} AS VARCHAR) || ' 起）未随访' AS detail,
+           h.last_follow_up_on AS ev_last_follow_up_on
+    FROM ledger_health_service h
+    WHERE h.year = year({{as_of}}) AND h.chronic_disease <> ''
+      AND h.signed_on IS NOT NULL AND h.signed_on < {_Q_START}
+      AND (h.last_follow_up_on IS NULL OR h.last_follow_up_on < {_PREV_Q_START})
+    """,
+))
+
+register_rule(RuleDef(
+    code="HEALTH-CHRONIC-UNSIGNED", title="慢病患者未签约家庭医生", kind="ledger",
+    source=f"{S001} 二(二)2①；000 健康帮扶 4", source_text=HEALTH_2, grade="orange", risk_type="基本医疗",
+    tables=("ledger_health_service",),
+    description="基准日所在年度台账中登记了慢性病的人员没有签约日期，或签约晚于基准日（慢病签约应签尽签）。",
+    sql="""
+    SELECT h.household_id, h.id_number, h.chronic_disease || '患者本年度未签约家庭医生' AS detail,
+           h.chronic_disease AS ev_disease
+    FROM ledger_health_service h
+    WHERE h.year = year({as_of}) AND h.chronic_disease <> '' AND (h.signed_on IS NULL OR h.signed_on > {as_of})
+    """,
+))
+
+CLINIC_1 = ("①动态监测脱贫县和脱贫村乡村医疗卫生机构和合格医务人员变化情况,切实做好易地扶贫搬迁集中安置点卫生院、卫生室、"
+            "社区服务中心 (站)等医疗卫生服务设施设置和医务人员配备工作,确保医疗机构、医务人员 “空白点”动态清零。推进"
+            "公有产权村卫生室建设,到2025年,公有产权村卫生室比例达到90%以上。")
+_LATEST_CLINIC = """
+    WITH c AS (
+      SELECT v.*, ROW_NUMBER() OVER (PARTITION BY v.region_code ORDER BY v.year DESC) AS rn
+      FROM ledger_village_clinic v WHERE v.year <= year({as_of}))
+"""
+
+register_rule(RuleDef(
+    code="CLINIC-GAP", title="村卫生室或合格村医空白点", kind="ledger",
+    source=f"{S001} 二(二)1①③", source_text=CLINIC_1, grade="red", risk_type="基本医疗",
+    tables=("ledger_village_clinic",),
+    description="村最近一年（不晚于基准日所在年）没有村卫生室且不属可不单设的，或设有村卫生室但没有持证并注册的村医。",
+    sql=f"""{_LATEST_CLINIC}
+    SELECT c.region_code,
+           CAST(c.year AS VARCHAR) || '年' || CASE WHEN NOT c.has_clinic THEN '未设村卫生室'
+                                                  ELSE '村卫生室没有持证并注册的村医' END AS detail
+    FROM c WHERE c.rn = 1 AND ((NOT c.has_clinic AND NOT c.exempt) OR (c.has_clinic AND c.licensed_doctors = 0))
+    """,
+))
+
+register_rule(RuleDef(
+    code="CLINIC-AREA", title="村卫生室业务用房不足80平方米", kind="ledger",
+    source=f"{S001} 二(二)1②", grade="yellow", risk_type="基本医疗",
+    source_text="村卫生室业务用房建筑面积不低于80平方米,村卫生室至少设有诊室、治疗室、观察室、公共卫生室、药房和健康教育室。",
+    tables=("ledger_village_clinic",),
+    description="村最近一年设有村卫生室，业务用房建筑面积未登记或低于 80 平方米。",
+    sql=f"""{_LATEST_CLINIC}
+    SELECT c.region_code,
+           CAST(c.year AS VARCHAR) || '年村卫生室业务用房 ' || COALESCE(CAST(c.building_area AS VARCHAR) || '㎡', '面积未登记')
+             || '，不足80㎡' AS detail, c.building_area AS ev_building_area
+    FROM c WHERE c.rn = 1 AND c.has_clinic AND (c.building_area IS NULL OR c.building_area < 80)
+    """,
+))
+
+register_rule(RuleDef(
+    code="CLINIC-PUBLIC-SHARE", title="公有产权村卫生室比例低于90%", kind="ledger",
+    source=f"{S001} 二(二)1①", source_text=CLINIC_1, grade="yellow", risk_type="基本医疗",
+    tables=("ledger_village_clinic",),
+    description="按乡镇：各村最近一年（2025 年及以后、不晚于基准日所在年）设有的村卫生室中，公有产权的不到 90%。发现记在乡镇上。",
+    sql=f"""{_LATEST_CLINIC}
+    SELECT substr(c.region_code, 1, 9) || '000' AS region_code,
+           '村卫生室 ' || CAST(COUNT(*) AS VARCHAR) || ' 所，其中公有产权 '
+             || CAST(SUM(CASE WHEN c.public_owned THEN 1 ELSE 0 END) AS VARCHAR) || ' 所，比例低于90%' AS detail,
+           COUNT(*) AS ev_clinics
+    FROM c WHERE c.rn = 1 AND c.has_clinic AND year({{as_of}}) >= 2025
+    GROUP BY substr(c.region_code, 1, 9)
+    HAVING SUM(CASE WHEN c.public_owned THEN 1 ELSE 0 END) * 10 < COUNT(*) * 9
+    """,
+))

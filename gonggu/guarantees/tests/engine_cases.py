@@ -8,7 +8,16 @@ import itertools
 from gonggu.rules.tests.builders import person
 from gonggu.sources.factories import fact
 
-from .factories import dropout, home_visit, persuasion, renovation, village_water, water_problem
+from .factories import (
+    dropout,
+    health_service,
+    home_visit,
+    persuasion,
+    renovation,
+    village_clinic,
+    village_water,
+    water_problem,
+)
 
 PARAMS = []   # the defaults: 18000 / 50000 yuan, 30 days to pay, 30 days to persuade three times
 D = dt.date(2025, 6, 30)
@@ -81,6 +90,35 @@ def _problem(**fields):
     return build
 
 
+def _patient(**fields):
+    def build(sc):
+        h = sc.household(kind="脱贫户")
+        health_service(person(h), **fields)
+        return h
+    return build
+
+
+def _clinic(**fields):
+    def build(sc):
+        code = f"{sc.villages[0].code[:9]}{next(_places):03d}"
+        village_clinic(code, **fields)
+        return code
+    return build
+
+
+def _township_clinics(public: int, private: int, *, own_township: bool):
+    """Clinics of one township: the scenario's own (whose other clinic cases are all public, and fewer than 100),
+    or a township of its own next to it, for the boundary that must not fire."""
+    def build(sc):
+        county = sc.villages[0].code[:6]
+        township = sc.villages[0].code[:9] if own_township else f"{county}{next(_townships)}"
+        for i in range(public + private):
+            village_clinic(f"{township}{next(_places):03d}", public=i < public)
+        return f"{township}000"
+    return build
+
+
+_townships = itertools.count(190)
 MAY = dt.date(2025, 5, 1)
 ATTEMPTS = (dt.date(2025, 5, 3), dt.date(2025, 5, 10), dt.date(2025, 5, 20))
 LATE = (dt.date(2025, 6, 1), dt.date(2025, 6, 5), dt.date(2025, 6, 10))
@@ -178,4 +216,26 @@ CASES = [
     ("WATER-PROBLEM-OPEN", "open, deadline D", _problem(deadline=D), False),
     ("WATER-PROBLEM-OPEN", "closed on D", _problem(deadline=D - 10 * DAY, closed=D), False),
     ("WATER-PROBLEM-OPEN", "closed after D", _problem(deadline=D - 10 * DAY, closed=D + DAY), True),
+    ("HEALTH-FOLLOWUP-QUARTER", "followed up on the quarter's first day", _patient(follow_up=dt.date(2025, 1, 1)),
+     False),
+    ("HEALTH-FOLLOWUP-QUARTER", "last follow-up the day before", _patient(follow_up=dt.date(2024, 12, 31)), True),
+    ("HEALTH-FOLLOWUP-QUARTER", "never followed up", _patient(), True),
+    ("HEALTH-FOLLOWUP-QUARTER", "signed the day before the quarter", _patient(signed=dt.date(2025, 3, 31)), True),
+    ("HEALTH-FOLLOWUP-QUARTER", "signed in the quarter", _patient(signed=dt.date(2025, 4, 1)), False),
+    ("HEALTH-FOLLOWUP-QUARTER", "no chronic disease", _patient(disease=""), False),
+    ("HEALTH-CHRONIC-UNSIGNED", "unsigned patient", _patient(signed=None), True),
+    ("HEALTH-CHRONIC-UNSIGNED", "signed patient", _patient(follow_up=dt.date(2025, 5, 1)), False),
+    ("HEALTH-CHRONIC-UNSIGNED", "unsigned, no chronic disease", _patient(signed=None, disease=""), False),
+    ("CLINIC-GAP", "no clinic", _clinic(has_clinic=False, area=None, doctors=0), True),
+    ("CLINIC-GAP", "no clinic, the township hospital's village", _clinic(has_clinic=False, exempt=True, doctors=0),
+     False),
+    ("CLINIC-GAP", "clinic without a licensed doctor", _clinic(doctors=0), True),
+    ("CLINIC-GAP", "clinic with a doctor", _clinic(), False),
+    ("CLINIC-AREA", "79.9 ㎡", _clinic(area="79.9"), True),
+    ("CLINIC-AREA", "80 ㎡", _clinic(area="80"), False),
+    ("CLINIC-AREA", "no area given", _clinic(area=None), True),
+    ("CLINIC-PUBLIC-SHARE", "the township's clinics mostly private", _township_clinics(1, 200, own_township=True),
+     True),
+    ("CLINIC-PUBLIC-SHARE", "9 of 10 public", _township_clinics(9, 1, own_township=False), False),
+    ("CLINIC-PUBLIC-SHARE", "8 of 9 public", _township_clinics(8, 1, own_township=False), True),
 ]

@@ -52,3 +52,21 @@ def water_problem(region_code: str, *, found: dt.date = dt.date(2025, 4, 1), dea
     return WaterProblem.objects.create(region_code=region_code, found_on=found, category=category,
                                        description="管网末端水压不足", deadline=deadline, closed_on=closed,
                                        evidence="回访照片" if closed else "")
+
+
+def health_service(person, *, year: int = 2025, signed: dt.date | None = dt.date(2025, 1, 10), disease: str = "高血压",
+                   follow_up: dt.date | None = None):
+    from ..models import HealthService
+
+    return HealthService.objects.create(**_owner(person), person=person, year=year, signed_on=signed,
+                                        doctor="张医生" if signed else "", chronic_disease=disease,
+                                        last_follow_up_on=follow_up)
+
+
+def village_clinic(region_code: str, *, year: int = 2025, has_clinic: bool = True, exempt: bool = False,
+                   area: str | None = "96", public: bool = True, doctors: int = 1):
+    from ..models import VillageClinic
+
+    return VillageClinic.objects.create(region_code=region_code, year=year, has_clinic=has_clinic, exempt=exempt,
+                                        building_area=Decimal(area) if area else None, public_owned=public,
+                                        licensed_doctors=doctors)

@@ -39,7 +39,8 @@ def test_demo_fills_every_ledger_with_findings(ctx, time_machine):
     result = run_rules(kinds=["ledger"], as_of=TODAY, prefix=ctx.county.prefix, store=False)
     found = {f["rule"] for f in result.findings.to_pylist()}
     for code in ("HOUSE-NOT-PLANNED", "HOUSE-AREA-LOW", "HOUSE-MOVED-IN-EARLY", "DROPOUT-PERSUADE-3",
-                 "HOME-TEACH-MONTHLY", "WATER-PROBLEM-OPEN"):
+                 "HOME-TEACH-MONTHLY", "WATER-PROBLEM-OPEN", "HEALTH-FOLLOWUP-QUARTER", "HEALTH-CHRONIC-UNSIGNED",
+                 "CLINIC-AREA"):
         assert code in found, code
     assert any(code.startswith("WATER-") and code != "WATER-PROBLEM-OPEN" for code in found)
     demo_clear(prefix=ctx.county.prefix)

@@ -80,3 +80,28 @@ def test_home_teaching_import_rejects_a_child_outside_6_to_15(regions, county_ad
     reasons = {p.row: p.reason for p in result.rejected}
     assert "为 17 周岁" in reasons[2] and "课时数 12 不在 1–8 之间" in reasons[4]
     assert HomeTeachingVisit.objects.get().person == pupil
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_health_list_import_and_a_missed_follow_up(regions, county_admin, tmp_path):
+    from gonggu.guarantees.models import HealthService
+    from gonggu.rules.engine import run_rules
+
+    h = HouseholdFactory(village=regions["village"])
+    a, b, c = (PersonFactory(household=h) for _ in range(3))
+    path = tmp_path / "卫健签约.csv"
+    path.write_text("\n".join([
+        "身份证号,签约年度,签约日期,签约家庭医生,慢性病种,最近一次随访日期",
+        f"{a.id_number},2025,2025-01-10,张医生,高血压,2025-03-15",
+        f"{b.id_number},2025,2024-12-20,张医生,糖尿病,2025-05-15",     # signed outside the contract year
+        f"{c.id_number},2025,2025-01-10,,精神障碍,2025-05-15",          # signed, no doctor
+    ]) + "\n", encoding="utf-8")
+    result = intake_run("ledger.health_service", path=path, user=county_admin)
+    assert (result.accepted, result.rejected_rows) == (1, 2)
+    reasons = {p.row: p.reason for p in result.rejected}
+    assert "不在签约年度 2025 年内" in reasons[3] and "请填写签约家庭医生" in reasons[4]
+    assert HealthService.objects.get().chronic_disease == "高血压"
+    # Followed up in March, not since: by the end of the third quarter the second quarter was missed.
+    findings = run_rules(codes=["HEALTH-FOLLOWUP-QUARTER"], as_of=dt.date(2025, 8, 31), prefix="410122",
+                         store=False).findings.to_pylist()
+    assert [f["id_number"] for f in findings] == [a.id_number] and "2025-04-01" in findings[0]["detail"]
