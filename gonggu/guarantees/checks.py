@@ -139,3 +139,25 @@ def clinic_check(values: dict, id_number: str = "") -> Problems:
     if values.get("has_clinic") is False and (values.get("licensed_doctors") or 0) > 0:
         problems.append(("licensed_doctors", "未设村卫生室的村不应登记在村卫生室执业的村医"))
     return problems
+
+
+def inspection_check(values: dict, id_number: str = "") -> Problems:
+    problems = _in_order(values, (("inspected_on", "排查日期"), ("appraised_on", "重新鉴定日期")))
+    if bool(values.get("appraised_on")) != bool(values.get("appraisal_grade")):
+        problems.append(("appraisal_grade", "重新鉴定日期和重新鉴定等级须同时填写"))
+    return problems
+
+
+def idle_house_check(values: dict, id_number: str = "") -> Problems:
+    problems = _in_order(values, (("listed_on", "登记日期"), ("last_checked_on", "最近查看日期")))
+    problems += _in_order(values, (("listed_on", "登记日期"), ("demolished_on", "拆除日期")))
+    if values.get("occupied") and values.get("demolished_on"):
+        problems.append(("occupied", "已拆除的房屋不能登记为有人居住"))
+    return problems
+
+
+def training_check(values: dict, id_number: str = "") -> Problems:
+    problems = _in_order(values, (("held_on", "培训日期"),))
+    if values.get("trainees") is not None and values["trainees"] < 1:
+        problems.append(("trainees", "参训人数至少为 1"))
+    return problems

@@ -21,16 +21,19 @@ from .models import (
     DropoutFile,
     HealthService,
     HomeTeachingVisit,
+    HouseInspection,
     HousingRenovation,
+    IdleDangerousHouse,
     Persuasion,
     VillageClinic,
     VillageWater,
     WaterProblem,
+    WaterTraining,
 )
 from .workflow import min_floor_area
 
-MODELS = (HousingRenovation, DropoutFile, Persuasion, HomeTeachingVisit, VillageWater, WaterProblem, HealthService,
-          VillageClinic)
+MODELS = (HousingRenovation, HouseInspection, IdleDangerousHouse, DropoutFile, Persuasion, HomeTeachingVisit,
+          VillageWater, WaterProblem, WaterTraining, HealthService, VillageClinic)
 # Where each demo renovation stands: the steps done, in order (status, date field), then what is odd about it.
 STEPS = [("已村级评议", "village_reviewed_on"), ("已乡镇审核", "township_reviewed_on"), ("已县级审批", "county_approved_on"),
          ("施工中", "started_on"), ("已竣工", "completed_on"), ("已验收", "accepted_on"), ("已拨付", "paid_on"),
@@ -114,6 +117,27 @@ def _renovations(ctx, rng, admin) -> list[HousingRenovation]:
     return rows
 
 
+def _houses(ctx, rng, admin):
+    """Hazards found in the routine checks (one not appraised in time) and long-empty dangerous houses (one whose
+    checks lapsed, one someone has moved back into)."""
+    today = ctx.today
+    heads = list(Person.objects.filter(in_scope_q("region_code", ctx.county.prefix), status=PersonStatus.ACTIVE,
+                                       relation="户主").order_by("-id")[:8])
+    inspections, idle = [], []
+    for i, p in enumerate(heads[:4]):
+        on = _d(today, 20 + 25 * i)
+        appraised = on + dt.timedelta(days=12) if i % 2 == 0 else None
+        inspections.append(HouseInspection(**_owner(p), inspected_on=on, inspector="村监测员", hazard="墙体出现裂缝",
+                                           previous_grade="B", appraised_on=appraised,
+                                           appraisal_grade="C" if appraised else "", created_by=admin,
+                                           updated_by=admin))
+    for i, p in enumerate(heads[4:8]):
+        idle.append(IdleDangerousHouse(**_owner(p), listed_on=_d(today, 300), grade="D", warning_posted=True,
+                                       checker="村监测员", last_checked_on=_d(today, 150 if i == 1 else 20 + i),
+                                       occupied=i == 2, created_by=admin, updated_by=admin))
+    return inspections, idle
+
+
 def _children(ctx, low: int, high: int) -> list[Person]:
     people = Person.objects.filter(in_scope_q("region_code", ctx.county.prefix), status=PersonStatus.ACTIVE).order_by("id")
     return [p for p in people if p.birth_date and low <= _age(p.birth_date, ctx.today) <= high]
@@ -181,7 +205,22 @@ def _water(ctx, rng, admin):
                 description="管网末端夏季水压不足" if i % 2 else "水源井消毒设施损坏", deadline=found + dt.timedelta(days=25),
                 measure="更换加压泵、维修消毒设施", closed_on=closed, evidence="维修照片、回访记录" if closed else "",
                 created_by=admin, updated_by=admin))
-    return rows, problems
+    trainings = []
+    last_year = ctx.today.year - 1
+    for t, township in enumerate(ctx.townships):
+        rows.extend(VillageWater(region_code=v.code, year=last_year, supply_mode="集中供水", litres_per_day=Decimal(60),
+                                 short_days=3, quality_ok=True, quality_tested_on=dt.date(last_year, 6, 1),
+                                 manager="水管员", fee_rate=Decimal("96"), created_by=admin, updated_by=admin)
+                    for v in ctx.villages if v.code.startswith(township.prefix))
+        for k in range(3 if t % 2 == 0 else 2):
+            trainings.append(WaterTraining(region_code=township.code, held_on=dt.date(last_year, 3 + 3 * k, 15),
+                                           level="镇级", trainees=rng.randint(8, 20), topic="管网巡检和消毒",
+                                           created_by=admin, updated_by=admin))
+    for k in range(2):
+        trainings.append(WaterTraining(region_code=ctx.county.code, held_on=dt.date(last_year, 4 + 5 * k, 20),
+                                       level="县级", trainees=40, topic="水管员业务培训", created_by=admin,
+                                       updated_by=admin))
+    return rows, problems, trainings
 
 
 def _health(ctx, rng, admin):
@@ -217,14 +256,16 @@ def demo_guarantees(ctx) -> dict:
     with transaction.atomic():
         renovations = _renovations(ctx, rng, admin)
         files, persuasions, visits = _education(ctx, rng, admin)
-        water, problems = _water(ctx, rng, admin)
+        water, problems, trainings = _water(ctx, rng, admin)
+        inspections, idle = _houses(ctx, rng, admin)
         services, clinics = _health(ctx, rng, admin)
         for model, rows in ((HousingRenovation, renovations), (DropoutFile, files), (Persuasion, persuasions),
                             (HomeTeachingVisit, visits), (VillageWater, water), (WaterProblem, problems),
-                            (HealthService, services), (VillageClinic, clinics)):
+                            (HealthService, services), (VillageClinic, clinics), (WaterTraining, trainings),
+                            (HouseInspection, inspections), (IdleDangerousHouse, idle)):
             if rows:
                 bulk_create_with_history(rows, model, batch_size=2000, default_user=admin)
-    return {"renovations": len(renovations), "dropout_files": len(files), "home_teaching_visits": len(visits),
+    return {"renovations": len(renovations), "house_inspections": len(inspections), "idle_houses": len(idle), "dropout_files": len(files), "home_teaching_visits": len(visits),
             "water_villages": len(water), "water_problems": len(problems), "health_services": len(services),
             "village_clinics": len(clinics)}
 

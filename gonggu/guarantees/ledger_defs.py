@@ -8,11 +8,14 @@ from .models import (
     DropoutFile,
     HealthService,
     HomeTeachingVisit,
+    HouseInspection,
     HousingRenovation,
+    IdleDangerousHouse,
     Persuasion,
     VillageClinic,
     VillageWater,
     WaterProblem,
+    WaterTraining,
 )
 
 AREA = "三保障和饮水安全"
@@ -210,4 +213,64 @@ VILLAGE_CLINIC = register_ledger(LedgerKind(
     filter_fields=("year", "has_clinic", "public_owned"),
     department="wj",
     row_check=checks.clinic_check,
+))
+
+HOUSE_INSPECTION = register_ledger(LedgerKind(
+    key="house_inspection", title="住房安全排查台账", area=AREA, model=HouseInspection, match=Match.HOUSEHOLD,
+    description="日常巡查、走访摸排发现的住房安全隐患，及其（重新）鉴定。",
+    source="001 第二部分 三(二)1②、2；三(三)2；004 任务21",
+    columns=(
+        _col(HouseInspection, "inspected_on", "2025-04-03", aliases=("排查时间",)),
+        _col(HouseInspection, "inspector", "村监测员李某", aliases=("排查人",)),
+        _col(HouseInspection, "hazard", "东墙出现贯通裂缝", aliases=("隐患情况",)),
+        _col(HouseInspection, "previous_grade", "B"),
+        _col(HouseInspection, "appraised_on", "2025-04-20", aliases=("鉴定日期",)),
+        _col(HouseInspection, "appraisal_grade", "C", aliases=("鉴定等级",)),
+    ),
+    natural_key=("inspected_on",),
+    list_fields=("inspected_on", "hazard", "previous_grade", "appraised_on", "appraisal_grade"),
+    filter_fields=("previous_grade", "appraisal_grade"),
+    date_field="inspected_on",
+    department="zj",
+    row_check=checks.inspection_check,
+))
+
+IDLE_HOUSE = register_ledger(LedgerKind(
+    key="idle_house", title="废弃危旧房台账", area=AREA, model=IdleDangerousHouse, match=Match.HOUSEHOLD,
+    description="长期无人居住的危房：警示标识、专人定期查看、是否有人居住、拆除。",
+    source="004 任务23",
+    columns=(
+        _col(IdleDangerousHouse, "listed_on", "2025-03-01"),
+        _col(IdleDangerousHouse, "grade", "D"),
+        _col(IdleDangerousHouse, "warning_posted", "是"),
+        _col(IdleDangerousHouse, "checker", "村监测员李某"),
+        _col(IdleDangerousHouse, "last_checked_on", "2025-06-01"),
+        _col(IdleDangerousHouse, "occupied", "否"),
+        _col(IdleDangerousHouse, "demolished_on", ""),
+    ),
+    natural_key=("listed_on",),
+    list_fields=("listed_on", "grade", "warning_posted", "last_checked_on", "occupied", "demolished_on"),
+    filter_fields=("grade", "warning_posted", "occupied"),
+    date_field="listed_on",
+    department="zj",
+    row_check=checks.idle_house_check,
+))
+
+WATER_TRAINING = register_ledger(LedgerKind(
+    key="water_training", title="水管员培训台账", area=AREA, model=WaterTraining, match=Match.REGION,
+    description="县级、镇级组织的水管员培训（县级每年2次以上，镇级每年3次以上）。",
+    source="004 任务25",
+    columns=(
+        _col(WaterTraining, "held_on", "2025-04-15"),
+        _col(WaterTraining, "level", "镇级"),
+        _col(WaterTraining, "trainees", "18", kind=Kind.INT),
+        _col(WaterTraining, "topic", "消毒设施运行和管网巡检"),
+    ),
+    natural_key=("held_on", "level"),
+    list_fields=("held_on", "level", "trainees", "topic"),
+    filter_fields=("level",),
+    date_field="held_on",
+    department="sl",
+    row_check=checks.training_check,
+    notes=("县级培训填县的行政区划代码，镇级培训填乡镇的代码。",),
 ))

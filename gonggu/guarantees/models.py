@@ -228,3 +228,60 @@ class VillageClinic(LedgerRow):
 
     def __str__(self) -> str:
         return f"{self.year}年村卫生室"
+
+
+class HouseInspection(LedgerRow):
+    """住房安全排查: a house found with a hazard in the routine checks, and its (re-)appraisal (001 第二部分
+    三(二)1②, 2; 关注问题 2: 以往鉴定为安全的住房又出现新的安全隐患, 未重新进行鉴定)."""
+
+    inspected_on = models.DateField("排查日期")
+    inspector = models.CharField("排查人员", max_length=60)
+    hazard = models.CharField("发现的安全隐患", max_length=200)
+    previous_grade = models.CharField("原鉴定等级", max_length=4, blank=True,
+                                      choices=[("A", "A"), ("B", "B"), ("C", "C"), ("D", "D")],
+                                      help_text="以往鉴定为安全（A、B级）的填原等级；从未鉴定的不填")
+    appraised_on = models.DateField("重新鉴定日期", null=True, blank=True)
+    appraisal_grade = models.CharField("重新鉴定等级", max_length=4, blank=True,
+                                       choices=[("A", "A"), ("B", "B"), ("C", "C"), ("D", "D")])
+
+    class Meta:
+        verbose_name = "住房安全排查"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"排查 {self.inspected_on}"
+
+
+class IdleDangerousHouse(LedgerRow):
+    """废弃危旧房台账: a long-unoccupied dangerous house, its warning, its regular checks, its demolition (004 任务23)."""
+
+    listed_on = models.DateField("登记日期")
+    grade = models.CharField("危房等级", max_length=4, choices=[("C", "C"), ("D", "D")])
+    warning_posted = models.BooleanField("已设置警示标识", default=False)
+    checker = models.CharField("定期查看人员", max_length=30, blank=True)
+    last_checked_on = models.DateField("最近查看日期", null=True, blank=True)
+    occupied = models.BooleanField("有人居住", default=False)
+    demolished_on = models.DateField("拆除日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "废弃危旧房"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"废弃危房 {self.listed_on}"
+
+
+class WaterTraining(LedgerRow):
+    """水管员培训: each session a county or township holds (004 任务25: 县级每年2次以上, 镇级每年3次以上)."""
+
+    held_on = models.DateField("培训日期")
+    level = models.CharField("组织层级", max_length=4, choices=[("县级", "县级"), ("镇级", "镇级")])
+    trainees = models.PositiveSmallIntegerField("参训水管员人数")
+    topic = models.CharField("培训内容", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "水管员培训"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.level}培训 {self.held_on}"

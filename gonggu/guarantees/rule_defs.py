@@ -11,6 +11,7 @@ S001 = "001 第二部分"
 REPAIR_MAX, REBUILD_MAX = "house_subsidy_repair_max", "house_subsidy_rebuild_max"
 PAY_DAYS = "house_payment_days"
 PERSUADE_DAYS = "dropout_persuade_days"
+REAPPRAISE_DAYS, IDLE_CHECK_DAYS = "house_reappraise_days", "idle_house_check_days"
 
 register_param(ParamDef(
     REPAIR_MAX, "危房维修加固每户补助上限", default="18000", unit="元",
@@ -24,6 +25,13 @@ register_param(ParamDef(
 register_param(ParamDef(
     PERSUADE_DAYS, "发现辍学后完成三次劝返的期限", default="30", unit="天", integer=True, minimum="1",
     description="种子要求劝返不少于三次，未给天数；默认发现后 30 天内应劝返三次，可按本县规定调整。"))
+
+register_param(ParamDef(
+    REAPPRAISE_DAYS, "排查发现隐患后完成鉴定的期限", default="30", unit="天", integer=True, minimum="1",
+    description="种子只要求“及时”开展安全鉴定，未给天数；默认排查发现隐患后 30 天内鉴定，可按本县规定调整。"))
+register_param(ParamDef(
+    IDLE_CHECK_DAYS, "闲置危房定期查看的间隔", default="90", unit="天", integer=True, minimum="1",
+    description="种子要求“安排专人定期进行查看”，未给间隔；默认每 90 天至少查看一次，可按本县规定调整。"))
 
 _AREA_MIN = ("CASE WHEN r.household_size <= 1 THEN 20 WHEN r.household_size = 2 THEN 30 "
              "WHEN r.household_size = 3 THEN 40 ELSE 13 * r.household_size END")
@@ -169,6 +177,59 @@ _house(
       AND (r.accepted_on IS NULL OR {_UNPAID} OR (r.renovation_type = '选址新建' AND NOT r.old_house_demolished))
     """,
     grade="red",
+)
+
+
+_house(
+    "HOUSE-REAPPRAISE", "排查发现隐患未及时鉴定", f"{S001} 三(三)2",
+    "鉴定不及时。对排查出来的疑似危房,没有及时进行安全鉴定,或安全鉴定周期时间长;以往鉴定为安全的住房又出现新的安全"
+    "隐患,未重新进行鉴定。",
+    "住房安全排查台账中排查发现隐患已超过「排查发现隐患后完成鉴定的期限」（排查日期 < 基准日 − 期限），在基准日仍没有（重新）"
+    "鉴定。",
+    f"""
+    SELECT r.household_id, r.id_number,
+           CAST(r.inspected_on AS VARCHAR) || ' 排查发现「' || r.hazard || '」'
+             || CASE WHEN r.previous_grade IN ('A', 'B') THEN '（原鉴定为 ' || r.previous_grade || ' 级）' ELSE '' END
+             || '，至今未' || CASE WHEN r.previous_grade <> '' THEN '重新' ELSE '' END || '鉴定' AS detail,
+           r.inspected_on AS ev_inspected_on
+    FROM ledger_house_inspection r
+    WHERE r.inspected_on < days_before({{as_of}}, {{{REAPPRAISE_DAYS}}})
+      AND (r.appraised_on IS NULL OR r.appraised_on > {{as_of}})
+    """,
+    params=(REAPPRAISE_DAYS,), tables=("ledger_house_inspection",),
+)
+
+IDLE_TEXT = ("妥善处置废弃危旧房。全面摸清长期无人居住危房底数，建立台账，积极动员农户拆除闲置危房，一时无法拆除的，落实好警示"
+             "措施。安排专人定期进行查看，确保闲置危房无人居住。")
+_IDLE_STANDING = "r.listed_on <= {as_of} AND (r.demolished_on IS NULL OR r.demolished_on > {as_of})"
+
+_house(
+    "IDLE-HOUSE-OCCUPIED", "闲置危房有人居住", "004 任务23", IDLE_TEXT,
+    "废弃危旧房台账中未拆除（基准日未拆除）的危房登记为有人居住。",
+    f"""
+    SELECT r.household_id, r.id_number, r.grade || ' 级闲置危房有人居住' AS detail, r.grade AS ev_grade
+    FROM ledger_idle_house r WHERE {_IDLE_STANDING} AND r.occupied
+    """,
+    grade="red", tables=("ledger_idle_house",),
+)
+
+_house(
+    "IDLE-HOUSE-UNWATCHED", "闲置危房未设警示或未定期查看", "004 任务23", IDLE_TEXT,
+    "废弃危旧房台账中未拆除的危房没有警示标识、没有定期查看人员，或最近查看日期早于基准日 − 「闲置危房定期查看的间隔」"
+    "（或从未查看）。",
+    f"""
+    SELECT r.household_id, r.id_number,
+           r.grade || ' 级闲置危房' ||
+             CASE WHEN NOT r.warning_posted THEN '未设置警示标识'
+                  WHEN r.checker = '' THEN '没有定期查看人员'
+                  ELSE '最近查看为 ' || COALESCE(CAST(r.last_checked_on AS VARCHAR), '（从未查看）') END AS detail,
+           r.last_checked_on AS ev_last_checked_on
+    FROM ledger_idle_house r
+    WHERE {_IDLE_STANDING}
+      AND (NOT r.warning_posted OR r.checker = '' OR r.last_checked_on IS NULL
+           OR r.last_checked_on < days_before({{as_of}}, {{{IDLE_CHECK_DAYS}}}))
+    """,
+    grade="yellow", params=(IDLE_CHECK_DAYS,), tables=("ledger_idle_house",),
 )
 
 
@@ -336,6 +397,26 @@ _water(
     " '未登记') || '，低于95%' END",
     grade="yellow",
 )
+
+register_rule(RuleDef(
+    code="WATER-TRAINING-TOWNSHIP", title="镇级水管员培训全年不足3次", kind="ledger",
+    source="004 任务25", source_text="加强水管员培训，县级每年开展2次以上，镇级每年开展3次以上。", grade="yellow",
+    risk_type="饮水安全", tables=("ledger_village_water", "ledger_water_training"),
+    description="上一年度（基准日所在年的前一年）有村饮水台账的乡镇，该年镇级水管员培训少于 3 次。发现记在乡镇上。",
+    sql="""
+    WITH townships AS (
+      SELECT DISTINCT substr(region_code, 1, 9) AS township FROM ledger_village_water WHERE year = year({as_of}) - 1),
+    held AS (
+      SELECT substr(region_code, 1, 9) AS township, COUNT(*) AS sessions FROM ledger_water_training
+      WHERE level = '镇级' AND year(held_on) = year({as_of}) - 1 GROUP BY substr(region_code, 1, 9))
+    SELECT t.township || '000' AS region_code,
+           CAST(year({as_of}) - 1 AS VARCHAR) || '年镇级水管员培训 ' || CAST(COALESCE(h.sessions, 0) AS VARCHAR)
+             || ' 次，少于3次' AS detail,
+           COALESCE(h.sessions, 0) AS ev_sessions
+    FROM townships t LEFT JOIN held h ON h.township = t.township
+    WHERE COALESCE(h.sessions, 0) < 3
+    """,
+))
 
 register_rule(RuleDef(
     code="WATER-PROBLEM-OPEN", title="饮水安全问题逾期未清零", kind="ledger",

@@ -12,11 +12,14 @@ from .factories import (
     dropout,
     health_service,
     home_visit,
+    idle_house,
+    inspection,
     persuasion,
     renovation,
     village_clinic,
     village_water,
     water_problem,
+    water_training,
 )
 
 PARAMS = []   # the defaults: 18000 / 50000 yuan, 30 days to pay, 30 days to persuade three times
@@ -119,6 +122,35 @@ def _township_clinics(public: int, private: int, *, own_township: bool):
 
 
 _townships = itertools.count(190)
+
+
+def _inspected(**fields):
+    def build(sc):
+        h = sc.household(kind="监测户")
+        inspection(person(h), **fields)
+        return h
+    return build
+
+
+def _idle(**fields):
+    def build(sc):
+        h = sc.household(kind="脱贫户")
+        idle_house(person(h), **fields)
+        return h
+    return build
+
+
+def _trainings(n: int, *, level: str = "镇级", year: int = 2024):
+    """A township of its own with a village's 2024 water row and n trainings held in `year`; the scenario's own
+    township (the first) needs the finding for the township-scoped run."""
+    def build(sc):
+        county = sc.villages[0].code[:6]
+        township = f"{county}{next(_townships)}" if n else sc.villages[0].code[:9]
+        village_water(f"{township}{next(_places):03d}", year=2024)
+        for k in range(n):
+            water_training(f"{township}000", dt.date(year, 3 + k, 10), level=level)
+        return f"{township}000"
+    return build
 MAY = dt.date(2025, 5, 1)
 ATTEMPTS = (dt.date(2025, 5, 3), dt.date(2025, 5, 10), dt.date(2025, 5, 20))
 LATE = (dt.date(2025, 6, 1), dt.date(2025, 6, 5), dt.date(2025, 6, 10))
@@ -238,4 +270,21 @@ CASES = [
      True),
     ("CLINIC-PUBLIC-SHARE", "9 of 10 public", _township_clinics(9, 1, own_township=False), False),
     ("CLINIC-PUBLIC-SHARE", "8 of 9 public", _township_clinics(8, 1, own_township=False), True),
+    ("HOUSE-REAPPRAISE", "hazard D−31, not appraised", _inspected(on=D - 31 * DAY), True),
+    ("HOUSE-REAPPRAISE", "hazard D−30, not appraised", _inspected(on=D - 30 * DAY), False),
+    ("HOUSE-REAPPRAISE", "appraised again", _inspected(on=dt.date(2025, 4, 1), appraised=dt.date(2025, 4, 20)), False),
+    ("HOUSE-REAPPRAISE", "appraised after D", _inspected(on=dt.date(2025, 4, 1), appraised=D + DAY), True),
+    ("IDLE-HOUSE-OCCUPIED", "someone lives in it", _idle(occupied=True), True),
+    ("IDLE-HOUSE-OCCUPIED", "empty", _idle(), False),
+    ("IDLE-HOUSE-OCCUPIED", "demolished on D", _idle(occupied=True, demolished=D), False),
+    ("IDLE-HOUSE-UNWATCHED", "checked D−90", _idle(checked=D - 90 * DAY), False),
+    ("IDLE-HOUSE-UNWATCHED", "checked D−91", _idle(checked=D - 91 * DAY), True),
+    ("IDLE-HOUSE-UNWATCHED", "no warning sign", _idle(warning=False), True),
+    ("IDLE-HOUSE-UNWATCHED", "nobody named to check", _idle(checker=""), True),
+    ("IDLE-HOUSE-UNWATCHED", "demolished", _idle(checked=None, demolished=dt.date(2025, 3, 1)), False),
+    ("WATER-TRAINING-TOWNSHIP", "no township training", _trainings(0), True),
+    ("WATER-TRAINING-TOWNSHIP", "three in 2024", _trainings(3), False),
+    ("WATER-TRAINING-TOWNSHIP", "two in 2024", _trainings(2), True),
+    ("WATER-TRAINING-TOWNSHIP", "three county sessions only", _trainings(3, level="县级"), True),
+    ("WATER-TRAINING-TOWNSHIP", "three, but in 2025", _trainings(3, year=2025), True),
 ]

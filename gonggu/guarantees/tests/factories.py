@@ -70,3 +70,28 @@ def village_clinic(region_code: str, *, year: int = 2025, has_clinic: bool = Tru
     return VillageClinic.objects.create(region_code=region_code, year=year, has_clinic=has_clinic, exempt=exempt,
                                         building_area=Decimal(area) if area else None, public_owned=public,
                                         licensed_doctors=doctors)
+
+
+def inspection(person, *, on: dt.date = dt.date(2025, 4, 1), previous: str = "B", appraised: dt.date | None = None,
+               grade: str = ""):
+    from ..models import HouseInspection
+
+    return HouseInspection.objects.create(**_owner(person), inspected_on=on, inspector="村监测员",
+                                          hazard="墙体裂缝", previous_grade=previous, appraised_on=appraised,
+                                          appraisal_grade=grade or ("C" if appraised else ""))
+
+
+def idle_house(person, *, listed: dt.date = dt.date(2025, 1, 5), warning: bool = True, checker: str = "村监测员",
+               checked: dt.date | None = dt.date(2025, 6, 1), occupied: bool = False,
+               demolished: dt.date | None = None):
+    from ..models import IdleDangerousHouse
+
+    return IdleDangerousHouse.objects.create(**_owner(person), listed_on=listed, grade="D", warning_posted=warning,
+                                             checker=checker, last_checked_on=checked, occupied=occupied,
+                                             demolished_on=demolished)
+
+
+def water_training(region_code: str, on: dt.date, *, level: str = "镇级"):
+    from ..models import WaterTraining
+
+    return WaterTraining.objects.create(region_code=region_code, held_on=on, level=level, trainees=12)

@@ -34,13 +34,14 @@ def test_demo_fills_every_ledger_with_findings(ctx, time_machine):
     demo_registry(ctx)
     demo_sources(ctx)
     summary = demo_guarantees(ctx)
-    assert summary["renovations"] >= 5 and summary["dropout_files"] == 4 and summary["water_villages"] == 4
+    assert summary["renovations"] >= 5 and summary["dropout_files"] == 4 and summary["water_villages"] == 8
     assert all(model.objects.exists() for model in MODELS)
     result = run_rules(kinds=["ledger"], as_of=TODAY, prefix=ctx.county.prefix, store=False)
     found = {f["rule"] for f in result.findings.to_pylist()}
     for code in ("HOUSE-NOT-PLANNED", "HOUSE-AREA-LOW", "HOUSE-MOVED-IN-EARLY", "DROPOUT-PERSUADE-3",
                  "HOME-TEACH-MONTHLY", "WATER-PROBLEM-OPEN", "HEALTH-FOLLOWUP-QUARTER", "HEALTH-CHRONIC-UNSIGNED",
-                 "CLINIC-AREA"):
+                 "CLINIC-AREA", "HOUSE-REAPPRAISE", "IDLE-HOUSE-OCCUPIED", "IDLE-HOUSE-UNWATCHED",
+                 "WATER-TRAINING-TOWNSHIP"):
         assert code in found, code
     assert any(code.startswith("WATER-") and code != "WATER-PROBLEM-OPEN" for code in found)
     demo_clear(prefix=ctx.county.prefix)
