@@ -109,3 +109,21 @@ def test_refused_steps_change_nothing_and_scope_holds(head, village_clerk, other
     outsider = login(other_county_user)
     assert outsider.get(reverse("renovation_procedure", args=[row.pk])).status_code == 404
     assert outsider.post(reverse("guarantee_step", args=["renovation", row.pk, "start"])).status_code == 404
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_pages_by_role(head, leader, village_clerk, login):
+    row = renovation(head, status="已申请", applied=dt.date(2025, 3, 1))
+    page = login(leader).get(reverse("renovation_procedure", args=[row.pk])).content.decode()
+    assert "当前没有您可以办理的步骤" in page and "已申请" in page
+    refused = login(leader).post(reverse("guarantee_step", args=["renovation", row.pk, "village_review"]),
+                                 {"village_review-village_reviewed_on": "2025-03-05"}, follow=True).content.decode()
+    assert "您的角色不能办理村级步骤" in refused
+    row.refresh_from_db()
+    assert row.status == "已申请"
+    index = login(village_clerk).get(reverse("ledger_index")).content.decode()
+    for title in ("危房改造台账", "控辍保学台账", "送教上门服务台账", "村饮水安全台账", "饮水安全问题台账", "家庭医生签约和慢病管理台账",
+                  "村卫生室台账", "废弃危旧房台账"):
+        assert title in index
+    assert login(village_clerk).get(reverse("guarantee_step", args=["renovation", row.pk, "start"])).status_code == 405
+    assert login(village_clerk).post(reverse("guarantee_step", args=["renovation", row.pk, "nope"])).status_code == 404
