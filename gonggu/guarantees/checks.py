@@ -161,3 +161,7 @@ def training_check(values: dict, id_number: str = "") -> Problems:
     if values.get("trainees") is not None and values["trainees"] < 1:
         problems.append(("trainees", "参训人数至少为 1"))
     return problems
+
+
+def illness_check(values: dict, id_number: str = "") -> Problems:
+    return _in_order(values, (("diagnosed_on", "确诊日期"), ("treated_on", "救治日期")))

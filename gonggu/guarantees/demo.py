@@ -25,6 +25,7 @@ from .models import (
     HousingRenovation,
     IdleDangerousHouse,
     Persuasion,
+    SeriousIllness,
     VillageClinic,
     VillageWater,
     WaterProblem,
@@ -33,7 +34,7 @@ from .models import (
 from .workflow import min_floor_area
 
 MODELS = (HousingRenovation, HouseInspection, IdleDangerousHouse, DropoutFile, Persuasion, HomeTeachingVisit,
-          VillageWater, WaterProblem, WaterTraining, HealthService, VillageClinic)
+          VillageWater, WaterProblem, WaterTraining, HealthService, VillageClinic, SeriousIllness)
 # Where each demo renovation stands: the steps done, in order (status, date field), then what is odd about it.
 STEPS = [("已村级评议", "village_reviewed_on"), ("已乡镇审核", "township_reviewed_on"), ("已县级审批", "county_approved_on"),
          ("施工中", "started_on"), ("已竣工", "completed_on"), ("已验收", "accepted_on"), ("已拨付", "paid_on"),
@@ -242,12 +243,17 @@ def _health(ctx, rng, admin):
                                       doctor="村医" + "张王李赵"[i % 4] if signed else "", chronic_disease=disease,
                                       last_follow_up_on=follow if follow and follow >= (signed or follow) else None,
                                       created_by=admin, updated_by=admin))
+    illnesses = [SeriousIllness(**_owner(p), person=p, disease=["脑卒中", "肺癌", "终末期肾病", "急性心肌梗死"][i % 4],
+                                diagnosed_on=_d(today, 40 + 30 * i), hospital="县人民医院",
+                                treated_on=None if i == 1 else _d(today, 35 + 30 * i), created_by=admin,
+                                updated_by=admin)
+                 for i, p in enumerate(people[100:106])]
     clinics = [VillageClinic(region_code=v.code, year=today.year, has_clinic=True,
                              building_area=Decimal(72 if i % 7 == 2 else rng.randint(85, 140)),
                              public_owned=i % 11 != 3, licensed_doctors=0 if i % 9 == 4 else rng.randint(1, 3),
                              created_by=admin, updated_by=admin)
                for i, v in enumerate(ctx.villages)]
-    return services, clinics
+    return services, clinics, illnesses
 
 
 def demo_guarantees(ctx) -> dict:
@@ -258,10 +264,10 @@ def demo_guarantees(ctx) -> dict:
         files, persuasions, visits = _education(ctx, rng, admin)
         water, problems, trainings = _water(ctx, rng, admin)
         inspections, idle = _houses(ctx, rng, admin)
-        services, clinics = _health(ctx, rng, admin)
+        services, clinics, illnesses = _health(ctx, rng, admin)
         for model, rows in ((HousingRenovation, renovations), (DropoutFile, files), (Persuasion, persuasions),
                             (HomeTeachingVisit, visits), (VillageWater, water), (WaterProblem, problems),
-                            (HealthService, services), (VillageClinic, clinics), (WaterTraining, trainings),
+                            (HealthService, services), (VillageClinic, clinics), (SeriousIllness, illnesses), (WaterTraining, trainings),
                             (HouseInspection, inspections), (IdleDangerousHouse, idle)):
             if rows:
                 bulk_create_with_history(rows, model, batch_size=2000, default_user=admin)

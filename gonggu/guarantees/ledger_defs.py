@@ -12,6 +12,7 @@ from .models import (
     HousingRenovation,
     IdleDangerousHouse,
     Persuasion,
+    SeriousIllness,
     VillageClinic,
     VillageWater,
     WaterProblem,
@@ -273,4 +274,22 @@ WATER_TRAINING = register_ledger(LedgerKind(
     department="sl",
     row_check=checks.training_check,
     notes=("县级培训填县的行政区划代码，镇级培训填乡镇的代码。",),
+))
+
+SERIOUS_ILLNESS = register_ledger(LedgerKind(
+    key="serious_illness", title="大病专项救治台账", area=AREA, model=SeriousIllness, match=Match.PERSON,
+    description="卫健部门的名单：30种大病的确诊、定点医院和救治。",
+    source="001 第二部分 二(二)2③；000 健康帮扶 4",
+    columns=(
+        _col(SeriousIllness, "disease", "脑卒中", aliases=("大病病种",), synonyms={"中风": "脑卒中", "白内障": "老年性白内障"}),
+        _col(SeriousIllness, "diagnosed_on", "2025-03-02", aliases=("确诊时间",)),
+        _col(SeriousIllness, "hospital", "县人民医院"),
+        _col(SeriousIllness, "treated_on", "2025-03-05", aliases=("救治时间", "入院日期")),
+    ),
+    natural_key=("disease", "diagnosed_on"),
+    list_fields=("disease", "diagnosed_on", "hospital", "treated_on"),
+    filter_fields=("disease",),
+    date_field="diagnosed_on",
+    department="wj",
+    row_check=checks.illness_check,
 ))

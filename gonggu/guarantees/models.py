@@ -285,3 +285,27 @@ class WaterTraining(LedgerRow):
 
     def __str__(self) -> str:
         return f"{self.level}培训 {self.held_on}"
+
+
+# The 30 diseases of 大病专项救治, as the seed lists them (001 第二部分 二(二)2③).
+SERIOUS_DISEASES = (
+    "白血病", "先天性心脏病", "食道癌", "胃癌", "结肠病癌", "直肠癌", "终末期肾病", "老年性白内障", "乳腺癌", "宫颈癌", "肺癌", "尘肺",
+    "急性心肌梗死", "肝癌", "神经母细胞瘤", "儿童淋巴瘤", "骨肉瘤", "血友病", "地中海贫血", "唇腭裂", "尿道下裂", "耐多药肺结核",
+    "脑卒中", "慢性阻塞性肺气肿", "艾滋病机会感染", "膀胱癌", "卵巢癌", "肾癌", "重性精神病", "风湿性心脏病",
+)
+
+
+class SeriousIllness(LedgerRow):
+    """大病专项救治台账 (卫健): a diagnosis of one of the 30 diseases and its treatment (001 第二部分 二(二)2③)."""
+
+    disease = models.CharField("病种", max_length=12, choices=[(d, d) for d in SERIOUS_DISEASES])
+    diagnosed_on = models.DateField("确诊日期")
+    hospital = models.CharField("定点医院", max_length=60, blank=True)
+    treated_on = models.DateField("救治日期", null=True, blank=True, help_text="尚未救治的不填")
+
+    class Meta:
+        verbose_name = "大病专项救治"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.disease} {self.diagnosed_on}"

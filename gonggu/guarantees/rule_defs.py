@@ -11,6 +11,7 @@ S001 = "001 第二部分"
 REPAIR_MAX, REBUILD_MAX = "house_subsidy_repair_max", "house_subsidy_rebuild_max"
 PAY_DAYS = "house_payment_days"
 PERSUADE_DAYS = "dropout_persuade_days"
+TREAT_DAYS = "serious_illness_treat_days"
 REAPPRAISE_DAYS, IDLE_CHECK_DAYS = "house_reappraise_days", "idle_house_check_days"
 
 register_param(ParamDef(
@@ -32,6 +33,10 @@ register_param(ParamDef(
 register_param(ParamDef(
     IDLE_CHECK_DAYS, "闲置危房定期查看的间隔", default="90", unit="天", integer=True, minimum="1",
     description="种子要求“安排专人定期进行查看”，未给间隔；默认每 90 天至少查看一次，可按本县规定调整。"))
+
+register_param(ParamDef(
+    TREAT_DAYS, "大病确诊后开始救治的期限", default="30", unit="天", integer=True, minimum="1",
+    description="种子要求“及时做好”病例核准和分类救治，未给天数；默认确诊后 30 天内开始救治，可按本县规定调整。"))
 
 _AREA_MIN = ("CASE WHEN r.household_size <= 1 THEN 20 WHEN r.household_size = 2 THEN 30 "
              "WHEN r.household_size = 3 THEN 40 ELSE 13 * r.household_size END")
@@ -522,5 +527,44 @@ register_rule(RuleDef(
     FROM c WHERE c.rn = 1 AND c.has_clinic AND year({{as_of}}) >= 2025
     GROUP BY substr(c.region_code, 1, 9)
     HAVING SUM(CASE WHEN c.public_owned THEN 1 ELSE 0 END) * 10 < COUNT(*) * 9
+    """,
+))
+
+ILLNESS_TEXT = ("③对30种大病按照 “定定点医院、定诊疗方案、加强医疗质量安全管理”和群众自愿原则,将救治对象扩大到县域内所有"
+                "患者。及时做好一般脱贫户和 “三类户”等重点人群病例核准、分类救治和跟踪监测,其救治率要保持在95%以上。")
+# Patients of 脱贫户 and 监测户 (一般脱贫户 and 三类户) diagnosed by the as-of date.
+_PATIENTS = """
+    WITH s AS (
+      SELECT i.* FROM ledger_serious_illness i JOIN households h ON h.household_id = i.household_id
+      WHERE h.household_type IN ('脱贫户', '监测户') AND i.diagnosed_on <= {as_of})
+"""
+
+register_rule(RuleDef(
+    code="ILLNESS-UNTREATED", title="大病患者确诊后未及时救治", kind="ledger",
+    source=f"{S001} 二(二)2③", source_text=ILLNESS_TEXT, grade="orange", risk_type="基本医疗",
+    params=(TREAT_DAYS,), tables=("ledger_serious_illness", "households"),
+    description="脱贫户、监测户成员的30种大病确诊已超过「大病确诊后开始救治的期限」（确诊日期 < 基准日 − 期限），在基准日仍没有救治日期。",
+    sql=f"""{_PATIENTS}
+    SELECT s.household_id, s.id_number,
+           s.disease || '（' || CAST(s.diagnosed_on AS VARCHAR) || ' 确诊）至今未救治' AS detail,
+           s.diagnosed_on AS ev_diagnosed_on
+    FROM s WHERE s.diagnosed_on < days_before({{as_of}}, {{{TREAT_DAYS}}})
+      AND (s.treated_on IS NULL OR s.treated_on > {{as_of}})
+    """,
+))
+
+register_rule(RuleDef(
+    code="ILLNESS-TREAT-RATE", title="大病专项救治率低于95%", kind="ledger",
+    source=f"{S001} 二(二)2③", source_text=ILLNESS_TEXT, grade="orange", risk_type="基本医疗",
+    tables=("ledger_serious_illness", "households"),
+    description="按乡镇：脱贫户、监测户成员在基准日前确诊的30种大病病例中，基准日前已救治的不到 95%。发现记在乡镇上。",
+    sql=f"""{_PATIENTS}
+    SELECT substr(s.region_code, 1, 9) || '000' AS region_code,
+           '大病病例 ' || CAST(COUNT(*) AS VARCHAR) || ' 例，已救治 '
+             || CAST(SUM(CASE WHEN s.treated_on <= {{as_of}} THEN 1 ELSE 0 END) AS VARCHAR) || ' 例，救治率低于95%'
+             AS detail,
+           COUNT(*) AS ev_cases
+    FROM s GROUP BY substr(s.region_code, 1, 9)
+    HAVING SUM(CASE WHEN s.treated_on <= {{as_of}} THEN 1 ELSE 0 END) * 100 < COUNT(*) * 95
     """,
 ))

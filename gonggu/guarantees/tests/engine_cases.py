@@ -5,6 +5,9 @@ rule must fire at D = 2025-06-30."""
 import datetime as dt
 import itertools
 
+from conftest import make_region
+from gonggu.core.codes import Level
+from gonggu.rules.tests import builders
 from gonggu.rules.tests.builders import person
 from gonggu.sources.factories import fact
 
@@ -16,6 +19,7 @@ from .factories import (
     inspection,
     persuasion,
     renovation,
+    serious_illness,
     village_clinic,
     village_water,
     water_problem,
@@ -25,7 +29,7 @@ from .factories import (
 PARAMS = []   # the defaults: 18000 / 50000 yuan, 30 days to pay, 30 days to persuade three times
 D = dt.date(2025, 6, 30)
 DAY = dt.timedelta(days=1)
-_places = itertools.count(600)
+_places = itertools.count(300)   # village codes 300–999 of the scenario's townships
 
 
 def _house(**fields):
@@ -110,7 +114,7 @@ def _clinic(**fields):
 
 
 def _township_clinics(public: int, private: int, *, own_township: bool):
-    """Clinics of one township: the scenario's own (whose other clinic cases are all public, and fewer than 100),
+    """Clinics of one township: the scenario's own (whose other clinic cases are all public, and fewer than 10),
     or a township of its own next to it, for the boundary that must not fire."""
     def build(sc):
         county = sc.villages[0].code[:6]
@@ -122,6 +126,7 @@ def _township_clinics(public: int, private: int, *, own_township: bool):
 
 
 _townships = itertools.count(190)
+_illness = itertools.count(1)
 
 
 def _inspected(**fields):
@@ -151,6 +156,32 @@ def _trainings(n: int, *, level: str = "镇级", year: int = 2024):
             water_training(f"{township}000", dt.date(year, 3 + k, 10), level=level)
         return f"{township}000"
     return build
+def _ill(*, kind="脱贫户", **fields):
+    def build(sc):
+        h = sc.household(kind=kind)
+        serious_illness(person(h), **fields)
+        return h
+    return build
+
+
+def _illness_rate(treated: int, untreated: int, *, own_township: bool):
+    """Serious-illness cases of one township: the scenario's own (its other cases leave it well below 95%), or a
+    township of its own (a Region with one village, for the households), for the boundaries."""
+    def build(sc):
+        if own_township:
+            village = sc.villages[0]
+        else:
+            code = f"{sc.villages[0].code[:6]}{next(_townships)}"
+            county = sc.villages[0].parent.parent
+            township = make_region(f"{code}000", f"大病乡{code[-3:]}", Level.TOWNSHIP, county)
+            village = make_region(f"{code}201", f"大病村{code[-3:]}", Level.VILLAGE, township)
+        for i in range(treated + untreated):
+            h = builders.household(village, kind="脱贫户", no=f"I{village.code[-6:]}{next(_illness):04d}")
+            serious_illness(person(h), treated=None if i >= treated else dt.date(2025, 3, 5))
+        return village.code[:9] + "000"
+    return build
+
+
 MAY = dt.date(2025, 5, 1)
 ATTEMPTS = (dt.date(2025, 5, 3), dt.date(2025, 5, 10), dt.date(2025, 5, 20))
 LATE = (dt.date(2025, 6, 1), dt.date(2025, 6, 5), dt.date(2025, 6, 10))
@@ -266,7 +297,7 @@ CASES = [
     ("CLINIC-AREA", "79.9 ㎡", _clinic(area="79.9"), True),
     ("CLINIC-AREA", "80 ㎡", _clinic(area="80"), False),
     ("CLINIC-AREA", "no area given", _clinic(area=None), True),
-    ("CLINIC-PUBLIC-SHARE", "the township's clinics mostly private", _township_clinics(1, 200, own_township=True),
+    ("CLINIC-PUBLIC-SHARE", "the township's clinics mostly private", _township_clinics(1, 40, own_township=True),
      True),
     ("CLINIC-PUBLIC-SHARE", "9 of 10 public", _township_clinics(9, 1, own_township=False), False),
     ("CLINIC-PUBLIC-SHARE", "8 of 9 public", _township_clinics(8, 1, own_township=False), True),
@@ -287,4 +318,12 @@ CASES = [
     ("WATER-TRAINING-TOWNSHIP", "two in 2024", _trainings(2), True),
     ("WATER-TRAINING-TOWNSHIP", "three county sessions only", _trainings(3, level="县级"), True),
     ("WATER-TRAINING-TOWNSHIP", "three, but in 2025", _trainings(3, year=2025), True),
+    ("ILLNESS-UNTREATED", "diagnosed D−31, untreated", _ill(diagnosed=D - 31 * DAY, treated=None), True),
+    ("ILLNESS-UNTREATED", "diagnosed D−30, untreated", _ill(diagnosed=D - 30 * DAY, treated=None), False),
+    ("ILLNESS-UNTREATED", "treated", _ill(), False),
+    ("ILLNESS-UNTREATED", "treated after D", _ill(treated=D + DAY), True),
+    ("ILLNESS-UNTREATED", "ordinary household", _ill(kind="一般农户", treated=None), False),
+    ("ILLNESS-TREAT-RATE", "the township's cases mostly untreated", _illness_rate(0, 3, own_township=True), True),
+    ("ILLNESS-TREAT-RATE", "19 of 20 treated", _illness_rate(19, 1, own_township=False), False),
+    ("ILLNESS-TREAT-RATE", "18 of 19 treated", _illness_rate(18, 1, own_township=False), True),
 ]

@@ -95,3 +95,11 @@ def water_training(region_code: str, on: dt.date, *, level: str = "镇级"):
     from ..models import WaterTraining
 
     return WaterTraining.objects.create(region_code=region_code, held_on=on, level=level, trainees=12)
+
+
+def serious_illness(person, *, disease: str = "脑卒中", diagnosed: dt.date = dt.date(2025, 3, 1),
+                    treated: dt.date | None = dt.date(2025, 3, 5)):
+    from ..models import SeriousIllness
+
+    return SeriousIllness.objects.create(**_owner(person), person=person, disease=disease, diagnosed_on=diagnosed,
+                                         hospital="县人民医院", treated_on=treated)
