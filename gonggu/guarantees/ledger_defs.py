@@ -62,7 +62,7 @@ RENOVATION = register_ledger(LedgerKind(
     department="zj",
     row_check=checks.renovation_check,
     procedure="renovation_procedure",
-    locked_fields=("status", "village_reviewed_on", "township_reviewed_on", "county_approved_on", "started_on",
+    locked_fields=("status", "village_reviewed_on", "township_reviewed_on", "county_approved_on", "subsidy", "started_on",
                    "completed_on", "accepted_on", "paid_on", "paid_amount", "paid_to_card", "closed_on"),
     notes=("一户一年度一条记录。各环节在记录页逐步办理；导入时各环节日期须按先后顺序，办理环节须有此前各环节的日期。",),
 ))
