@@ -21,7 +21,7 @@ TODAY = dt.datetime(2025, 9, 1, 10, 0)
 
 
 def _returned(client, batch) -> list[list]:
-    content = client.get(reverse("intake_returns", args=[batch.pk])).content
+    content = client.post(reverse("intake_returns", args=[batch.pk])).content
     return CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
 
 
