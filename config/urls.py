@@ -14,6 +14,7 @@ urlpatterns = [
     path("monitoring/", include("gonggu.monitoring.urls")),
     path("tasks/", include("gonggu.tasks.urls")),
     path("assessment/", include("gonggu.assessment.urls")),
+    path("guarantees/", include("gonggu.guarantees.urls")),
 ]
 
 handler500 = "gonggu.core.views.server_error"

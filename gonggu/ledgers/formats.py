@@ -67,12 +67,21 @@ class LedgerFormat(IntakeFormat):
     # --- validate: match every row, set-based -------------------------------------------------------------
 
     def validate(self, ctx: IntakeContext, staged: Staged) -> None:
+        if self.kind.row_check is not None:
+            self._row_checks(staged)
         if self.kind.match == Match.REGION:
             self._match_regions(ctx, staged)
         else:
             self._match_persons(ctx, staged)
         staged.settle()
         self._no_repeats(staged)
+
+    def _row_checks(self, staged: Staged) -> None:
+        names = {c.key: c.name for c in self.kind.columns if c.key}
+        for row in staged.rows:
+            values = {key: row.values.get(name) for key, name in names.items()}
+            for field_name, reason in self.kind.problems(values, str(row.values.get("身份证号") or "")):
+                staged.reject(row, names.get(field_name, ""), reason)
 
     def _match_persons(self, ctx: IntakeContext, staged: Staged) -> None:
         numbers = sorted({r.values["身份证号"] for r in staged.rows})
@@ -142,7 +151,10 @@ class LedgerFormat(IntakeFormat):
         for column in self.kind.columns:
             if column.key:
                 value = row.values.get(column.name)
-                if value is None and _is_text(model, column.key):
+                field = model._meta.get_field(column.key)
+                if value is None and field.has_default():   # an empty cell or an absent column: the default
+                    value = field.get_default()
+                elif value is None and _is_text(model, column.key):
                     value = ""
                 setattr(obj, column.key, value)
         return obj

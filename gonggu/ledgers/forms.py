@@ -23,8 +23,8 @@ def ledger_form_class(kind: LedgerKind, *, villages: list[tuple[str, str]] | Non
                                                                                  "autocomplete": "off"}))
     # The row's last change as the form saw it: a concurrent change is shown instead of overwritten.
     attrs["version"] = forms.CharField(widget=forms.HiddenInput, required=False)
-    widgets = {name: _DateInput(format="%Y-%m-%d") for name in kind.value_fields
+    widgets = {name: _DateInput(format="%Y-%m-%d") for name in kind.form_fields
                if kind.model._meta.get_field(name).get_internal_type() == "DateField"}
-    meta = type("Meta", (), {"model": kind.model, "fields": kind.value_fields, "widgets": widgets})
+    meta = type("Meta", (), {"model": kind.model, "fields": kind.form_fields, "widgets": widgets})
     attrs["Meta"] = meta
     return type(f"{kind.model.__name__}Form", (forms.ModelForm,), attrs)

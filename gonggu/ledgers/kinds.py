@@ -13,6 +13,7 @@ engine reads on DuckDB and on Spark. See docs/ledgers.md.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -74,6 +75,13 @@ class LedgerKind:
     edit_perm: Perm = Perm.EDIT_LEDGERS
     import_perm: Perm = Perm.IMPORT_LEDGERS
     department: str = ""                  # a department whose users import it (accounts.permissions.Department)
+    # Checks across a row's values that one column cannot make (a date before another, an age from the
+    # 身份证号): row_check(values by field name, normalised 身份证号) -> [(field, reason)]. The import rejects
+    # such rows into the 退回表; the entry form refuses them.
+    row_check: Callable[[dict, str], list[tuple[str, str]]] | None = field(default=None, repr=False, compare=False)
+    # Fields a procedure's steps change (a status): imported and shown, never edited on the entry form.
+    locked_fields: tuple[str, ...] = ()
+    procedure: str = ""                   # the URL name of the row's procedure page (its steps), taking pk
     _spec: ColumnSpec | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -115,6 +123,13 @@ class LedgerKind:
     def value_fields(self) -> list[str]:
         """Model fields that hold the kind's own columns, in column order."""
         return [c.key for c in self.columns if c.key]
+
+    @property
+    def form_fields(self) -> list[str]:
+        return [f for f in self.value_fields if f not in self.locked_fields]
+
+    def problems(self, values: dict, id_number: str = "") -> list[tuple[str, str]]:
+        return list(self.row_check(values, id_number)) if self.row_check else []
 
     @property
     def shown_fields(self) -> list[str]:

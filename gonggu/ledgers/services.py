@@ -46,9 +46,11 @@ def ledger_row_save(*, user, kind: LedgerKind, row, values: dict, id_number: str
                               "请重新打开查看最新内容后再修改。")
     for name, value in _owner(user, kind, id_number=id_number, region_code=region_code).items():
         setattr(row, name, value)
-    for name in kind.value_fields:
+    for name in kind.form_fields:
         if name in values:
             setattr(row, name, values[name])
+    for name, reason in kind.problems({f: getattr(row, f) for f in kind.value_fields}, row.id_number):
+        raise UserFacingError(reason, field=name if name in kind.form_fields else None)
     row.updated_by = user
     row._history_user = user
     row.save()
