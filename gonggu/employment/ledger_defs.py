@@ -1,9 +1,11 @@
 """The employment ledgers: each a model plus the columns an office fills in (docs/ledgers.md)."""
 
+from gonggu.accounts.permissions import Department
 from gonggu.dataio.columns import Kind
 from gonggu.ledgers.kinds import LedgerKind, Match, field_column, register_ledger
 
-from .models import PublicPost
+from .checks import check_attendance, check_public_posts, check_work_records, check_work_targets
+from .models import PostAttendance, PublicPost, WorkRecord, WorkTarget
 
 PUBLIC_POST = register_ledger(LedgerKind(
     key="public_post", title="公益岗位台账", area="稳岗就业", model=PublicPost, match=Match.PERSON,
@@ -24,4 +26,67 @@ PUBLIC_POST = register_ledger(LedgerKind(
     filter_fields=("agreement", "insured"),
     date_field="start_date",
     notes=("同一人同一岗位同一上岗日期为一条记录；退岗时填上退岗日期再导入即可更新。",),
+    check_rows=check_public_posts,
+))
+
+POST_ATTENDANCE = register_ledger(LedgerKind(
+    key="post_attendance", title="公益岗位考勤与补贴发放台账", area="稳岗就业", model=PostAttendance, match=Match.PERSON,
+    description="公益岗位安置人员每月的出勤天数、应发与实发岗位补贴和发放日期（在岗领补、及时足额发放）。",
+    source="001 第三部分 关注问题 稳岗就业 5；000 工作落实方面 4 稳岗就业 4",
+    columns=(
+        field_column(PostAttendance, "post_name", aliases=("岗位", "公益岗位名称"), example="村级保洁员"),
+        field_column(PostAttendance, "month", kind=Kind.YEAR_MONTH, aliases=("考勤月份", "年月"), example="2025-03"),
+        field_column(PostAttendance, "days", kind=Kind.INT, aliases=("出勤天数（天）", "出勤"), example="22"),
+        field_column(PostAttendance, "subsidy_due", aliases=("应发金额", "应发补贴"), example="1100"),
+        field_column(PostAttendance, "subsidy_paid", aliases=("实发金额", "实发补贴"), example="1100"),
+        field_column(PostAttendance, "paid_on", aliases=("发放时间",), example="2025-04-10"),
+    ),
+    natural_key=("post_name", "month"),
+    list_fields=("post_name", "month", "days", "subsidy_due", "subsidy_paid", "paid_on"),
+    date_field="month",
+    notes=("每人每岗位每月一行；考勤月份须在公益岗位台账登记的聘用期内，一人同月只能在一个岗位。",
+           "补贴尚未发放的，实发补贴和发放日期不填，发放后再导入即可更新。"),
+    check_rows=check_attendance,
+))
+
+WORK_RECORD = register_ledger(LedgerKind(
+    key="work_record", title="务工就业台账", area="稳岗就业", model=WorkRecord, match=Match.PERSON,
+    description="每人每年度的务工月数、务工地点、就业方式和跨省一次性交通补助；按年度保存，不被下一年覆盖。",
+    source="000 工作落实方面 4 稳岗就业 1、2；001 第二部分 稳岗就业（二）1、3",
+    columns=(
+        field_column(WorkRecord, "year", kind=Kind.YEAR, aliases=("务工年度",), example="2025"),
+        field_column(WorkRecord, "months", kind=Kind.MONTHS, aliases=("务工时间（月）", "务工时长"), example="8"),
+        field_column(WorkRecord, "place", aliases=("务工地域", "就业地点"),
+                     synonyms={"县外省内": "省内县外", "省内县外务工": "省内县外", "跨省": "省外", "省外务工": "省外",
+                               "县内务工": "县内"}, example="省外"),
+        field_column(WorkRecord, "channel", aliases=("就业渠道", "就业形式"), example="外出务工"),
+        field_column(WorkRecord, "employer", aliases=("务工单位名称", "就业单位"), example="某某电子厂"),
+        field_column(WorkRecord, "transport_subsidy", aliases=("一次性交通补助", "交通补助金额"), example="500"),
+        field_column(WorkRecord, "transport_paid_on", aliases=("交通补助发放时间",), example="2025-04-10"),
+        field_column(WorkRecord, "source", aliases=("数据来源",), example="人社名单"),
+    ),
+    natural_key=("year",),
+    list_fields=("year", "months", "place", "channel", "transport_subsidy", "source"),
+    filter_fields=("year", "place", "source"),
+    notes=("每人每年度一行；同一人同一年度再次导入时更新该年度的记录，其他年度的记录不变。",
+           "务工月数 6 个月及以上为稳定务工。"),
+    department=Department.RS,
+    check_rows=check_work_records,
+))
+
+WORK_TARGET = register_ledger(LedgerKind(
+    key="work_target", title="务工就业目标任务台账", area="稳岗就业", model=WorkTarget, match=Match.REGION,
+    description="各乡镇（街道）年度脱贫人口务工就业目标任务人数，与务工就业台账中的实际务工人数对照。",
+    source="000 工作落实方面 4 稳岗就业 1",
+    columns=(
+        field_column(WorkTarget, "year", kind=Kind.YEAR, aliases=("年度任务",), example="2025"),
+        field_column(WorkTarget, "target", kind=Kind.INT, aliases=("目标任务", "目标人数"), example="1200"),
+        field_column(WorkTarget, "note", example=""),
+    ),
+    natural_key=("year",),
+    list_fields=("year", "target", "note"),
+    filter_fields=("year",),
+    notes=("每个乡镇每年度一行，行政区划代码填乡镇（街道）的 12 位代码。",),
+    department=Department.RS,
+    check_rows=check_work_targets,
 ))

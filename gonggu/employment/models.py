@@ -1,12 +1,14 @@
-"""稳岗就业: the employment ledgers of the seeds (001 第二部分 稳岗就业, 003 任务38, 004 任务12).
+"""稳岗就业: the employment ledgers of the seeds (001 第二部分 稳岗就业, 003 任务38, 004 任务12; 000 指标4).
 
 Each ledger is a `LedgerRow` (region, person, batch or author, history) with its own columns; the kinds,
 their import columns and entry forms are declared in `ledger_defs.py`, the rules over them in `rule_defs.py`.
 """
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from gonggu.ledgers.models import LedgerRow
+from gonggu.registry.choices import WorkPlace
 
 
 class PublicPost(LedgerRow):
@@ -30,3 +32,79 @@ class PublicPost(LedgerRow):
 
     def __str__(self) -> str:
         return f"{self.post_name} {self.start_date}"
+
+
+class WorkRecord(LedgerRow):
+    """A person's work in one year: months worked and where (务工就业台账, one row per person and year).
+
+    Kept per year — the registry's 务工月数 and 务工地点 are overwritten by each import, these rows are not — so
+    the year-on-year duties ("务工6个月以上的稳定务工人员不低于去年同期水平") can be checked.
+    """
+
+    class Source(models.TextChoices):
+        SURVEY = "村级摸排", "村级摸排"
+        REGISTRY = "农户台账", "农户台账"
+        RS_LIST = "人社名单", "人社名单"
+
+    class Channel(models.TextChoices):
+        MIGRANT = "外出务工", "外出务工"
+        NEARBY = "就近就业", "就近就业"
+        WORKSHOP = "帮扶车间", "帮扶车间"
+        PUBLIC_POST = "公益岗位", "公益岗位"
+        WORK_RELIEF = "以工代赈", "以工代赈"
+        START_UP = "自主创业", "自主创业"
+        FLEXIBLE = "灵活就业", "灵活就业"
+
+    year = models.PositiveSmallIntegerField("年度", validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    months = models.PositiveSmallIntegerField("务工月数", validators=[MaxValueValidator(12)],
+                                              help_text="该年度务工的月数，0–12；6 个月及以上为稳定务工")
+    place = models.CharField("务工地点", max_length=10, choices=WorkPlace.choices)
+    channel = models.CharField("就业方式", max_length=10, choices=Channel.choices, blank=True)
+    employer = models.CharField("务工单位", max_length=100, blank=True)
+    transport_subsidy = models.DecimalField("跨省交通补助（元）", max_digits=10, decimal_places=2, null=True, blank=True,
+                                            help_text="跨省务工的一次性交通补助金额")
+    transport_paid_on = models.DateField("交通补助发放日期", null=True, blank=True)
+    source = models.CharField("信息来源", max_length=10, choices=Source.choices, default=Source.SURVEY)
+
+    class Meta:
+        verbose_name = "务工就业记录"
+        verbose_name_plural = verbose_name
+        indexes = [models.Index(fields=["region_code", "year"], name="work_record_region_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.year} 年 {self.place} {self.months} 个月"
+
+
+class WorkTarget(LedgerRow):
+    """A township's 脱贫人口务工就业 target for a year (目标任务, as the county assigns it)."""
+
+    year = models.PositiveSmallIntegerField("年度", validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    target = models.PositiveIntegerField("务工就业目标人数")
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "务工就业目标任务"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.year} 年目标 {self.target} 人"
+
+
+class PostAttendance(LedgerRow):
+    """One month of a 公益岗位 placement: days on duty, the subsidy due and what was paid ("在岗领补")."""
+
+    post_name = models.CharField("岗位名称", max_length=60)
+    month = models.DateField("月份", help_text="如 2025-03（记为当月 1 日）")
+    days = models.PositiveSmallIntegerField("出勤天数", validators=[MaxValueValidator(31)])
+    subsidy_due = models.DecimalField("应发补贴（元）", max_digits=10, decimal_places=2)
+    subsidy_paid = models.DecimalField("实发补贴（元）", max_digits=10, decimal_places=2, null=True, blank=True,
+                                       help_text="尚未发放的不填")
+    paid_on = models.DateField("发放日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "公益岗位考勤与补贴发放"
+        verbose_name_plural = verbose_name
+        indexes = [models.Index(fields=["region_code", "month"], name="post_attendance_region_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.post_name} {self.month:%Y-%m}"

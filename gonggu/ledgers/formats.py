@@ -73,6 +73,8 @@ class LedgerFormat(IntakeFormat):
             self._match_persons(ctx, staged)
         staged.settle()
         self._no_repeats(staged)
+        staged.settle()
+        self._check_rows(staged)
 
     def _match_persons(self, ctx: IntakeContext, staged: Staged) -> None:
         numbers = sorted({r.values["身份证号"] for r in staged.rows})
@@ -131,6 +133,17 @@ class LedgerFormat(IntakeFormat):
                               f"与第 {first[key]} 行是同一条记录，请合并为一行")
             else:
                 first[key] = row.number
+
+    def _check_rows(self, staged: Staged) -> None:
+        if self.kind.check_rows is None or not staged.rows:
+            return
+        candidates = [{**{c.key: row.values.get(c.name) for c in self.kind.columns if c.key},
+                       "person_id": row.extra["person_id"], "household_id": row.extra["household_id"],
+                       "region_code": row.extra["region_code"], "row_id": None} for row in staged.rows]
+        for index, problems in sorted(self.kind.check_rows(candidates).items()):
+            for field_name, reason in problems:
+                column = next((c.name for c in self.kind.columns if c.key == field_name), self.kind.columns[0].name)
+                staged.reject(staged.rows[index], column, reason)
 
     # --- promote: upsert in bulk ----------------------------------------------------------------------------
 

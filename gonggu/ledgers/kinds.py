@@ -13,6 +13,7 @@ engine reads on DuckDB and on Spark. See docs/ledgers.md.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -74,6 +75,11 @@ class LedgerKind:
     edit_perm: Perm = Perm.EDIT_LEDGERS
     import_perm: Perm = Perm.IMPORT_LEDGERS
     department: str = ""                  # a department whose users import it (accounts.permissions.Department)
+    # Checks across fields and rows (a date out of order, two posts in one month): given candidate rows as
+    # dicts of field values plus person_id, household_id, region_code and row_id (the row being edited, else
+    # None), returns {index: [(field name, reason in Chinese), …]}; the import rejects those rows (退回表),
+    # the form refuses the row. Set-based: it reads the database once for all rows.
+    check_rows: Callable[[list[dict]], dict[int, list[tuple[str, str]]]] | None = field(default=None, compare=False)
     _spec: ColumnSpec | None = field(default=None, repr=False, compare=False)
 
     @property

@@ -49,6 +49,14 @@ def ledger_row_save(*, user, kind: LedgerKind, row, values: dict, id_number: str
     for name in kind.value_fields:
         if name in values:
             setattr(row, name, values[name])
+    if kind.check_rows is not None:
+        candidate = {name: getattr(row, name) for name in kind.value_fields}
+        candidate.update(person_id=row.person_id, household_id=row.household_id, region_code=row.region_code,
+                         row_id=row.pk)
+        problems = kind.check_rows([candidate]).get(0)
+        if problems:
+            field_name, reason = problems[0]
+            raise UserFacingError(reason, field=field_name)
     row.updated_by = user
     row._history_user = user
     row.save()
