@@ -58,7 +58,8 @@ class WorkRecord(LedgerRow):
     year = models.PositiveSmallIntegerField("年度", validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     months = models.PositiveSmallIntegerField("务工月数", validators=[MaxValueValidator(12)],
                                               help_text="该年度务工的月数，0–12；6 个月及以上为稳定务工")
-    place = models.CharField("务工地点", max_length=10, choices=WorkPlace.choices)
+    place = models.CharField("务工地点", max_length=10, choices=WorkPlace.choices, blank=True,
+                             help_text="县内、省内县外、省外；不明的不填")
     channel = models.CharField("就业方式", max_length=10, choices=Channel.choices, blank=True)
     employer = models.CharField("务工单位", max_length=100, blank=True)
     transport_subsidy = models.DecimalField("跨省交通补助（元）", max_digits=10, decimal_places=2, null=True, blank=True,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from itertools import islice
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -134,7 +135,23 @@ class LedgerFormat(IntakeFormat):
             else:
                 first[key] = row.number
 
+    def _check_fields(self, staged: Staged) -> None:
+        """The model fields' own validators (a negative count, more than 12 months): the row goes back, with
+        the reason, instead of failing the database's check when the file is written."""
+        meta = self.kind.model._meta
+        for row in staged.rows:
+            for column in self.kind.columns:
+                value = row.values.get(column.name)
+                if not column.key or value is None:
+                    continue
+                try:
+                    meta.get_field(column.key).run_validators(value)
+                except ValidationError as exc:
+                    staged.reject(row, column.name, f"「{column.name}」{'；'.join(exc.messages)}")
+
     def _check_rows(self, staged: Staged) -> None:
+        self._check_fields(staged)
+        staged.settle()
         if self.kind.check_rows is None or not staged.rows:
             return
         candidates = [{**{c.key: row.values.get(c.name) for c in self.kind.columns if c.key},
