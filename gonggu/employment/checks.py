@@ -96,3 +96,59 @@ def check_attendance(rows: list[dict]) -> Problems:
         if due is not None and paid is not None and paid > due:
             _add(problems, i, "subsidy_paid", f"实发补贴 {paid} 元多于应发补贴 {due} 元")
     return problems
+
+
+def check_workshops(rows: list[dict]) -> Problems:
+    """Dates in order; a name once per county (workers are recorded against it)."""
+    from .models import Workshop
+
+    problems: Problems = {}
+    counties = {(r.get("region_code") or "")[:6] for r in rows}
+    editing = [r["row_id"] for r in rows if r.get("row_id")]
+    used: dict[tuple[str, str], str] = {}
+    for county in counties:
+        for code, name in Workshop.objects.filter(region_code__startswith=county).exclude(pk__in=editing).values_list(
+                "region_code", "name"):
+            used[county, name] = code
+    for i, row in enumerate(rows):
+        start, end = row.get("recognised_on"), row.get("closed_on")
+        if start and end and end < start:
+            _add(problems, i, "closed_on", f"停办日期 {end} 早于认定日期 {start}")
+        code, name = row.get("region_code") or "", row.get("name")
+        other = used.get((code[:6], name))
+        if other and other != code:
+            _add(problems, i, "name", f"本县已有名为「{name}」的车间（区划 {other}），请用不同的名称区分")
+        used.setdefault((code[:6], name), code)
+    return problems
+
+
+def check_workshop_workers(rows: list[dict]) -> Problems:
+    from .models import Workshop
+
+    problems: Problems = {}
+    counties = {(r.get("region_code") or "")[:6] for r in rows}
+    names = set()
+    for county in counties:
+        names |= {(county, n) for n in Workshop.objects.filter(region_code__startswith=county).values_list(
+            "name", flat=True)}
+    for i, row in enumerate(rows):
+        start, end = row.get("start_date"), row.get("end_date")
+        if start and end and end < start:
+            _add(problems, i, "end_date", f"离职日期 {end} 早于入职日期 {start}")
+        name = row.get("workshop_name")
+        if name and ((row.get("region_code") or "")[:6], name) not in names:
+            _add(problems, i, "workshop_name", f"本县的帮扶车间台账中没有「{name}」：请先登记车间，或核对名称")
+    return problems
+
+
+def check_rain_dew(rows: list[dict]) -> Problems:
+    problems: Problems = {}
+    for i, row in enumerate(rows):
+        year, grad, dest, paid_on = (row.get(k) for k in ("year", "graduation_year", "destination", "paid_on"))
+        if year and grad and grad < year:
+            _add(problems, i, "graduation_year", f"毕业年度 {grad} 早于补助学年 {year}")
+        if dest and not grad:
+            _add(problems, i, "destination", "填了毕业去向，但没有填毕业年度")
+        if year and paid_on and paid_on.year < year:
+            _add(problems, i, "paid_on", f"补助发放日期 {paid_on} 早于补助学年 {year}")
+    return problems

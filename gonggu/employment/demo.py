@@ -20,7 +20,7 @@ from gonggu.registry.models import Person
 from gonggu.rules.models import Parameter
 from gonggu.rules.services import param_set
 
-from .models import PostAttendance, PublicPost, WorkRecord, WorkTarget
+from .models import PostAttendance, PublicPost, RainDew, WorkRecord, Workshop, WorkshopWorker, WorkTarget
 from .services import work_year_take_over
 
 POSTS = [("村级保洁员", "保洁"), ("生态护林员", "护林"), ("农村公路护路员", "护路"), ("水利设施管护员", "水利管护"),
@@ -66,8 +66,14 @@ def demo_employment(ctx) -> dict:
                 row.transport_paid_on = today - dt.timedelta(days=rng.randint(20, 200))
                 row.save(update_fields=["transport_subsidy", "transport_paid_on", "updated_at"])
         bulk_create_with_history(targets, WorkTarget, batch_size=2000, default_user=admin)
+        shops, workers = _workshops(rng, adults, people, ctx, admin)
+        bulk_create_with_history(shops, Workshop, batch_size=2000, default_user=admin)
+        bulk_create_with_history(workers, WorkshopWorker, batch_size=2000, default_user=admin)
+        students = _rain_dew(rng, ctx, admin)
+        bulk_create_with_history(students, RainDew, batch_size=2000, default_user=admin)
     return {"public_posts": len(posts), "post_attendance": len(attendance),
-            "work_records": len(records) + taken.created, "work_targets": len(targets)}
+            "work_records": len(records) + taken.created, "work_targets": len(targets), "workshops": len(shops),
+            "workshop_workers": len(workers), "rain_dew": len(students)}
 
 
 def _posts(rng, adults, today, admin):
@@ -150,8 +156,83 @@ def _work(rng, adults, ctx, admin):
     return records, targets
 
 
+SHOP_TRADES = ["服装加工", "鞋帽加工", "电子元件", "假发制品", "食品包装", "手工编织", "箱包加工", "中药材初加工"]
+SCHOOLS = [("县职业教育中心", "中职"), ("市技师学院", "技工院校"), ("省职业技术学院", "高职"), ("市卫生职业学院", "高职")]
+
+
+def _workshops(rng, adults, people, ctx, admin):
+    """One or two workshops in some villages of each township, a few closed this year, with their workers."""
+    today = ctx.today
+    by_village = defaultdict(list)
+    for p in adults:
+        if p[4] in (LabourAbility.WEAK, LabourAbility.ORDINARY):
+            by_village[p[2]].append(p)
+    lost = [p for p in people if p[4] == LabourAbility.LOST][:2]         # WORKSHOP-LOST-LABOUR
+    names = {v.code: v.name for v in ctx.villages}
+    shops, workers, n = [], [], 0
+    closing = ctx.townships[-1].code[:9] if ctx.townships else ""         # this township's count falls
+    for code in sorted(by_village):
+        if rng.random() > 0.35 and not (code.startswith(closing) and n < 4):
+            continue
+        n += 1
+        name = f"{names.get(code, '')}{rng.choice(SHOP_TRADES)}帮扶车间{n}"
+        recognised = dt.date(today.year - rng.randint(1, 4), rng.randint(1, 12), 1)
+        closed = None
+        if code.startswith(closing) and n % 2 == 1:
+            closed = dt.date(today.year, rng.randint(1, max(1, today.month - 1)), 15)
+        shops.append(Workshop(region_code=code, name=name, kind=rng.choice(Workshop.Kind.values[:2]),
+                              operator=f"{rng.choice(SHOP_TRADES)}有限公司", recognised_on=recognised, closed_on=closed,
+                              jobs=rng.randint(20, 60), created_by=admin, updated_by=admin))
+        staff = rng.sample(by_village[code], k=min(len(by_village[code]), rng.randint(3, 8)))
+        if lost:
+            staff.append(lost.pop())
+        for pid, hid, person_code, number, *_rest in staff:
+            start = max(recognised, dt.date(today.year - 1, rng.randint(1, 12), 1))
+            end = closed or (dt.date(today.year, rng.randint(1, today.month), 1) if rng.random() < 0.15 else None)
+            workers.append(WorkshopWorker(
+                region_code=person_code, person_id=pid, household_id=hid, id_number=number, workshop_name=name,
+                start_date=start, end_date=end if end and end >= start else None,
+                monthly_wage=Decimal(rng.choice(("2200", "2400", "2600", "3000"))), created_by=admin,
+                updated_by=admin))
+    return shops, workers
+
+
+def _rain_dew(rng, ctx, admin):
+    """Students aged 15–21 of key households (and one of an ordinary household) for two school years;
+    last year's graduates with where they went — one township below 90 %."""
+    today = ctx.today
+    young = list(Person.objects.filter(in_scope_q("region_code", ctx.county.prefix), status=PersonStatus.ACTIVE,
+                                       birth_date__gt=today - dt.timedelta(days=21 * 365),
+                                       birth_date__lte=today - dt.timedelta(days=15 * 365))
+                 .order_by("id").values_list("id", "household_id", "region_code", "id_number",
+                                             "household__household_type"))
+    key = [p for p in young if p[4] != HouseholdType.ORDINARY]
+    ordinary = [p for p in young if p[4] == HouseholdType.ORDINARY][:1]    # RAIN-DEW-INELIGIBLE
+    chosen = rng.sample(key, k=min(len(key), max(10, len(key) // 4))) + ordinary
+    low = ctx.townships[0].code[:9] if ctx.townships else ""
+    rows = []
+    for i, (pid, hid, code, number, _kind) in enumerate(chosen):
+        school, level = rng.choice(SCHOOLS)
+        graduated = i % 3 == 0
+        for year in ((today.year - 2, today.year - 1) if graduated else (today.year - 1, today.year)):
+            subsidy = Decimal("3000")
+            if year == today.year - 1 and i % 17 == 5:
+                subsidy = Decimal("1500")                                 # half paid: RAIN-DEW-UNPAID
+            destination = ""
+            if graduated:
+                unplaced = i % 6 == 0 if code.startswith(low) else rng.random() < 0.04
+                destination = "未就业" if unplaced else rng.choice(("就业", "就业", "就业", "升学", "参军"))
+            rows.append(RainDew(
+                region_code=code, person_id=pid, household_id=hid, id_number=number, year=year, school=school,
+                level=level, subsidy=None if year == today.year and today.month < 10 else subsidy,
+                paid_on=dt.date(year, 11, rng.randint(1, 28)) if year < today.year or today.month >= 12 else None,
+                graduation_year=today.year - 1 if graduated else None, destination=destination,
+                created_by=admin, updated_by=admin))
+    return rows
+
+
 def demo_clear(*, prefix: str) -> None:
     scope = in_scope_q("region_code", prefix)
-    for model in (PostAttendance, PublicPost, WorkRecord, WorkTarget):
+    for model in (PostAttendance, PublicPost, WorkRecord, WorkTarget, WorkshopWorker, Workshop, RainDew):
         model.objects.filter(scope).delete()
         model.history.filter(scope).delete()

@@ -4,8 +4,16 @@ from gonggu.accounts.permissions import Department
 from gonggu.dataio.columns import Kind
 from gonggu.ledgers.kinds import LedgerKind, Match, field_column, register_ledger
 
-from .checks import check_attendance, check_public_posts, check_work_records, check_work_targets
-from .models import PostAttendance, PublicPost, WorkRecord, WorkTarget
+from .checks import (
+    check_attendance,
+    check_public_posts,
+    check_rain_dew,
+    check_work_records,
+    check_work_targets,
+    check_workshop_workers,
+    check_workshops,
+)
+from .models import PostAttendance, PublicPost, RainDew, WorkRecord, Workshop, WorkshopWorker, WorkTarget
 
 PUBLIC_POST = register_ledger(LedgerKind(
     key="public_post", title="公益岗位台账", area="稳岗就业", model=PublicPost, match=Match.PERSON,
@@ -89,4 +97,66 @@ WORK_TARGET = register_ledger(LedgerKind(
     notes=("每个乡镇每年度一行，行政区划代码填乡镇（街道）的 12 位代码。",),
     department=Department.RS,
     check_rows=check_work_targets,
+))
+
+WORKSHOP = register_ledger(LedgerKind(
+    key="workshop", title="就业帮扶车间台账", area="稳岗就业", model=Workshop, match=Match.REGION,
+    description="各村的就业帮扶车间、社区工厂：名称、经营主体、认定与停办日期、岗位数。",
+    source="000 工作落实方面 4 稳岗就业 1；003 任务37",
+    columns=(
+        field_column(Workshop, "name", aliases=("帮扶车间名称", "名称"), example="某村服装加工帮扶车间"),
+        field_column(Workshop, "kind", aliases=("车间类型",), example="就业帮扶车间"),
+        field_column(Workshop, "operator", aliases=("经营主体名称", "企业名称"), example="某服饰有限公司"),
+        field_column(Workshop, "recognised_on", aliases=("认定时间",), example="2023-05-01"),
+        field_column(Workshop, "closed_on", aliases=("停办时间", "关停日期"), example=""),
+        field_column(Workshop, "jobs", kind=Kind.INT, aliases=("就业岗位数",), example="40"),
+    ),
+    natural_key=("name",),
+    list_fields=("name", "kind", "operator", "recognised_on", "closed_on", "jobs"),
+    filter_fields=("kind",),
+    date_field="recognised_on",
+    notes=("行政区划代码填车间所在村（社区）的代码；同一县内车间名称不重复。",),
+    department=Department.RS,
+    check_rows=check_workshops,
+))
+
+WORKSHOP_WORKER = register_ledger(LedgerKind(
+    key="workshop_worker", title="帮扶车间务工人员台账", area="稳岗就业", model=WorkshopWorker, match=Match.PERSON,
+    description="在就业帮扶车间务工的人员：车间、入职与离职日期、月工资。",
+    source="000 工作落实方面 4 稳岗就业 1；001 第三部分 关注问题 监测帮扶 3",
+    columns=(
+        field_column(WorkshopWorker, "workshop_name", aliases=("帮扶车间名称", "车间"), example="某村服装加工帮扶车间"),
+        field_column(WorkshopWorker, "start_date", aliases=("入职时间", "务工开始日期"), example="2025-03-01"),
+        field_column(WorkshopWorker, "end_date", aliases=("离职时间",), example=""),
+        field_column(WorkshopWorker, "monthly_wage", aliases=("月工资", "月收入"), example="2400"),
+    ),
+    natural_key=("workshop_name", "start_date"),
+    list_fields=("workshop_name", "start_date", "end_date", "monthly_wage"),
+    date_field="start_date",
+    notes=("车间名称须与就业帮扶车间台账中本县的车间名称一致。",),
+    department=Department.RS,
+    check_rows=check_workshop_workers,
+))
+
+RAIN_DEW = register_ledger(LedgerKind(
+    key="rain_dew", title="雨露计划补助台账", area="稳岗就业", model=RainDew, match=Match.PERSON,
+    description="雨露计划职业教育补助学生：学年、学校、学历层次、补助与发放日期、毕业年度和毕业去向。",
+    source="001 第二部分 稳岗就业（二）7",
+    columns=(
+        field_column(RainDew, "year", kind=Kind.YEAR, aliases=("学年", "补助年度"), example="2025"),
+        field_column(RainDew, "school", aliases=("学校", "学校名称"), example="某县职业教育中心"),
+        field_column(RainDew, "level", aliases=("就读层次", "学段"), synonyms={"中等职业教育": "中职", "高等职业教育": "高职",
+                                                                          "技工学校": "技工院校"}, example="中职"),
+        field_column(RainDew, "subsidy", aliases=("补助金额", "补助标准"), example="3000"),
+        field_column(RainDew, "paid_on", aliases=("发放日期", "发放时间"), example="2025-11-20"),
+        field_column(RainDew, "graduation_year", kind=Kind.YEAR, aliases=("毕业时间", "毕业年份"), example=""),
+        field_column(RainDew, "destination", aliases=("去向", "就业情况"), synonyms={"已就业": "就业", "继续升学": "升学",
+                                                                                "入伍": "参军"}, example=""),
+    ),
+    natural_key=("year",),
+    list_fields=("year", "school", "level", "subsidy", "graduation_year", "destination"),
+    filter_fields=("year", "level", "destination"),
+    notes=("每名学生每学年一行；毕业后填毕业年度和毕业去向（就业、升学、参军、未就业），再导入即可更新。",),
+    department=Department.NY,
+    check_rows=check_rain_dew,
 ))

@@ -109,3 +109,76 @@ class PostAttendance(LedgerRow):
 
     def __str__(self) -> str:
         return f"{self.post_name} {self.month:%Y-%m}"
+
+
+class Workshop(LedgerRow):
+    """A 就业帮扶车间 (or 社区工厂) in a village: recognised on a date, closed on another."""
+
+    class Kind(models.TextChoices):
+        WORKSHOP = "就业帮扶车间", "就业帮扶车间"
+        FACTORY = "社区工厂", "社区工厂"
+        BASE = "就业帮扶基地", "就业帮扶基地"
+
+    name = models.CharField("车间名称", max_length=100)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.WORKSHOP)
+    operator = models.CharField("经营主体", max_length=100, blank=True)
+    recognised_on = models.DateField("认定日期")
+    closed_on = models.DateField("停办日期", null=True, blank=True, help_text="仍在运营的不填")
+    jobs = models.PositiveIntegerField("岗位数", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "就业帮扶车间"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkshopWorker(LedgerRow):
+    """A person employed in a 帮扶车间 (名称 as in the workshop ledger of the county), from a date to a date."""
+
+    workshop_name = models.CharField("车间名称", max_length=100)
+    start_date = models.DateField("入职日期")
+    end_date = models.DateField("离职日期", null=True, blank=True, help_text="仍在岗的不填")
+    monthly_wage = models.DecimalField("月工资（元）", max_digits=10, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        verbose_name = "帮扶车间务工人员"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.workshop_name} {self.start_date}"
+
+
+class RainDew(LedgerRow):
+    """A 雨露计划 student in one school year: school, subsidy paid, and after graduation where they went."""
+
+    class Level(models.TextChoices):
+        SECONDARY = "中职", "中职"
+        TECHNICAL = "技工院校", "技工院校"
+        HIGHER = "高职", "高职"
+
+    class Destination(models.TextChoices):
+        EMPLOYED = "就业", "就业"
+        STUDY = "升学", "升学"
+        ARMY = "参军", "参军"
+        NONE = "未就业", "未就业"
+
+    year = models.PositiveSmallIntegerField("学年（年度）", validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+                                            help_text="补助所属学年的起始年度，如 2025 表示 2025—2026 学年")
+    school = models.CharField("就读学校", max_length=100)
+    level = models.CharField("学历层次", max_length=10, choices=Level.choices)
+    subsidy = models.DecimalField("补助金额（元）", max_digits=10, decimal_places=2, null=True, blank=True,
+                                  help_text="尚未发放的不填")
+    paid_on = models.DateField("补助发放日期", null=True, blank=True)
+    graduation_year = models.PositiveSmallIntegerField("毕业年度", null=True, blank=True,
+                                                       validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+                                                       help_text="已毕业或应届的填")
+    destination = models.CharField("毕业去向", max_length=10, choices=Destination.choices, blank=True)
+
+    class Meta:
+        verbose_name = "雨露计划补助"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.year} 学年 {self.school}"

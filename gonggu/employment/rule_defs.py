@@ -324,3 +324,163 @@ register_rule(RuleDef(
           AND w.year >= year({as_of}) - 1 AND w.year <= year({as_of})
     """,
 ))
+
+# --- 帮扶车间 ---------------------------------------------------------------------------------------------
+
+_YEAR_END = "make_date(year({as_of}) - 1, 12, 31)"
+
+
+def _shop_open(d: str) -> str:
+    return f"(w.recognised_on <= {d} AND (w.closed_on IS NULL OR w.closed_on > {d}))"
+
+
+def _worker_on(d: str) -> str:
+    return f"(k.start_date <= {d} AND (k.end_date IS NULL OR k.end_date >= {d}))"
+
+
+register_rule(RuleDef(
+    code="WORKSHOP-COUNT-FALL",
+    title="帮扶车间数量或吸纳脱贫人口就业人数低于上年年底",
+    kind="ledger",
+    source="000 工作落实方面 4 稳岗就业 1；001 第二部分 稳岗就业（二）1",
+    source_text="其中，公益岗位、帮扶车间的数量和吸纳脱贫人口就业人数不低于去年年底水平。",
+    grade="orange",
+    risk_type="就业",
+    tables=("ledger_workshop", "ledger_workshop_worker", "household_status"),
+    description="按车间所在乡镇：检查基准日运营中（认定日期不晚于该日，未停办或停办日期晚于该日）的帮扶车间数、在其中务工"
+                "（入职日期不晚于该日，未离职或离职日期不早于该日）的脱贫人口和监测对象人数，与上年 12 月 31 日相比，任一项减少即列出。",
+    sql=f"""
+        WITH shops AS (
+          SELECT {_TOWNSHIP.format(t="w")} AS township,
+                 SUM(CASE WHEN {_shop_open("{as_of}")} THEN 1 ELSE 0 END) AS shops_now,
+                 SUM(CASE WHEN {_shop_open(_YEAR_END)} THEN 1 ELSE 0 END) AS shops_then
+          FROM ledger_workshop w
+          GROUP BY {_TOWNSHIP.format(t="w")}),
+        workers AS (
+          SELECT {_TOWNSHIP.format(t="w")} AS township,
+                 COUNT(DISTINCT CASE WHEN {_shop_open("{as_of}")} AND {_worker_on("{as_of}")} THEN k.person_id END)
+                   AS lifted_now,
+                 COUNT(DISTINCT CASE WHEN {_shop_open(_YEAR_END)} AND {_worker_on(_YEAR_END)} THEN k.person_id END)
+                   AS lifted_then
+          FROM ledger_workshop_worker k
+          JOIN household_status s ON s.household_id = k.household_id AND s.key_household
+          JOIN ledger_workshop w ON w.name = k.workshop_name AND substr(w.region_code, 1, 6) = substr(k.region_code, 1, 6)
+          GROUP BY {_TOWNSHIP.format(t="w")})
+        SELECT c.township AS region_code,
+               '运营中的帮扶车间 ' || CAST(c.shops_now AS VARCHAR) || ' 个（上年底 ' || CAST(c.shops_then AS VARCHAR)
+                 || ' 个），吸纳脱贫人口和监测对象就业 ' || CAST(COALESCE(k.lifted_now, 0) AS VARCHAR) || ' 人（上年底 '
+                 || CAST(COALESCE(k.lifted_then, 0) AS VARCHAR) || ' 人），低于上年年底水平' AS detail,
+               c.shops_now AS ev_workshops, c.shops_then AS ev_workshops_last_year_end,
+               COALESCE(k.lifted_now, 0) AS ev_lifted, COALESCE(k.lifted_then, 0) AS ev_lifted_last_year_end
+        FROM shops c
+        LEFT JOIN workers k ON k.township = c.township
+        WHERE c.shops_now < c.shops_then OR COALESCE(k.lifted_now, 0) < COALESCE(k.lifted_then, 0)
+    """,
+))
+
+register_rule(RuleDef(
+    code="WORKSHOP-LOST-LABOUR",
+    title="丧失劳动能力人员安排在帮扶车间务工",
+    kind="ledger",
+    source="001 第三部分 关注问题 监测帮扶 3",
+    source_text="帮扶措施不精准。制定的帮扶措施不精准、针对性不强、一致率不高,比如将丧失劳动能力群众安排公益岗位、帮扶车间务工。",
+    grade="orange",
+    risk_type="就业",
+    tables=("ledger_workshop_worker", "persons_active"),
+    description="检查基准日在帮扶车间务工（入职日期不晚于该日，未离职或离职日期不早于该日）的人员，农户台账中的劳动能力为「丧失劳动力」。",
+    sql=f"""
+        SELECT k.household_id, k.id_number, '在「' || k.workshop_name || '」务工，劳动能力为丧失劳动力' AS detail,
+               k.workshop_name AS ev_workshop
+        FROM ledger_workshop_worker k
+        JOIN persons_active a ON a.person_id = k.person_id
+        WHERE {_worker_on("{as_of}")} AND a.labour_ability = '丧失劳动力'
+    """,
+))
+
+# --- 雨露计划 ---------------------------------------------------------------------------------------------
+
+RAIN_DEW_SUBSIDY = "rain_dew_subsidy"
+RAIN_DEW_RATE = "rain_dew_employment_rate"
+register_param(ParamDef(
+    RAIN_DEW_SUBSIDY, "雨露计划职业教育补助标准", default="3000", unit="元/生·学年",
+    description="雨露计划职业教育补助每生每学年的金额（001 稳岗就业（二）7：3000 元）。", minimum="0"))
+register_param(ParamDef(
+    RAIN_DEW_RATE, "雨露计划毕业生就业率要求", default="0.9", unit="比例",
+    description="雨露计划毕业生就业率（含升学、参军）应达到的比例（001 稳岗就业（二）7：90%以上）。", minimum="0", maximum="1"))
+
+_RAIN_DEW_TEXT = ("继续向符合条件的脱贫家庭 (含监测帮扶对象家庭)安排 “雨露计划”补助,职业教育补助每生每学年补助3000元。")
+
+register_rule(RuleDef(
+    code="RAIN-DEW-RATE-LOW",
+    title="雨露计划毕业生就业率低于90%",
+    kind="ledger",
+    source="001 第二部分 稳岗就业（二）7",
+    source_text="深入开展 “雨露计划+”就业促进行动,确保雨露计划毕业生就业率 (含升学、参军)达到90%以上。",
+    grade="orange",
+    risk_type="就业",
+    params=(RAIN_DEW_RATE,),
+    tables=("ledger_rain_dew",),
+    description="按乡镇：雨露计划补助台账中毕业年度为检查基准日上一年度的毕业生（按人），毕业去向为就业、升学或参军的人数"
+                "少于毕业生人数 ×「雨露计划毕业生就业率要求」；去向未填的按未就业计。",
+    sql=f"""
+        WITH g AS (
+          SELECT r.person_id, {_TOWNSHIP.format(t="r")} AS township,
+                 MAX(CASE WHEN r.destination IN ('就业', '升学', '参军') THEN 1 ELSE 0 END) AS placed,
+                 MAX(CASE WHEN r.destination IS NULL OR r.destination = '' THEN 1 ELSE 0 END) AS unknown
+          FROM ledger_rain_dew r
+          WHERE r.graduation_year = year({{as_of}}) - 1
+          GROUP BY r.person_id, {_TOWNSHIP.format(t="r")}),
+        c AS (
+          SELECT township, COUNT(*) AS graduates, SUM(placed) AS placed,
+                 SUM(CASE WHEN placed = 0 AND unknown = 1 THEN 1 ELSE 0 END) AS unknown
+          FROM g GROUP BY township)
+        SELECT township AS region_code,
+               CAST(year({{as_of}}) - 1 AS VARCHAR) || ' 年雨露计划毕业生 ' || CAST(graduates AS VARCHAR) || ' 人，就业（含升学、参军）'
+                 || CAST(placed AS VARCHAR) || ' 人，未达到规定比例'
+                 || CASE WHEN unknown > 0 THEN '（' || CAST(unknown AS VARCHAR) || ' 人未填毕业去向）' ELSE '' END AS detail,
+               graduates AS ev_graduates, placed AS ev_placed, unknown AS ev_unknown
+        FROM c
+        WHERE placed < {{{RAIN_DEW_RATE}}} * graduates
+    """,
+))
+
+register_rule(RuleDef(
+    code="RAIN-DEW-INELIGIBLE",
+    title="雨露计划补助对象不是脱贫家庭或监测帮扶对象家庭",
+    kind="ledger",
+    source="001 第二部分 稳岗就业（二）7",
+    source_text=_RAIN_DEW_TEXT,
+    grade="orange",
+    risk_type="就业",
+    tables=("ledger_rain_dew", "household_status"),
+    description="检查基准日所在年度或上一年度的雨露计划补助记录，学生所在户既不是脱贫户，也不是风险未消除的监测户。",
+    sql="""
+        SELECT r.household_id, r.id_number,
+               CAST(r.year AS VARCHAR) || ' 学年领取雨露计划补助，所在户为' || COALESCE(s.household_type, '') AS detail,
+               r.year AS ev_year, s.household_type AS ev_household_type
+        FROM ledger_rain_dew r
+        JOIN household_status s ON s.household_id = r.household_id
+        WHERE NOT s.key_household AND r.year >= year({as_of}) - 1 AND r.year <= year({as_of})
+    """,
+))
+
+register_rule(RuleDef(
+    code="RAIN-DEW-UNPAID",
+    title="雨露计划补助未足额发放",
+    kind="ledger",
+    source="001 第二部分 稳岗就业（二）7；004 任务16",
+    source_text=_RAIN_DEW_TEXT,
+    grade="yellow",
+    risk_type="就业",
+    params=(RAIN_DEW_SUBSIDY,),
+    tables=("ledger_rain_dew",),
+    description="检查基准日上一年度开始的学年（应已发放完毕）的雨露计划职业教育补助（未填按 0）少于「雨露计划职业教育补助标准」。",
+    sql=f"""
+        SELECT r.household_id, r.id_number,
+               CAST(r.year AS VARCHAR) || ' 学年雨露计划补助 ' || CAST(COALESCE(r.subsidy, CAST(0 AS DECIMAL(10, 2))) AS VARCHAR)
+                 || ' 元，未足额发放' AS detail,
+               r.year AS ev_year, r.subsidy AS ev_subsidy, r.school AS ev_school
+        FROM ledger_rain_dew r
+        WHERE r.year = year({{as_of}}) - 1 AND COALESCE(r.subsidy, CAST(0 AS DECIMAL(10, 2))) < {{{RAIN_DEW_SUBSIDY}}}
+    """,
+))

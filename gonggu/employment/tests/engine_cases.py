@@ -14,8 +14,8 @@ from gonggu.core.codes import Level
 from gonggu.rules.tests import builders
 from gonggu.rules.tests.builders import person
 
-from ..models import PublicPost, WorkRecord
-from .factories import attendance, public_post, work_record, work_target
+from ..models import PublicPost, WorkRecord, Workshop
+from .factories import attendance, public_post, rain_dew, work_record, work_target, workshop, workshop_worker
 
 PARAMS = [("min_wage_monthly", "2000", None)]
 D = dt.date(2025, 6, 30)
@@ -137,6 +137,66 @@ def _away(year=2025, *, place="省外", months=3, kind="脱贫户", paid_on=None
     return build
 
 
+_shops = itertools.count(1)
+
+
+def _shop_change(*, closed=None, recognised=dt.date(2023, 1, 1), workers=()):
+    """A township with one workshop and its workers [(kind, start, end)]."""
+    def build(sc):
+        village = _own_village(sc)
+        name = f"帮扶车间{next(_shops)}"
+        workshop(village.code, name, recognised=recognised, closed=closed)
+        for kind, start, end in workers:
+            workshop_worker(_member(village, kind), name, start=start, end=end)
+        return village.parent.code
+    return build
+
+
+def _shop_worker(labour, end=None):
+    def build(sc):
+        h = sc.household(kind="脱贫户")
+        name = f"帮扶车间{next(_shops)}"
+        workshop(sc.villages[0].code, name)
+        workshop_worker(person(h, labour_ability=labour), name, end=end)
+        return h
+    return build
+
+
+def _shops_fall_here(sc):
+    township = sc.villages[0].parent
+    shops = Workshop.objects.filter(region_code__startswith=township.code[:9])
+    open_now = shops.filter(recognised_on__lte=D).exclude(closed_on__lte=D).count()
+    ye = dt.date(2024, 12, 31)
+    open_then = shops.filter(recognised_on__lte=ye).exclude(closed_on__lte=ye).count()
+    for _ in range(max(open_now - open_then, 0) + 1):
+        workshop(sc.villages[0].code, f"帮扶车间{next(_shops)}", closed=dt.date(2025, 3, 31))
+    return township.code
+
+
+def _graduates(placed: list[str], *, year=2024):
+    """A township with 雨露计划 graduates of `year`, one per destination given ("" = not filled in)."""
+    def build(sc):
+        village = _own_village(sc)
+        for destination in placed:
+            rain_dew(_member(village), year - 1, graduation_year=year, destination=destination)
+        return village.parent.code
+    return build
+
+
+def _graduate_here(sc):
+    rain_dew(person(sc.household(kind="脱贫户")), 2023, graduation_year=2024, destination="未就业")
+    return sc.villages[0].parent.code
+
+
+def _student(year, *, kind="脱贫户", subsidy="3000"):
+    def build(sc):
+        h = sc.household(kind=kind)
+        rain_dew(person(h), year, subsidy=subsidy)
+        return h
+    return build
+
+
+W, E, YE = dt.date(2024, 6, 1), dt.date(2025, 2, 28), dt.date(2024, 12, 31)
 KEY_TWO = [("脱贫户", 1), ("脱贫户", 12)]
 
 CASES = [
@@ -191,7 +251,33 @@ CASES = [
     ("WORK-TRANSPORT-UNPAID", "in the province", _away(place="省内县外"), False),
     ("WORK-TRANSPORT-UNPAID", "一般农户", _away(kind="一般农户"), False),
     ("WORK-TRANSPORT-UNPAID", "no month worked", _away(months=0), False),
+    ("WORKSHOP-COUNT-FALL", "closed this year", _shop_change(closed=dt.date(2025, 3, 31)), True),
+    ("WORKSHOP-COUNT-FALL", "closed on 1 January", _shop_change(closed=dt.date(2025, 1, 1)), True),
+    ("WORKSHOP-COUNT-FALL", "closed on last year-end", _shop_change(closed=YE), False),
+    ("WORKSHOP-COUNT-FALL", "new this year", _shop_change(recognised=dt.date(2025, 2, 1)), False),
+    ("WORKSHOP-COUNT-FALL", "same worker", _shop_change(workers=[("脱贫户", W, None)]), False),
+    ("WORKSHOP-COUNT-FALL", "worker left", _shop_change(workers=[("脱贫户", W, E)]), True),
+    ("WORKSHOP-COUNT-FALL", "worker left on D", _shop_change(workers=[("脱贫户", W, D)]), False),
+    ("WORKSHOP-COUNT-FALL", "worker replaced", _shop_change(workers=[("脱贫户", W, E), ("监测户", MAY, None)]), False),
+    ("WORKSHOP-COUNT-FALL", "一般农户 worker left", _shop_change(workers=[("一般农户", W, E)]), False),
+    ("WORKSHOP-LOST-LABOUR", "lost labour in a workshop", _shop_worker("丧失劳动力"), True),
+    ("WORKSHOP-LOST-LABOUR", "weak labour", _shop_worker("弱劳动力或半劳动力"), False),
+    ("WORKSHOP-LOST-LABOUR", "left before D", _shop_worker("丧失劳动力", end=D - dt.timedelta(days=1)), False),
+    ("RAIN-DEW-RATE-LOW", "9 of 10: exactly 90%", _graduates(["就业"] * 7 + ["升学", "参军", "未就业"]), False),
+    ("RAIN-DEW-RATE-LOW", "8 of 9", _graduates(["就业"] * 8 + ["未就业"]), True),
+    ("RAIN-DEW-RATE-LOW", "destination not filled in", _graduates([""]), True),
+    ("RAIN-DEW-RATE-LOW", "graduates of 2023 not counted", _graduates(["未就业"], year=2023), False),
+    ("RAIN-DEW-RATE-LOW", "the scenario's township", _graduate_here, True),
+    ("RAIN-DEW-INELIGIBLE", "一般农户", _student(2025, kind="一般农户"), True),
+    ("RAIN-DEW-INELIGIBLE", "一般农户 two years ago", _student(2023, kind="一般农户"), False),
+    ("RAIN-DEW-INELIGIBLE", "脱贫户", _student(2025), False),
+    ("RAIN-DEW-INELIGIBLE", "监测户", _student(2025, kind="监测户"), False),
+    ("RAIN-DEW-UNPAID", "a cent short", _student(2024, subsidy="2999.99"), True),
+    ("RAIN-DEW-UNPAID", "paid in full", _student(2024), False),
+    ("RAIN-DEW-UNPAID", "not paid", _student(2024, subsidy=None), True),
+    ("RAIN-DEW-UNPAID", "this school year not yet due", _student(2025, subsidy=None), False),
     # Last: they count what the cases above left in the scenario's township.
+    ("WORKSHOP-COUNT-FALL", "the scenario's township", _shops_fall_here, True),
     ("POST-COUNT-FALL", "the scenario's township", _posts_fall_here, True),
     ("WORK-STABLE-FALL", "the scenario's township", _stable_fall_here, True),
 ]

@@ -32,7 +32,7 @@ def test_demo_employment_gives_every_rule_findings_and_clears(regions):
     assert summary["public_posts"] == PublicPost.objects.count() > 20
     assert summary["post_attendance"] == PostAttendance.objects.count() > 100
     assert set(WorkRecord.objects.values_list("year", flat=True)) == {2025, 2026}
-    assert WorkTarget.objects.count() == 2
+    assert WorkTarget.objects.count() == 2 and summary["workshops"] and summary["rain_dew"]
     result = run_rules(codes=EMPLOYMENT_RULES, as_of=ctx.today, prefix=county.prefix, store=False)
     assert not result.skipped
     silent = [code for code in EMPLOYMENT_RULES if not result.counts_by_rule.get(code)]
