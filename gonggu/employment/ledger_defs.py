@@ -18,7 +18,7 @@ from .models import PostAttendance, PublicPost, RainDew, WorkRecord, Workshop, W
 PUBLIC_POST = register_ledger(LedgerKind(
     key="public_post", title="公益岗位台账", area="稳岗就业", model=PublicPost, match=Match.PERSON,
     description="乡村公益性岗位的安置人员：岗位、上岗与退岗日期、月补贴、协议与保险、第几次安置。",
-    source="001 第二部分 稳岗就业（二）6；001 第三部分 关注问题 稳岗就业 5",
+    source="001 第三部分 四 稳岗就业（二）6；001 第三部分 四 稳岗就业（三）5",
     columns=(
         field_column(PublicPost, "post_name", aliases=("岗位", "公益岗位名称"), example="村级保洁员"),
         field_column(PublicPost, "post_type", aliases=("岗位类型",), example="保洁"),
@@ -40,7 +40,7 @@ PUBLIC_POST = register_ledger(LedgerKind(
 POST_ATTENDANCE = register_ledger(LedgerKind(
     key="post_attendance", title="公益岗位考勤与补贴发放台账", area="稳岗就业", model=PostAttendance, match=Match.PERSON,
     description="公益岗位安置人员每月的出勤天数、应发与实发岗位补贴和发放日期（在岗领补、及时足额发放）。",
-    source="001 第三部分 关注问题 稳岗就业 5；000 工作落实方面 4 稳岗就业 4",
+    source="001 第三部分 四 稳岗就业（三）5；000 工作落实方面 4 稳岗就业 4",
     columns=(
         field_column(PostAttendance, "post_name", aliases=("岗位", "公益岗位名称"), example="村级保洁员"),
         field_column(PostAttendance, "month", kind=Kind.YEAR_MONTH, aliases=("考勤月份", "年月"), example="2025-03"),
@@ -60,7 +60,7 @@ POST_ATTENDANCE = register_ledger(LedgerKind(
 WORK_RECORD = register_ledger(LedgerKind(
     key="work_record", title="务工就业台账", area="稳岗就业", model=WorkRecord, match=Match.PERSON,
     description="每人每年度的务工月数、务工地点、就业方式和跨省一次性交通补助；按年度保存，不被下一年覆盖。",
-    source="000 工作落实方面 4 稳岗就业 1、2；001 第二部分 稳岗就业（二）1、3",
+    source="000 工作落实方面 4 稳岗就业 1、2；001 第三部分 四 稳岗就业（二）1、3",
     columns=(
         field_column(WorkRecord, "year", kind=Kind.YEAR, aliases=("务工年度",), example="2025"),
         field_column(WorkRecord, "months", kind=Kind.MONTHS, aliases=("务工时间（月）", "务工时长"), example="8"),
@@ -123,7 +123,7 @@ WORKSHOP = register_ledger(LedgerKind(
 WORKSHOP_WORKER = register_ledger(LedgerKind(
     key="workshop_worker", title="帮扶车间务工人员台账", area="稳岗就业", model=WorkshopWorker, match=Match.PERSON,
     description="在就业帮扶车间务工的人员：车间、入职与离职日期、月工资。",
-    source="000 工作落实方面 4 稳岗就业 1；001 第三部分 关注问题 监测帮扶 3",
+    source="000 工作落实方面 4 稳岗就业 1；001 第三部分 一 防止返贫动态监测和帮扶（三）3",
     columns=(
         field_column(WorkshopWorker, "workshop_name", aliases=("帮扶车间名称", "车间"), example="某村服装加工帮扶车间"),
         field_column(WorkshopWorker, "start_date", aliases=("入职时间", "务工开始日期"), example="2025-03-01"),
@@ -141,7 +141,7 @@ WORKSHOP_WORKER = register_ledger(LedgerKind(
 RAIN_DEW = register_ledger(LedgerKind(
     key="rain_dew", title="雨露计划补助台账", area="稳岗就业", model=RainDew, match=Match.PERSON,
     description="雨露计划职业教育补助学生：学年、学校、学历层次、补助与发放日期、毕业年度和毕业去向。",
-    source="001 第二部分 稳岗就业（二）7",
+    source="001 第三部分 四 稳岗就业（二）7",
     columns=(
         field_column(RainDew, "year", kind=Kind.YEAR, aliases=("学年", "补助年度"), example="2025"),
         field_column(RainDew, "school", aliases=("学校", "学校名称"), example="某县职业教育中心"),
