@@ -191,9 +191,10 @@ register_rule(RuleDef(
     sql=f"""
         SELECT a.household_id, a.id_number,
                '「' || a.post_name || '」' || CAST(COUNT(*) AS VARCHAR) || ' 个月的岗位补贴未足额发放，共欠 '
-                 || CAST(SUM(a.subsidy_due - COALESCE(a.subsidy_paid, 0)) AS VARCHAR) || ' 元' AS detail,
+                 || CAST(CAST(SUM(a.subsidy_due - COALESCE(a.subsidy_paid, 0)) AS DECIMAL(14, 2)) AS VARCHAR) || ' 元'
+                 AS detail,
                a.post_name AS ev_post, COUNT(*) AS ev_months, MIN(a.month) AS ev_first_month,
-               SUM(a.subsidy_due - COALESCE(a.subsidy_paid, 0)) AS ev_owed
+               CAST(SUM(a.subsidy_due - COALESCE(a.subsidy_paid, 0)) AS DECIMAL(14, 2)) AS ev_owed
         FROM ledger_post_attendance a
         WHERE last_day(a.month) < days_before({{as_of}}, {{{PAY_DAYS}}})
           AND COALESCE(a.subsidy_paid, 0) < a.subsidy_due
