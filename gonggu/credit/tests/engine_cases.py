@@ -47,8 +47,8 @@ def _rate(normal: str, overdue: str, **overdue_fields):
         township = make_region(f"{county.code[:6]}{n:03d}000", f"乡镇{n}", Level.TOWNSHIP, county)
         village = make_region(f"{county.code[:6]}{n:03d}201", f"村{n}", Level.VILLAGE, township)
         loan(_own_borrower(village), normal)
-        loan(_own_borrower(village), overdue, issued=dt.date(2024, 6, 1), due=overdue_fields.pop("due", dt.date(2025, 6, 1)),
-             **overdue_fields)
+        fields = {"due": dt.date(2025, 6, 1), **overdue_fields}   # a copy: the case is built once per scenario copy
+        loan(_own_borrower(village), overdue, issued=dt.date(2024, 6, 1), **fields)
         return township.code
     return build
 
