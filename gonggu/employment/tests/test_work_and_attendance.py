@@ -180,3 +180,26 @@ def test_rs_department_imports_work_records_but_not_posts(regions, login):
     client = login(rs)
     assert client.get(reverse("intake_format", args=["ledger.work_record"])).status_code == 200
     assert client.get(reverse("intake_format", args=["ledger.public_post"])).status_code in (403, 404)
+
+
+@time_machine.travel(dt.datetime(2026, 2, 1, 9, 0), tick=False)
+def test_take_over_page_previews_then_writes_in_the_users_region(people, regions, township_reviewer, leader,
+                                                                 login):
+    a = people[0]
+    a.work_months, a.work_place = 9, "省外"
+    a.save()
+    far = PersonFactory(household=HouseholdFactory(village=regions["village_c"]), work_months=5, work_place="县内")
+    client = login(township_reviewer)
+    url = reverse("employment_work_year")
+    assert "年度务工转入" in client.get(url).content.decode()
+    preview = client.post(url, {"year": "2025", "source": "registry", "preview": "1"}).content.decode()
+    assert "新增 1 条" in preview and not WorkRecord.objects.exists()
+    done = client.post(url, {"year": "2025", "source": "registry", "confirm": "1"})
+    assert done.status_code == 302 and "year=2025" in done["Location"]
+    assert list(WorkRecord.objects.values_list("person_id", "year", "months")) == [(a.pk, 2025, 9)]
+    assert not WorkRecord.objects.filter(person=far).exists()      # another township: not the reviewer's
+    refused = client.post(url, {"year": "2030", "source": "registry", "preview": "1"}).content.decode()
+    assert "年度 2030 不对" in refused
+    assert login(leader).get(url).status_code == 403
+    mz = make_user("mz_user", Role.DEPARTMENT_USER, regions["county"], department=Department.MZ)
+    assert login(mz).get(url).status_code == 403
