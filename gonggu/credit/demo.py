@@ -73,13 +73,15 @@ def demo_credit(ctx) -> dict:
             loans[-2].repaid_on = None
     surveys = [today - dt.timedelta(days=rng.randint(10, 150)) for _ in surveyed]
     for i, ((pid, hid, code, number), on) in enumerate(zip(surveyed, surveys, strict=True)):
-        willing = rng.random() < 0.5
+        willing = i == 0 or rng.random() < 0.5
+        if i == 0:                                          # willing and eligible, still waiting: LOAN-NOT-REACHED
+            on = today - dt.timedelta(days=60)
         demands.append(LoanDemand(region_code=code, household_id=hid, id_number=number, surveyed_on=on,
-                                  willing=willing, eligible=willing and rng.random() < 0.8,
+                                  willing=willing, eligible=willing and (i == 0 or rng.random() < 0.8),
                                   amount_wanted=Decimal("50000") if willing else None,
                                   note="" if willing else rng.choice(("无发展项目", "家中无劳动力", "暂无资金需求")),
                                   created_by=admin, updated_by=admin))
-        if willing and i % 3 != 0:                          # most willing ones got their loan since
+        if willing and i % 3 != 0:                          # most willing ones got their loan since (not the first)
             loans.append(Loan(region_code=code, person_id=pid, household_id=hid, id_number=number,
                               loan_no=f"XD{today.year}D{i + 1:05d}", bank=rng.choice(BANKS), amount=Decimal("50000"),
                               issued_on=min(on + dt.timedelta(days=rng.randint(5, 25)), today), due_on=_years_later(on, 3),

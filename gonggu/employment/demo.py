@@ -209,19 +209,22 @@ def _rain_dew(rng, ctx, admin):
     key = [p for p in young if p[4] != HouseholdType.ORDINARY]
     ordinary = [p for p in young if p[4] == HouseholdType.ORDINARY][:1]    # RAIN-DEW-INELIGIBLE
     chosen = rng.sample(key, k=min(len(key), max(10, len(key) // 4))) + ordinary
-    low = ctx.townships[0].code[:9] if ctx.townships else ""
-    rows = []
+    low = chosen[0][2][:9] if chosen else ""        # the township of the first graduate
+    rows, low_graduates = [], 0
     for i, (pid, hid, code, number, _kind) in enumerate(chosen):
         school, level = rng.choice(SCHOOLS)
         graduated = i % 3 == 0
+        destination = ""
+        if graduated:                                   # one where the person went, on each of their rows
+            unplaced = rng.random() < 0.04
+            if code.startswith(low):
+                unplaced = low_graduates % 4 == 0       # one in four there: RAIN-DEW-RATE-LOW
+                low_graduates += 1
+            destination = "未就业" if unplaced else rng.choice(("就业", "就业", "就业", "升学", "参军"))
         for year in ((today.year - 2, today.year - 1) if graduated else (today.year - 1, today.year)):
             subsidy = Decimal("3000")
             if year == today.year - 1 and i % 17 == 5:
                 subsidy = Decimal("1500")                                 # half paid: RAIN-DEW-UNPAID
-            destination = ""
-            if graduated:
-                unplaced = i % 6 == 0 if code.startswith(low) else rng.random() < 0.04
-                destination = "未就业" if unplaced else rng.choice(("就业", "就业", "就业", "升学", "参军"))
             rows.append(RainDew(
                 region_code=code, person_id=pid, household_id=hid, id_number=number, year=year, school=school,
                 level=level, subsidy=None if year == today.year and today.month < 10 else subsidy,

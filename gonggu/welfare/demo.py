@@ -54,15 +54,18 @@ def demo_welfare(ctx) -> dict:
     key = list(Person.objects.filter(in_scope_q("region_code", prefix), status=PersonStatus.ACTIVE, relation="户主",
                                      household__household_type__in=[HouseholdType.LIFTED, HouseholdType.MONITORED])
                .order_by("id").values_list("id", "household_id", "region_code", "id_number"))
-    grants = []
+    grants, over_cap = [], False
     for i, (pid, hid, code, number) in enumerate(rng.sample(key, k=min(len(key), max(8, len(key) // 15)))):
         granted = today - dt.timedelta(days=rng.randint(5, 500))
         standard = Decimal(DEMO_URBAN_STANDARD.get(granted.year, "800"))
         township = rng.random() < 0.8
         amount = Decimal(rng.randrange(500, int(standard * 3) + 1, 100)) if township else Decimal(rng.choice(
             ("4000", "5000", "8000")))
-        if township and i % 11 == 4:
-            amount = standard * 3 + 500             # above the township's cap: WELFARE-TEMP-OVER-CAP
+        if township and (i % 11 == 4 or not over_cap):
+            over_cap = True                         # above the township's cap: WELFARE-TEMP-OVER-CAP
+            granted = today - dt.timedelta(days=rng.randint(20, 60))
+            standard = Decimal(DEMO_URBAN_STANDARD.get(granted.year, "800"))
+            amount = standard * 3 + 500
         grants.append(TemporaryAssistance(
             region_code=code, person_id=pid, household_id=hid, id_number=number, granted_on=granted, amount=amount,
             cause=rng.choice(TemporaryAssistance.Cause.values), approver=TemporaryAssistance.Approver.TOWNSHIP
