@@ -9,6 +9,7 @@ urlpatterns = [
     path("sources/", include("gonggu.sources.urls")),
     path("intake/", include("gonggu.dataio.urls")),
     path("ledgers/", include("gonggu.ledgers.urls")),
+    path("employment/", include("gonggu.employment.urls")),
     path("rules/", include("gonggu.rules.urls")),
     path("screening/", include("gonggu.screening.urls")),
     path("monitoring/", include("gonggu.monitoring.urls")),

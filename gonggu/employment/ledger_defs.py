@@ -1,14 +1,24 @@
 """The employment ledgers: each a model plus the columns an office fills in (docs/ledgers.md)."""
 
+from gonggu.accounts.permissions import Department
 from gonggu.dataio.columns import Kind
 from gonggu.ledgers.kinds import LedgerKind, Match, field_column, register_ledger
 
-from .models import PublicPost
+from .checks import (
+    check_attendance,
+    check_public_posts,
+    check_rain_dew,
+    check_work_records,
+    check_work_targets,
+    check_workshop_workers,
+    check_workshops,
+)
+from .models import PostAttendance, PublicPost, RainDew, WorkRecord, Workshop, WorkshopWorker, WorkTarget
 
 PUBLIC_POST = register_ledger(LedgerKind(
     key="public_post", title="公益岗位台账", area="稳岗就业", model=PublicPost, match=Match.PERSON,
     description="乡村公益性岗位的安置人员：岗位、上岗与退岗日期、月补贴、协议与保险、第几次安置。",
-    source="001 第二部分 稳岗就业（二）6；001 第三部分 关注问题 稳岗就业 5",
+    source="001 第三部分 四 稳岗就业（二）6；001 第三部分 四 稳岗就业（三）5",
     columns=(
         field_column(PublicPost, "post_name", aliases=("岗位", "公益岗位名称"), example="村级保洁员"),
         field_column(PublicPost, "post_type", aliases=("岗位类型",), example="保洁"),
@@ -24,4 +34,129 @@ PUBLIC_POST = register_ledger(LedgerKind(
     filter_fields=("agreement", "insured"),
     date_field="start_date",
     notes=("同一人同一岗位同一上岗日期为一条记录；退岗时填上退岗日期再导入即可更新。",),
+    check_rows=check_public_posts,
+))
+
+POST_ATTENDANCE = register_ledger(LedgerKind(
+    key="post_attendance", title="公益岗位考勤与补贴发放台账", area="稳岗就业", model=PostAttendance, match=Match.PERSON,
+    description="公益岗位安置人员每月的出勤天数、应发与实发岗位补贴和发放日期（在岗领补、及时足额发放）。",
+    source="001 第三部分 四 稳岗就业（三）5；000 工作落实方面 4 稳岗就业 4",
+    columns=(
+        field_column(PostAttendance, "post_name", aliases=("岗位", "公益岗位名称"), example="村级保洁员"),
+        field_column(PostAttendance, "month", kind=Kind.YEAR_MONTH, aliases=("考勤月份", "年月"), example="2025-03"),
+        field_column(PostAttendance, "days", kind=Kind.INT, aliases=("出勤天数（天）", "出勤"), example="22"),
+        field_column(PostAttendance, "subsidy_due", aliases=("应发金额", "应发补贴"), example="1100"),
+        field_column(PostAttendance, "subsidy_paid", aliases=("实发金额", "实发补贴"), example="1100"),
+        field_column(PostAttendance, "paid_on", aliases=("发放时间",), example="2025-04-10"),
+    ),
+    natural_key=("post_name", "month"),
+    list_fields=("post_name", "month", "days", "subsidy_due", "subsidy_paid", "paid_on"),
+    date_field="month",
+    notes=("每人每岗位每月一行；考勤月份须在公益岗位台账登记的聘用期内，一人同月只能在一个岗位。",
+           "补贴尚未发放的，实发补贴和发放日期不填，发放后再导入即可更新。"),
+    check_rows=check_attendance,
+))
+
+WORK_RECORD = register_ledger(LedgerKind(
+    key="work_record", title="务工就业台账", area="稳岗就业", model=WorkRecord, match=Match.PERSON,
+    description="每人每年度的务工月数、务工地点、就业方式和跨省一次性交通补助；按年度保存，不被下一年覆盖。",
+    source="000 工作落实方面 4 稳岗就业 1、2；001 第三部分 四 稳岗就业（二）1、3",
+    columns=(
+        field_column(WorkRecord, "year", kind=Kind.YEAR, aliases=("务工年度",), example="2025"),
+        field_column(WorkRecord, "months", kind=Kind.MONTHS, aliases=("务工时间（月）", "务工时长"), example="8"),
+        field_column(WorkRecord, "place", aliases=("务工地域", "就业地点"),
+                     synonyms={"县外省内": "省内县外", "省内县外务工": "省内县外", "跨省": "省外", "省外务工": "省外",
+                               "县内务工": "县内"}, example="省外"),
+        field_column(WorkRecord, "channel", aliases=("就业渠道", "就业形式"), example="外出务工"),
+        field_column(WorkRecord, "employer", aliases=("务工单位名称", "就业单位"), example="某某电子厂"),
+        field_column(WorkRecord, "transport_subsidy", aliases=("一次性交通补助", "交通补助金额"), example="500"),
+        field_column(WorkRecord, "transport_paid_on", aliases=("交通补助发放时间",), example="2025-04-10"),
+        field_column(WorkRecord, "source", aliases=("数据来源",), example="人社名单"),
+    ),
+    natural_key=("year",),
+    list_fields=("year", "months", "place", "channel", "transport_subsidy", "source"),
+    filter_fields=("year", "place", "source"),
+    notes=("每人每年度一行；同一人同一年度再次导入时更新该年度的记录，其他年度的记录不变。",
+           "务工月数 6 个月及以上为稳定务工。"),
+    department=Department.RS,
+    check_rows=check_work_records,
+))
+
+WORK_TARGET = register_ledger(LedgerKind(
+    key="work_target", title="务工就业目标任务台账", area="稳岗就业", model=WorkTarget, match=Match.REGION,
+    description="各乡镇（街道）年度脱贫人口务工就业目标任务人数，与务工就业台账中的实际务工人数对照。",
+    source="000 工作落实方面 4 稳岗就业 1",
+    columns=(
+        field_column(WorkTarget, "year", kind=Kind.YEAR, aliases=("年度任务",), example="2025"),
+        field_column(WorkTarget, "target", kind=Kind.INT, aliases=("目标任务", "目标人数"), example="1200"),
+        field_column(WorkTarget, "note", example=""),
+    ),
+    natural_key=("year",),
+    list_fields=("year", "target", "note"),
+    filter_fields=("year",),
+    notes=("每个乡镇每年度一行，行政区划代码填乡镇（街道）的 12 位代码。",),
+    department=Department.RS,
+    check_rows=check_work_targets,
+))
+
+WORKSHOP = register_ledger(LedgerKind(
+    key="workshop", title="就业帮扶车间台账", area="稳岗就业", model=Workshop, match=Match.REGION,
+    description="各村的就业帮扶车间、社区工厂：名称、经营主体、认定与停办日期、岗位数。",
+    source="000 工作落实方面 4 稳岗就业 1；003 任务37",
+    columns=(
+        field_column(Workshop, "name", aliases=("帮扶车间名称", "名称"), example="某村服装加工帮扶车间"),
+        field_column(Workshop, "kind", aliases=("车间类型",), example="就业帮扶车间"),
+        field_column(Workshop, "operator", aliases=("经营主体名称", "企业名称"), example="某服饰有限公司"),
+        field_column(Workshop, "recognised_on", aliases=("认定时间",), example="2023-05-01"),
+        field_column(Workshop, "closed_on", aliases=("停办时间", "关停日期"), example=""),
+        field_column(Workshop, "jobs", kind=Kind.INT, aliases=("就业岗位数",), example="40"),
+    ),
+    natural_key=("name",),
+    list_fields=("name", "kind", "operator", "recognised_on", "closed_on", "jobs"),
+    filter_fields=("kind",),
+    date_field="recognised_on",
+    notes=("行政区划代码填车间所在村（社区）的代码；同一县内车间名称不重复。",),
+    department=Department.RS,
+    check_rows=check_workshops,
+))
+
+WORKSHOP_WORKER = register_ledger(LedgerKind(
+    key="workshop_worker", title="帮扶车间务工人员台账", area="稳岗就业", model=WorkshopWorker, match=Match.PERSON,
+    description="在就业帮扶车间务工的人员：车间、入职与离职日期、月工资。",
+    source="000 工作落实方面 4 稳岗就业 1；001 第三部分 一 防止返贫动态监测和帮扶（三）3",
+    columns=(
+        field_column(WorkshopWorker, "workshop_name", aliases=("帮扶车间名称", "车间"), example="某村服装加工帮扶车间"),
+        field_column(WorkshopWorker, "start_date", aliases=("入职时间", "务工开始日期"), example="2025-03-01"),
+        field_column(WorkshopWorker, "end_date", aliases=("离职时间",), example=""),
+        field_column(WorkshopWorker, "monthly_wage", aliases=("月工资", "月收入"), example="2400"),
+    ),
+    natural_key=("workshop_name", "start_date"),
+    list_fields=("workshop_name", "start_date", "end_date", "monthly_wage"),
+    date_field="start_date",
+    notes=("车间名称须与就业帮扶车间台账中本县的车间名称一致。",),
+    department=Department.RS,
+    check_rows=check_workshop_workers,
+))
+
+RAIN_DEW = register_ledger(LedgerKind(
+    key="rain_dew", title="雨露计划补助台账", area="稳岗就业", model=RainDew, match=Match.PERSON,
+    description="雨露计划职业教育补助学生：学年、学校、学历层次、补助与发放日期、毕业年度和毕业去向。",
+    source="001 第三部分 四 稳岗就业（二）7",
+    columns=(
+        field_column(RainDew, "year", kind=Kind.YEAR, aliases=("学年", "补助年度"), example="2025"),
+        field_column(RainDew, "school", aliases=("学校", "学校名称"), example="某县职业教育中心"),
+        field_column(RainDew, "level", aliases=("就读层次", "学段"), synonyms={"中等职业教育": "中职", "高等职业教育": "高职",
+                                                                          "技工学校": "技工院校"}, example="中职"),
+        field_column(RainDew, "subsidy", aliases=("补助金额", "补助标准"), example="3000"),
+        field_column(RainDew, "paid_on", aliases=("发放日期", "发放时间"), example="2025-11-20"),
+        field_column(RainDew, "graduation_year", kind=Kind.YEAR, aliases=("毕业时间", "毕业年份"), example=""),
+        field_column(RainDew, "destination", aliases=("去向", "就业情况"), synonyms={"已就业": "就业", "继续升学": "升学",
+                                                                                "入伍": "参军"}, example=""),
+    ),
+    natural_key=("year",),
+    list_fields=("year", "school", "level", "subsidy", "graduation_year", "destination"),
+    filter_fields=("year", "level", "destination"),
+    notes=("每名学生每学年一行；毕业后填毕业年度和毕业去向（就业、升学、参军、未就业），再导入即可更新。",),
+    department=Department.NY,
+    check_rows=check_rain_dew,
 ))

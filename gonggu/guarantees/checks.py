@@ -1,6 +1,6 @@
 """Checks across one row's values that a single column cannot make: the order of a procedure's dates, a
 child's age on the day of a visit, a water figure outside what can be true. The import rejects such rows into
-the 退回表 and the entry form refuses them, each with the reason in Chinese (LedgerKind.row_check)."""
+the 退回表 and the entry form refuses them, each with the reason in Chinese (one row at a time, through `per_row` as the kind's `check_rows`)."""
 
 from __future__ import annotations
 

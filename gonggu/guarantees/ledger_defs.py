@@ -1,7 +1,7 @@
 """The ledgers of 三保障和饮水安全: each a model plus the columns an office fills in (docs/ledgers.md)."""
 
 from gonggu.dataio.columns import Kind
-from gonggu.ledgers.kinds import LedgerKind, Match, field_column, register_ledger
+from gonggu.ledgers.kinds import LedgerKind, Match, field_column, per_row, register_ledger
 
 from . import checks
 from .models import (
@@ -60,7 +60,7 @@ RENOVATION = register_ledger(LedgerKind(
     filter_fields=("plan_year", "grade", "renovation_type", "status"),
     date_field="applied_on",
     department="zj",
-    row_check=checks.renovation_check,
+    check_rows=per_row(checks.renovation_check),
     procedure="renovation_procedure",
     locked_fields=("status", "village_reviewed_on", "township_reviewed_on", "county_approved_on", "subsidy", "started_on",
                    "completed_on", "accepted_on", "paid_on", "paid_amount", "paid_to_card", "closed_on"),
@@ -89,7 +89,7 @@ DROPOUT = register_ledger(LedgerKind(
     filter_fields=("kind", "status"),
     date_field="found_on",
     department="jy",
-    row_check=checks.dropout_check,
+    check_rows=per_row(checks.dropout_check),
     procedure="dropout_procedure",
     locked_fields=("status", "returned_on", "reported_on", "approved_on", "approved_by", "closed_on"),
 ))
@@ -110,7 +110,7 @@ PERSUASION = register_ledger(LedgerKind(
     filter_fields=("joint", "outcome"),
     date_field="persuaded_on",
     department="jy",
-    row_check=checks.persuasion_check,
+    check_rows=per_row(checks.persuasion_check),
 ))
 
 HOME_TEACHING = register_ledger(LedgerKind(
@@ -127,7 +127,7 @@ HOME_TEACHING = register_ledger(LedgerKind(
     list_fields=("visited_on", "class_hours", "teacher", "content"),
     date_field="visited_on",
     department="jy",
-    row_check=checks.home_teaching_check,
+    check_rows=per_row(checks.home_teaching_check),
     notes=("送教对象须为送教日 6-15 周岁的义务教育阶段儿童少年。",),
 ))
 
@@ -153,7 +153,7 @@ VILLAGE_WATER = register_ledger(LedgerKind(
     list_fields=("year", "supply_mode", "litres_per_day", "short_days", "quality_ok", "manager"),
     filter_fields=("year", "supply_mode", "quality_ok"),
     department="sl",
-    row_check=checks.water_check,
+    check_rows=per_row(checks.water_check),
 ))
 
 WATER_PROBLEM = register_ledger(LedgerKind(
@@ -174,7 +174,7 @@ WATER_PROBLEM = register_ledger(LedgerKind(
     filter_fields=("category",),
     date_field="found_on",
     department="sl",
-    row_check=checks.water_problem_check,
+    check_rows=per_row(checks.water_problem_check),
 ))
 
 HEALTH_SERVICE = register_ledger(LedgerKind(
@@ -194,7 +194,7 @@ HEALTH_SERVICE = register_ledger(LedgerKind(
     filter_fields=("year", "chronic_disease"),
     date_field="signed_on",
     department="wj",
-    row_check=checks.health_check,
+    check_rows=per_row(checks.health_check),
 ))
 
 VILLAGE_CLINIC = register_ledger(LedgerKind(
@@ -213,7 +213,7 @@ VILLAGE_CLINIC = register_ledger(LedgerKind(
     list_fields=("year", "has_clinic", "building_area", "public_owned", "licensed_doctors"),
     filter_fields=("year", "has_clinic", "public_owned"),
     department="wj",
-    row_check=checks.clinic_check,
+    check_rows=per_row(checks.clinic_check),
 ))
 
 HOUSE_INSPECTION = register_ledger(LedgerKind(
@@ -233,7 +233,7 @@ HOUSE_INSPECTION = register_ledger(LedgerKind(
     filter_fields=("previous_grade", "appraisal_grade"),
     date_field="inspected_on",
     department="zj",
-    row_check=checks.inspection_check,
+    check_rows=per_row(checks.inspection_check),
 ))
 
 IDLE_HOUSE = register_ledger(LedgerKind(
@@ -254,7 +254,7 @@ IDLE_HOUSE = register_ledger(LedgerKind(
     filter_fields=("grade", "warning_posted", "occupied"),
     date_field="listed_on",
     department="zj",
-    row_check=checks.idle_house_check,
+    check_rows=per_row(checks.idle_house_check),
 ))
 
 WATER_TRAINING = register_ledger(LedgerKind(
@@ -272,7 +272,7 @@ WATER_TRAINING = register_ledger(LedgerKind(
     filter_fields=("level",),
     date_field="held_on",
     department="sl",
-    row_check=checks.training_check,
+    check_rows=per_row(checks.training_check),
     notes=("县级培训填县的行政区划代码，镇级培训填乡镇的代码。",),
 ))
 
@@ -291,5 +291,5 @@ SERIOUS_ILLNESS = register_ledger(LedgerKind(
     filter_fields=("disease",),
     date_field="diagnosed_on",
     department="wj",
-    row_check=checks.illness_check,
+    check_rows=per_row(checks.illness_check),
 ))

@@ -10,8 +10,10 @@ row page shows who imported what.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from itertools import islice
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -67,21 +69,14 @@ class LedgerFormat(IntakeFormat):
     # --- validate: match every row, set-based -------------------------------------------------------------
 
     def validate(self, ctx: IntakeContext, staged: Staged) -> None:
-        if self.kind.row_check is not None:
-            self._row_checks(staged)
         if self.kind.match == Match.REGION:
             self._match_regions(ctx, staged)
         else:
             self._match_persons(ctx, staged)
         staged.settle()
         self._no_repeats(staged)
-
-    def _row_checks(self, staged: Staged) -> None:
-        names = {c.key: c.name for c in self.kind.columns if c.key}
-        for row in staged.rows:
-            values = {key: row.values.get(name) for key, name in names.items()}
-            for field_name, reason in self.kind.problems(values, str(row.values.get("身份证号") or "")):
-                staged.reject(row, names.get(field_name, ""), reason)
+        staged.settle()
+        self._check_rows(staged)
 
     def _match_persons(self, ctx: IntakeContext, staged: Staged) -> None:
         numbers = sorted({r.values["身份证号"] for r in staged.rows})
@@ -140,6 +135,40 @@ class LedgerFormat(IntakeFormat):
                               f"与第 {first[key]} 行是同一条记录，请合并为一行")
             else:
                 first[key] = row.number
+
+    def _check_fields(self, staged: Staged) -> None:
+        """The model fields' own validators (a negative count, more than 12 months): the row goes back, with
+        the reason, instead of failing the database's check when the file is written."""
+        meta = self.kind.model._meta
+        for row in staged.rows:
+            for column in self.kind.columns:
+                value = row.values.get(column.name)
+                if not column.key or value is None:
+                    continue
+                field = meta.get_field(column.key)
+                if isinstance(value, Decimal) and isinstance(field, models.DecimalField):
+                    # Amounts are read to the cent; a field of fewer places takes the value when nothing is lost.
+                    exact = value.quantize(Decimal(1).scaleb(-field.decimal_places))
+                    if exact == value:
+                        value = row.values[column.name] = exact
+                try:
+                    field.run_validators(value)
+                except ValidationError as exc:
+                    staged.reject(row, column.name, f"「{column.name}」{'；'.join(exc.messages)}")
+
+    def _check_rows(self, staged: Staged) -> None:
+        self._check_fields(staged)
+        staged.settle()
+        if self.kind.check_rows is None or not staged.rows:
+            return
+        candidates = [{**{c.key: row.values.get(c.name) for c in self.kind.columns if c.key},
+                       "id_number": str(row.values.get("身份证号") or ""), "person_id": row.extra["person_id"],
+                       "household_id": row.extra["household_id"], "region_code": row.extra["region_code"],
+                       "row_id": None} for row in staged.rows]
+        for index, problems in sorted(self.kind.check_rows(candidates).items()):
+            for field_name, reason in problems:
+                column = next((c.name for c in self.kind.columns if c.key == field_name), self.kind.columns[0].name)
+                staged.reject(staged.rows[index], column, reason)
 
     # --- promote: upsert in bulk ----------------------------------------------------------------------------
 

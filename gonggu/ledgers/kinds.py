@@ -75,10 +75,12 @@ class LedgerKind:
     edit_perm: Perm = Perm.EDIT_LEDGERS
     import_perm: Perm = Perm.IMPORT_LEDGERS
     department: str = ""                  # a department whose users import it (accounts.permissions.Department)
-    # Checks across a row's values that one column cannot make (a date before another, an age from the
-    # 身份证号): row_check(values by field name, normalised 身份证号) -> [(field, reason)]. The import rejects
-    # such rows into the 退回表; the entry form refuses them.
-    row_check: Callable[[dict, str], list[tuple[str, str]]] | None = field(default=None, repr=False, compare=False)
+    # Checks across fields and rows that one column cannot make (a date out of order, an age from the
+    # 身份证号, two posts in one month): given candidate rows as dicts of field values plus id_number,
+    # person_id, household_id, region_code and row_id (the row being edited, else None), returns
+    # {index: [(field name, reason in Chinese), …]}; the import rejects those rows (退回表), the form refuses
+    # the row. Set-based: it reads the database once for all rows. `per_row(check)` adapts a check of one row.
+    check_rows: Callable[[list[dict]], dict[int, list[tuple[str, str]]]] | None = field(default=None, compare=False)
     # Fields a procedure's steps change (a status): imported and shown, never edited on the entry form.
     locked_fields: tuple[str, ...] = ()
     procedure: str = ""                   # the URL name of the row's procedure page (its steps), taking pk
@@ -128,15 +130,25 @@ class LedgerKind:
     def form_fields(self) -> list[str]:
         return [f for f in self.value_fields if f not in self.locked_fields]
 
-    def problems(self, values: dict, id_number: str = "") -> list[tuple[str, str]]:
-        return list(self.row_check(values, id_number)) if self.row_check else []
-
     @property
     def shown_fields(self) -> list[str]:
         return list(self.list_fields or self.value_fields[:6])
 
     def label(self, field_name: str) -> str:
         return str(self.model._meta.get_field(field_name).verbose_name)
+
+
+def per_row(check: Callable[[dict, str], list[tuple[str, str]]]) -> Callable[[list[dict]], dict]:
+    """A check of one row at a time, `check(values by field name, 身份证号) -> [(field, reason)]`, as a
+    `check_rows` hook."""
+    def check_rows(rows: list[dict]) -> dict[int, list[tuple[str, str]]]:
+        found = {}
+        for index, row in enumerate(rows):
+            problems = list(check(row, row.get("id_number") or ""))
+            if problems:
+                found[index] = problems
+        return found
+    return check_rows
 
 
 LEDGERS: dict[str, LedgerKind] = {}

@@ -49,8 +49,14 @@ def ledger_row_save(*, user, kind: LedgerKind, row, values: dict, id_number: str
     for name in kind.form_fields:
         if name in values:
             setattr(row, name, values[name])
-    for name, reason in kind.problems({f: getattr(row, f) for f in kind.value_fields}, row.id_number):
-        raise UserFacingError(reason, field=name if name in kind.form_fields else None)
+    if kind.check_rows is not None:
+        candidate = {name: getattr(row, name) for name in kind.value_fields}
+        candidate.update(id_number=row.id_number, person_id=row.person_id, household_id=row.household_id,
+                         region_code=row.region_code, row_id=row.pk)
+        problems = kind.check_rows([candidate]).get(0)
+        if problems:
+            field_name, reason = problems[0]
+            raise UserFacingError(reason, field=field_name if field_name in kind.form_fields else None)
     row.updated_by = user
     row._history_user = user
     row.save()

@@ -92,6 +92,9 @@ def _conf() -> dict[str, str]:
         "spark.sql.jsonGenerator.ignoreNullFields": "false",
         "spark.sql.session.timeZone": "Asia/Shanghai",
         "spark.driver.memory": "2g",
+        # The catalog's union holds one small hash map per broadcast join of every rule; with the default page
+        # size (tens of MB each) a county run no longer fits in the driver's 2g. Large runs may set it higher.
+        "spark.buffer.pageSize": "2m",
         "spark.local.dir": str(settings.DATA_DIR / "spark-tmp"),
     }
     if settings.SPARK_MASTER.startswith("local"):
