@@ -51,6 +51,8 @@ def ledger_row_save(*, user, kind: LedgerKind, row, values: dict, id_number: str
             setattr(row, name, values[name])
     for name, reason in kind.problems({f: getattr(row, f) for f in kind.value_fields}, row.id_number):
         raise UserFacingError(reason, field=name if name in kind.form_fields else None)
+    if kind.before_save is not None:
+        kind.before_save(row, user)
     row.updated_by = user
     row._history_user = user
     row.save()
