@@ -86,7 +86,7 @@ register_rule(RuleDef(
     tables=("ledger_fund_allocation", "ledger_fund_use", "funds_clocks"),
     description="衔接资金下达日期后第 15 个工作日（按法定节假日安排）仍没有预算执行记录，或第一笔预算执行晚于该日。"
                 "检查基准日前下达的资金；基准日尚未到期的不提示。",
-    sql=f"""
+    sql="""
         WITH first_use AS (
             SELECT u.region_code, u.doc_no, MIN(u.executed_on) AS first_on
             FROM ledger_fund_use u GROUP BY u.region_code, u.doc_no
@@ -101,8 +101,8 @@ register_rule(RuleDef(
         FROM ledger_fund_allocation a
         JOIN funds_clocks c ON c.clock = 'exec' AND c.ref = a.doc_no AND c.region_code = a.region_code
         LEFT JOIN first_use f ON f.region_code = a.region_code AND f.doc_no = a.doc_no
-        WHERE a.issued_on <= {{as_of}}
-          AND ((f.first_on IS NULL AND {{as_of}} > c.due_on) OR f.first_on > c.due_on)
+        WHERE a.issued_on <= {as_of}
+          AND ((f.first_on IS NULL AND {as_of} > c.due_on) OR f.first_on > c.due_on)
     """,
 ))
 
@@ -231,7 +231,7 @@ register_rule(RuleDef(
     tables=("ledger_fund_allocation",),
     description="按资金级次（中央、省级、市级、县级），本县某一已结束的资金年度下达的衔接资金合计低于上一年度"
                 "（检查基准日所在年度尚未结束，不比较；上年没有该级资金的不比较）。",
-    sql=f"""
+    sql="""
         WITH t AS (
             SELECT a.region_code, a.source, a.year, SUM(a.amount) AS amount
             FROM ledger_fund_allocation a GROUP BY a.region_code, a.source, a.year
@@ -241,7 +241,7 @@ register_rule(RuleDef(
                  || ' 元，低于上年的 ' || CAST(p.amount AS VARCHAR) || ' 元' AS detail,
                y.year AS ev_year, y.source AS ev_source, y.amount AS ev_amount, p.amount AS ev_last_amount
         FROM t y JOIN t p ON p.region_code = y.region_code AND p.source = y.source AND p.year = y.year - 1
-        WHERE y.year < YEAR({{as_of}}) AND y.amount < p.amount
+        WHERE y.year < YEAR({as_of}) AND y.amount < p.amount
     """,
 ))
 

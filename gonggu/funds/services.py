@@ -44,7 +44,7 @@ def _event(project: Project, name: str, *, user, on: dt.date, from_status: str, 
 
 
 def _step(name: str, *, user, project: Project, on: dt.date | None, today: dt.date | None = None,
-          note: str = "", **data) -> Project:
+          note: str = "", fields: dict | None = None, **data) -> Project:
     today = today or timezone.localdate()
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
@@ -53,6 +53,8 @@ def _step(name: str, *, user, project: Project, on: dt.date | None, today: dt.da
         if name in DATE_FIELD:
             setattr(project, DATE_FIELD[name], on)
         project.status = PROJECT[name].target
+        for field_name, value in (fields or {}).items():
+            setattr(project, field_name, value)
         project.updated_by = user
         project._history_user = user
         project.save()
@@ -100,12 +102,8 @@ def project_enter(*, user, project: Project, on: dt.date, today=None) -> Project
 @transition_service("publish")
 def project_publish(*, user, project: Project, on: dt.date, place: str, today=None) -> Project:
     """项目库公告公示, with its date and place."""
-    with transaction.atomic():
-        project = _step("publish", user=user, project=project, on=on, place=place, note=f"公示地点：{place}",
-                        today=today)
-        project.published_place = place.strip()[:80]
-        project.save(update_fields=["published_place"])
-    return project
+    return _step("publish", user=user, project=project, on=on, place=place, note=f"公示地点：{place}", today=today,
+                 fields={"published_place": (place or "").strip()[:80]})
 
 
 @transition_service("plan")

@@ -42,7 +42,7 @@ def test_every_case_fires_or_not_as_expected(regions):
 
 def test_township_run_sees_only_its_rows(regions):
     sc = _Scenario([regions["village_c"]])
-    for rule, _label, build, _fires in CASES:
+    for _rule, _label, build, _fires in CASES:
         build(sc)
     assert run_rules(codes=CODES, as_of=D, prefix=regions["township"].prefix, store=False).findings.num_rows == 0
 
