@@ -132,23 +132,25 @@ class Transition:
     sources: frozenset
     target: str
     guards: tuple[Guard, ...]
+    fields: tuple[str, ...] = ("on",)   # what the step's form asks: on (办理日期), place, reason
 
 
-def T(name, label, sources, target, *guards) -> Transition:
+def T(name, label, sources, target, *guards, fields=("on",)) -> Transition:
     src = frozenset(sources if isinstance(sources, set | frozenset | list | tuple) else {sources})
-    return Transition(name, label, src, target, guards)
+    return Transition(name, label, src, target, guards, fields)
 
 
 PROJECT = {t.name: t for t in [
     T("propose", "项目申报", set(), S.PROPOSED, ledger_user),
     T("review", "审核论证", S.PROPOSED, S.REVIEWED, reviewer, date_in_order, funds_planned),
     T("enter", "纳入项目库", S.REVIEWED, S.LIBRARY, county_user, date_in_order, funds_planned, link_and_targets),
-    T("publish", "项目库公告公示", S.LIBRARY, S.PUBLISHED, county_user, date_in_order, place_given),
+    T("publish", "项目库公告公示", S.LIBRARY, S.PUBLISHED, county_user, date_in_order, place_given,
+      fields=("on", "place")),
     T("plan", "纳入年度项目计划", S.PUBLISHED, S.PLANNED, county_user, date_in_order),
     T("start", "开工", S.PLANNED, S.STARTED, ledger_user, date_in_order),
     T("complete", "竣工", S.STARTED, S.COMPLETED, ledger_user, date_in_order),
     T("accept", "竣工验收", S.COMPLETED, S.ACCEPTED, reviewer, date_in_order),
-    T("reject", "审核不予通过", {S.PROPOSED, S.REVIEWED}, S.REJECTED, reviewer, reason_given),
+    T("reject", "审核不予通过", {S.PROPOSED, S.REVIEWED}, S.REJECTED, reviewer, reason_given, fields=("reason",)),
 ]}
 
 STATUS_LABELS = dict(ProjectStatus.choices)
