@@ -21,6 +21,7 @@ from gonggu.registry.models import Person
 from .models import (
     Asset,
     AssetIncome,
+    ConsumptionPurchase,
     FundAllocation,
     FundUse,
     Payment,
@@ -260,20 +261,28 @@ def demo_funds(ctx) -> dict:
                 region_code=person.region_code, person=person, household_id=person.household_id,
                 id_number=person.id_number, project_no=p.project_no, benefit=rng.choice(["务工", "分红", "订单收购"])))
 
+    # 消费帮扶: the county's budget units, last year; one bought too little through the 832 platform.
+    purchases = []
+    for i, unit in enumerate(["县乡村振兴局", "县教育局", "县卫生健康委员会", "县财政局", "县农业农村局", "县人民医院"]):
+        canteen = Decimal(rng.randint(10, 60) * 10000)
+        share = Decimal("0.06") if i == 4 else Decimal(rng.randint(11, 18)) / 100
+        purchases.append(ConsumptionPurchase(region_code=county, unit=unit, year=today.year - 1,
+                                             canteen_purchases=canteen, platform_purchases=_q(canteen * share)))
+
     user = ctx.users.get("admin")
     with transaction.atomic():
         for model, rows in ((Project, projects), (FundAllocation, allocations), (FundUse, uses),
                             (Payment, payments), (Asset, assets), (AssetIncome, incomes),
-                            (ProjectBeneficiary, beneficiaries)):
+                            (ProjectBeneficiary, beneficiaries), (ConsumptionPurchase, purchases)):
             for row in rows:
                 row.created_by = row.updated_by = user
             bulk_create_with_history(rows, model, batch_size=2000, default_user=user)
     return {"项目": len(projects), "资金下达": len(allocations), "预算执行": len(uses), "拨付": len(payments),
-            "资产": len(assets), "收益分配": len(incomes), "受益对象": len(beneficiaries)}
+            "资产": len(assets), "收益分配": len(incomes), "受益对象": len(beneficiaries), "消费帮扶采购": len(purchases)}
 
 
 def demo_clear(*, prefix: str) -> None:
     scope = in_scope_q("region_code", prefix)
-    for model in (ProjectBeneficiary, AssetIncome, Asset, Payment, FundUse, FundAllocation):
+    for model in (ConsumptionPurchase, ProjectBeneficiary, AssetIncome, Asset, Payment, FundUse, FundAllocation):
         model.objects.filter(scope).delete()
     Project.objects.filter(scope).delete()

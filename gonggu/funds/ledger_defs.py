@@ -17,6 +17,7 @@ from . import checks
 from .models import (
     Asset,
     AssetIncome,
+    ConsumptionPurchase,
     FundAllocation,
     FundUse,
     Payment,
@@ -360,4 +361,40 @@ INCOME = register_ledger(LedgerKind(
     filter_fields=("distribution", "year"),
     notes=("「行政区划代码」填资产所在的村（社区）或乡镇。",),
     format_class=IncomeFormat, before_save=income_before_save,
+))
+
+
+# --- 消费帮扶 -----------------------------------------------------------------------------------------------
+
+def purchase_before_save(row: ConsumptionPurchase, user) -> None:
+    if row.platform_purchases > row.canteen_purchases:
+        raise UserFacingError("832平台采购额不能超过食堂食材采购总额。")
+
+
+class PurchaseFormat(FundsFormat):
+    def validate(self, ctx: IntakeContext, staged: Staged) -> None:
+        super().validate(ctx, staged)
+        for r in staged.rows:
+            v = _values(self, r)
+            if (v.get("platform_purchases") or Decimal(0)) > v["canteen_purchases"]:
+                staged.reject(r, "832平台采购脱贫地区农副产品（元）", "832平台采购额超过食堂食材采购总额")
+        staged.settle()
+
+
+PURCHASE = register_ledger(LedgerKind(
+    key="consumption_purchase", title="消费帮扶采购台账", area=AREA, model=ConsumptionPurchase, match=Match.REGION,
+    description="各预算单位每年的食堂食材采购总额和通过832平台采购脱贫地区农副产品的金额。",
+    source="001 第二部分 产业（二）7②",
+    columns=(
+        field_column(ConsumptionPurchase, "unit", aliases=("单位名称", "采购单位"), example="县乡村振兴局"),
+        field_column(ConsumptionPurchase, "year", kind=Kind.YEAR, aliases=("采购年度",), example="2025"),
+        field_column(ConsumptionPurchase, "canteen_purchases", aliases=("食堂食材采购额", "食材采购总额"), example="200000"),
+        field_column(ConsumptionPurchase, "platform_purchases", aliases=("832平台采购额", "脱贫地区农副产品采购额"),
+                     example="25000"),
+    ),
+    natural_key=("unit", "year"),
+    list_fields=("unit", "year", "canteen_purchases", "platform_purchases"),
+    filter_fields=("year",),
+    notes=("「行政区划代码」填单位所在的县、乡镇代码（12 位）。",),
+    format_class=PurchaseFormat, before_save=purchase_before_save,
 ))

@@ -242,3 +242,17 @@ class AssetIncome(LedgerRow):
     class Meta:
         verbose_name = "资产收益分配"
         verbose_name_plural = verbose_name
+
+
+class ConsumptionPurchase(LedgerRow):
+    """消费帮扶: a budget unit's canteen purchases of a year and how much of them came from 脱贫地区 through the
+    832 platform (001 产业（二）7②: 不低于年度食堂食材采购份额10%)."""
+
+    unit = models.CharField("预算单位", max_length=80)
+    year = models.PositiveSmallIntegerField("年度")
+    canteen_purchases = models.DecimalField("食堂食材采购总额（元）", **AMOUNT)
+    platform_purchases = models.DecimalField("832平台采购脱贫地区农副产品（元）", default=0, **AMOUNT)
+
+    class Meta:
+        verbose_name = "消费帮扶采购"
+        verbose_name_plural = verbose_name

@@ -354,3 +354,25 @@ register_rule(RuleDef(
           AND NOT (s.disposal_evaluated AND s.disposal_approved)
     """,
 ))
+
+register_rule(RuleDef(
+    code="CONSUME-832-10",
+    title="预算单位832平台采购不足食堂食材采购的10%",
+    kind="ledger",
+    source="001 第二部分 产业（二）7②",
+    source_text="各级预算单位按不低于年度食堂食材采购份额10%的预留比例,通过脱贫地区农副产品网络销售平台 (832平台)采购"
+                "脱贫地区农副产品。",
+    grade="yellow",
+    risk_type="消费帮扶",
+    tables=("ledger_consumption_purchase",),
+    description="消费帮扶采购台账中，某预算单位某年度通过832平台采购脱贫地区农副产品的金额低于其食堂食材采购总额的 10%。",
+    sql=f"""
+        SELECT c.region_code,
+               c.unit || ' ' || CAST(c.year AS VARCHAR) || ' 年832平台采购 ' || CAST(c.platform_purchases AS VARCHAR)
+                 || ' 元，占食堂食材采购 ' || {_percent('c.platform_purchases', 'c.canteen_purchases')} || '，低于 10%' AS detail,
+               c.unit AS ev_unit, c.year AS ev_year, c.platform_purchases AS ev_platform,
+               c.canteen_purchases AS ev_canteen
+        FROM ledger_consumption_purchase c
+        WHERE c.canteen_purchases > 0 AND c.platform_purchases * 10 < c.canteen_purchases
+    """,
+))

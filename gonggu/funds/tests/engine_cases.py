@@ -9,7 +9,7 @@ other rules (in-time execution, projects long in the library, 省级 funds for t
 import datetime as dt
 
 from ..rule_defs import working_days_after
-from .factories import allocation, asset, fund_use, funded, income, project
+from .factories import allocation, asset, fund_use, funded, income, project, purchase
 
 PARAMS = []
 D = dt.date(2025, 6, 30)
@@ -122,6 +122,14 @@ def _disposal(evaluated: bool, approved: bool):
     return build
 
 
+def _purchase(platform: str):
+    def build(sc):
+        code = sc.village().code
+        purchase(code, canteen="100000", platform=platform)
+        return code
+    return build
+
+
 IND, INFRA = "产业发展", "基础设施"
 CASES = [
     ("FUND-EXEC-15WD", "executed a day after the 15th working day", _exec(1), True),
@@ -154,5 +162,7 @@ CASES = [
     ("ASSET-PV-METRICS", "online 98.99 %", _pv("0.5", "98.99"), True),
     ("ASSET-DISPOSAL", "evaluated, not approved", _disposal(True, False), True),
     ("ASSET-DISPOSAL", "evaluated and approved", _disposal(True, True), False),
+    ("CONSUME-832-10", "9.99 % through the platform", _purchase("9999.99"), True),
+    ("CONSUME-832-10", "10 %", _purchase("10000"), False),
 ]
 

@@ -6,7 +6,7 @@ import datetime as dt
 import itertools
 from decimal import Decimal
 
-from ..models import Asset, AssetIncome, FundAllocation, FundUse, Payment, Project
+from ..models import Asset, AssetIncome, ConsumptionPurchase, FundAllocation, FundUse, Payment, Project
 
 _seq = itertools.count(1)
 LONG_AGO = dt.date(2020, 1, 10)
@@ -66,3 +66,9 @@ def funded(region_code: str, shares: list[tuple[str, str]], *, source: str = "�
         fund_use(alloc, project(region_code, project_type=project_type, entered=entered, **project_fields),
                  amount=amount)
     return alloc
+
+
+def purchase(region_code: str, *, canteen: str = "100000", platform: str = "10000", year: int = 2024,
+             unit: str | None = None) -> ConsumptionPurchase:
+    return ConsumptionPurchase.objects.create(region_code=region_code, unit=unit or f"单位{next(_seq)}", year=year,
+                                              canteen_purchases=Decimal(canteen), platform_purchases=Decimal(platform))

@@ -192,3 +192,15 @@ def test_the_entry_form_refuses_a_payment_above_the_budget(regions, county_admin
     assert "拨付超出预算" in page and not Payment.objects.exists()
     client.post(reverse("ledger_new", args=["payment"]), {**data, "amount": "500"})
     assert Payment.objects.get().amount == Decimal("500.00")
+
+
+def test_consumption_purchases(regions, county_admin, tmp_path):
+    county = regions["county"].code
+    result = intake_run("ledger.consumption_purchase", path=_csv(tmp_path, "消费帮扶.csv", [
+        "行政区划代码,预算单位,年度,食堂食材采购总额（元）,832平台采购脱贫地区农副产品（元）",
+        f"{county},县乡村振兴局,2025,200000,25000",
+        f"{county},县教育局,2025,100000,120000",
+        f"{county},县财政局,2025,十万,0",
+    ]), user=county_admin)
+    reasons = {r.row: r.reason for r in result.rejected}
+    assert result.accepted == 1 and "超过食堂食材采购总额" in reasons[3] and "不是金额" in reasons[4]
