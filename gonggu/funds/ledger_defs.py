@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from gonggu.core.access import Perm
 from gonggu.core.errors import UserFacingError
 from gonggu.dataio.columns import Kind
 from gonggu.dataio.intake import IntakeContext, Staged, Written
@@ -98,8 +99,21 @@ class ProjectFormat(FundsFormat):
         return written
 
 
+# On the entry form a step's date is the step itself: only those who may take the step may set or change it.
+STEP_PERMS = {
+    "reviewed_on": (Perm.REVIEW_TOWNSHIP, Perm.APPROVE_COUNTY), "entered_on": (Perm.APPROVE_COUNTY,),
+    "published_on": (Perm.APPROVE_COUNTY,), "planned_on": (Perm.APPROVE_COUNTY,),
+    "accepted_on": (Perm.REVIEW_TOWNSHIP, Perm.APPROVE_COUNTY),
+}
+
+
 def project_before_save(row: Project, user) -> None:
     values = {f: getattr(row, f) for f in PROJECT.value_fields}
+    stored = Project.objects.filter(pk=row.pk).values(*STEP_PERMS).first() if row.pk else {}
+    for name, perms in STEP_PERMS.items():
+        if values[name] != (stored or {}).get(name) and not any(user.has_perm_code(p) for p in perms):
+            label = str(Project._meta.get_field(name).verbose_name)
+            raise UserFacingError(f"您的角色不能填写或修改{label}：该步骤须由审核或县级用户在项目页办理。")
     problem = checks.project_problem(values)
     if problem:
         raise UserFacingError(problem[1] + "。")
@@ -143,6 +157,7 @@ PROJECT = register_ledger(LedgerKind(
     date_field="proposed_on",
     notes=("项目所在的村（社区）或乡镇填在「行政区划代码」；各步骤的日期按实际填写，状态按已填的日期确定。",
            "已入库的项目必须有绩效目标；经营性项目还必须有联农带农机制。"),
+    import_perm=Perm.APPROVE_COUNTY,   # the library as the county keeps it: steps' dates included
     format_class=ProjectFormat, before_save=project_before_save,
 ))
 

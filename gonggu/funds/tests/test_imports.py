@@ -204,3 +204,27 @@ def test_consumption_purchases(regions, county_admin, tmp_path):
     ]), user=county_admin)
     reasons = {r.row: r.reason for r in result.rejected}
     assert result.accepted == 1 and "超过食堂食材采购总额" in reasons[3] and "不是金额" in reasons[4]
+
+
+def test_a_clerk_proposes_on_the_form_but_cannot_set_a_later_step(regions, village_clerk, county_admin,
+                                                                   department_user, login, tmp_path):
+    data = {"region_code": regions["village"].code, "project_no": "XM-1", "name": "东村冷库", "year": "2025",
+            "project_type": "产业发展", "central_funds": "1000", "provincial_funds": "0", "city_funds": "0",
+            "county_funds": "0", "other_funds": "0", "performance_targets": "带动 10 户", "link_mechanism": "",
+            "proposed_on": "2025-01-10"}
+    client = login(village_clerk)
+    refused = client.post(reverse("ledger_new", args=["project"]), {**data, "reviewed_on": "2025-01-20",
+                                                                    "entered_on": "2025-02-01"})
+    assert "不能填写或修改审核论证日期" in refused.content.decode() and not Project.objects.exists()
+    client.post(reverse("ledger_new", args=["project"]), data)
+    p = Project.objects.get()
+    assert p.status == "proposed" and p.created_by == village_clerk
+    # The county sets the steps' dates (the status follows); a department user may not import the library.
+    login(county_admin).post(reverse("ledger_edit", args=["project", p.pk]),
+                             {**data, "reviewed_on": "2025-01-20", "version": p.updated_at.isoformat()})
+    p.refresh_from_db()
+    assert p.status == "reviewed"
+    path = _csv(tmp_path, "项目库.csv", [P_HEAD, f"{regions['village'].code},XM-2,冷库,2025,产业发展,否,3000,,,带动,"
+                                               "2025-01-10,,,,"])
+    with pytest.raises(UserFacingError):
+        intake_run("ledger.project", path=path, user=department_user)

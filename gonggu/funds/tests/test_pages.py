@@ -32,12 +32,18 @@ def life(regions):
 
 
 @time_machine.travel(dt.datetime(2025, 7, 10, 9, 0), tick=False)
-def test_project_page_follows_one_project_from_allocation_to_income(life, county_admin, login):
-    page = login(county_admin).get(reverse("funds_project", args=[life.pk])).content.decode()
+def test_project_page_follows_one_project_from_allocation_to_income(life, county_admin, login,
+                                                                    django_assert_max_num_queries):
+    client = login(county_admin)
+    with django_assert_max_num_queries(14):
+        page = client.get(reverse("funds_project", args=[life.pk])).content.decode()
     for text in ("东村食用菌大棚", "豫财农〔2025〕12号", "已安排 800.00 元，已拨付 300.00 元", "2025-06-05", "设置公益岗位",
                  "累计收益 5000.00 元，已分配 4000.00 元", "村务公开栏", "东村"):
         assert text in page, text
-    home = login(county_admin).get(reverse("funds_home")).content.decode()
+    for more in range(30):   # the overview's figures: a few queries, however many projects
+        project(life.region_code, no=f"XM-M{more}")
+    with django_assert_max_num_queries(16):
+        home = client.get(reverse("funds_home")).content.decode()
     assert "东村食用菌大棚" in home and "1000.00" in home and "800.00" in home
 
 
