@@ -22,6 +22,10 @@ from gonggu.rules.catalog import RuleDef, TableProvider, register_rule, register
 
 from .models import FundAllocation, Project
 
+# The rules of this module, in the order the funds page lists them.
+RULE_CODES = ("FUND-EXEC-15WD", "FUND-INDUSTRY-60", "FUND-INDUSTRY-RISE", "FUND-TOTAL-DROP", "FUND-NOT-FROM-LIBRARY",
+              "PROJECT-NO-LINK", "FUND-ACCEPT-7WD", "ASSET-REGISTER-3M", "ASSET-CASH-HANDOUT", "ASSET-PV-METRICS",
+              "ASSET-DISPOSAL", "CONSUME-832-10")
 EXEC_WORKING_DAYS = 15     # 004 任务39
 ACCEPT_WORKING_DAYS = 7    # 004 任务39
 REGISTER_MONTHS = 3        # 004 任务42

@@ -10,6 +10,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from gonggu.core.codes import in_scope_q
 from gonggu.core.errors import NotFoundInScope
+from gonggu.rules.catalog import CATALOG
+from gonggu.rules.models import Finding
+from gonggu.rules.selectors import latest_runs, live_counts
 
 from .models import (
     Asset,
@@ -97,3 +100,32 @@ def funds_overview(user) -> dict:
         n=Count("id"), value=Sum("value"), pv=Count("id", filter=Q(photovoltaic=True))).order_by("asset_class"))
     return {"statuses": statuses, "allocated": allocated, "paid": paid, "assets": assets,
             "projects": sum(by_status.values())}
+
+
+def rule_figures(user) -> list[dict]:
+    """Each funds rule with its findings in the user's region, read from the latest stored run (台账核查)."""
+    from .rule_defs import RULE_CODES
+
+    counts = live_counts(user, list(RULE_CODES))
+    return [{"rule": CATALOG.rules[code], "count": counts[code].count if code in counts else None}
+            for code in RULE_CODES]
+
+
+def project_findings(user, project: Project) -> list[Finding]:
+    """The stored findings of the funds rules that name this project (or its assets) in their evidence."""
+    from .rule_defs import RULE_CODES
+
+    runs = latest_runs(user.scope_prefix, list(RULE_CODES))
+    if not runs:
+        return []
+    q = Q()
+    for code, run in runs.items():
+        q |= Q(run_id=run.pk, rule=code)
+    numbers = [project.project_no, *Asset.objects.filter(project_no=project.project_no,
+                                                          region_code__startswith=project.region_code[:6])
+               .values_list("asset_no", flat=True)]
+    named = Q()
+    for number in numbers:
+        named |= Q(evidence__contains=f'"{number}"')
+    return list(Finding.objects.filter(q).filter(named, region_code__startswith=project.region_code[:6])
+                .order_by("rule"))

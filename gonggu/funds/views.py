@@ -20,7 +20,14 @@ from gonggu.regions.selectors import regions_in_scope
 from . import services
 from .documents import library_notice_docx
 from .models import ProjectStatus
-from .selectors import funds_overview, project_get_for_user, project_life, projects_for_user
+from .selectors import (
+    funds_overview,
+    project_findings,
+    project_get_for_user,
+    project_life,
+    projects_for_user,
+    rule_figures,
+)
 from .workflow import PROJECT, available, status_label
 
 
@@ -41,7 +48,7 @@ def funds_home(request):
     names = dict(regions_in_scope(request.user.scope_prefix).filter(
         code__in={p.region_code for p in page}).values_list("code", "name"))
     return render(request, "funds/home.html", {
-        "overview": funds_overview(request.user), "page": page,
+        "overview": funds_overview(request.user), "page": page, "rules": rule_figures(request.user),
         "rows": [(p, names.get(p.region_code, p.region_code)) for p in page], "status": status, "year": year or "",
         "q": q, "statuses": ProjectStatus.choices,
     })
@@ -54,6 +61,7 @@ def project_detail(request, pk: int):
     return render(request, "funds/project.html", {
         "life": project_life(project), "p": project, "status": status_label(project.status),
         "steps": available(project, request.user, today), "today": today,
+        "findings": project_findings(request.user, project),
         "region": regions_in_scope(request.user.scope_prefix).filter(code=project.region_code).first(),
     })
 

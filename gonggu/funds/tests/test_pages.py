@@ -88,3 +88,15 @@ def test_library_notice_prints_the_years_projects(regions, county_admin, login):
     assert "共 1 个项目" in text and "2025年07月10日" in text
     cells = [c.text for c in doc.tables[0].rows[1].cells]
     assert cells[1:4] == ["XM-3", "通村道路", "东村"]
+
+
+def test_rule_findings_on_the_overview_and_the_project_page(regions, county_admin, login):
+    from gonggu.rules.engine import run_rules
+
+    p = project(regions["village"].code, no="XM-9", name="西村冷库", completed_on=dt.date(2025, 5, 6))
+    run_rules(kinds=["ledger"], as_of=dt.date(2025, 6, 30), prefix=regions["county"].prefix)
+    client = login(county_admin)
+    home = client.get(reverse("funds_home")).content.decode()
+    assert "项目竣工后7个工作日内未组织验收" in home and "下达资金15个工作日内未开展预算执行" in home
+    page = client.get(reverse("funds_project", args=[p.pk])).content.decode()
+    assert "台账核查发现的问题" in page and "2025-05-06 竣工" in page and "至今未验收" in page
