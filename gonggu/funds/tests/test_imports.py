@@ -60,7 +60,7 @@ def test_project_list_with_bad_rows(regions, county_admin, login, tmp_path):
     p = Project.objects.get(project_no="XM-1")
     assert p.central_funds == Decimal("500000.00") and p.operating and p.batch_id == result.batch.pk
 
-    returned = _rows(login(county_admin).get(reverse("intake_returns", args=[result.batch.pk])).content)
+    returned = _rows(login(county_admin).post(reverse("intake_returns", args=[result.batch.pk])).content)
     assert returned[0][-1] == "错误原因" and [r[1] for r in returned[1:]] == ["XM-2", "XM-3", "XM-4", "XM-5", "XM-6",
                                                                           "XM-7"]
 
