@@ -13,6 +13,7 @@ urlpatterns = [
     path("rules/", include("gonggu.rules.urls")),
     path("screening/", include("gonggu.screening.urls")),
     path("monitoring/", include("gonggu.monitoring.urls")),
+    path("funds/", include("gonggu.funds.urls")),
     path("tasks/", include("gonggu.tasks.urls")),
     path("assessment/", include("gonggu.assessment.urls")),
     path("guarantees/", include("gonggu.guarantees.urls")),

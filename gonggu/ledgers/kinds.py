@@ -84,6 +84,10 @@ class LedgerKind:
     # Fields a procedure's steps change (a status): imported and shown, never edited on the entry form.
     locked_fields: tuple[str, ...] = ()
     procedure: str = ""                   # the URL name of the row's procedure page (its steps), taking pk
+    # A work area's own import format (a LedgerFormat subclass with checks across rows), and the check of one
+    # row entered on the form (raises UserFacingError; may set fields derived from the others).
+    format_class: type | None = None
+    before_save: Callable | None = None
     _spec: ColumnSpec | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -166,7 +170,7 @@ def register_ledger(kind: LedgerKind) -> LedgerKind:
     if unknown:
         raise ValueError(f"ledger kind {kind.key}: columns name fields the model does not have: {unknown}")
     LEDGERS[kind.key] = kind
-    register_format(LedgerFormat(kind))
+    register_format((kind.format_class or LedgerFormat)(kind))
     return kind
 
 

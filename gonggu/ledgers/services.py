@@ -57,6 +57,8 @@ def ledger_row_save(*, user, kind: LedgerKind, row, values: dict, id_number: str
         if problems:
             field_name, reason = problems[0]
             raise UserFacingError(reason, field=field_name if field_name in kind.form_fields else None)
+    if kind.before_save is not None:
+        kind.before_save(row, user)
     row.updated_by = user
     row._history_user = user
     row.save()

@@ -122,7 +122,7 @@ def _form_page(request, kind: LedgerKind, row=None):
     villages = None
     if kind.match == Match.REGION:
         villages = [(r.code, r.name) for r in regions_in_scope(request.user.scope_prefix).order_by("code")
-                    if r.level in ("township", "village")] or \
+                    if r.level in ("county", "township", "village")] or \
                    [(r.code, r.name) for r in villages_in_scope(request.user.scope_prefix)]
     form_class = ledger_form_class(kind, villages=villages)
     initial = {}

@@ -1,0 +1,62 @@
+"""The printable 项目库公告 (.docx): the projects a region entered into the library in a year, with their
+type, funds and 联农带农 mechanism — no personal data. Title, issuing unit, date and page numbers."""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+HEADERS = ("序号", "项目编号", "项目名称", "所在地", "项目类型", "计划资金（元）", "联农带农机制", "绩效目标")
+
+
+def _page_number(paragraph) -> None:
+    run = paragraph.add_run()
+    for tag, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if tag:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), tag)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
+
+
+def library_notice_docx(*, title: str, unit: str, on, place: str, rows: list[tuple]) -> bytes:
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "SimSun"
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
+    style.font.size = Pt(11)
+    heading = doc.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = heading.add_run(title)
+    run.bold = True
+    run.font.size = Pt(18)
+    doc.add_paragraph(
+        "根据巩固拓展脱贫攻坚成果和乡村振兴项目库管理要求，经村级申报、乡镇和县级审核论证，以下项目已纳入项目库，"
+        f"现予公告公示（公示地点：{place or '村务公开栏'}），接受群众监督。如有意见，请向乡（镇）人民政府或县乡村振兴局反映。")
+    table = doc.add_table(rows=1, cols=len(HEADERS))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, HEADERS, strict=True):
+        cell.text = text
+    for i, row in enumerate(rows, start=1):
+        for cell, value in zip(table.add_row().cells, (i, *row), strict=True):
+            cell.text = str(value)
+    doc.add_paragraph(f"共 {len(rows)} 个项目。")
+    for text in (unit, f"{on:%Y年%m月%d日}"):
+        p = doc.add_paragraph(text)
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    footer = doc.sections[0].footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("第 ")
+    _page_number(footer)
+    footer.add_run(" 页")
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()

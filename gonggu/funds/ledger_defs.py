@@ -1,0 +1,415 @@
+"""The ledgers of 衔接资金、项目库与扶贫项目资产 (docs/ledgers.md): each a model, its columns, and — where
+a row must agree with other rows (an allocation's amount, a project's budget, a project's dates) — its own
+import format and entry check from `checks.py`, so the import, the form and the services refuse the same rows.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from gonggu.core.access import Perm
+from gonggu.core.errors import UserFacingError
+from gonggu.dataio.columns import Kind
+from gonggu.dataio.intake import IntakeContext, Staged, Written
+from gonggu.ledgers.formats import LedgerFormat
+from gonggu.ledgers.kinds import LedgerKind, Match, field_column, register_ledger
+
+from . import checks
+from .models import (
+    Asset,
+    AssetIncome,
+    ConsumptionPurchase,
+    FundAllocation,
+    FundUse,
+    Payment,
+    Project,
+    ProjectBeneficiary,
+    ProjectStatus,
+)
+from .workflow import ORDER, status_from_dates
+
+AREA = "衔接资金与项目资产"
+
+
+def _values(fmt: LedgerFormat, row) -> dict:
+    return {c.key: row.values.get(c.name) for c in fmt.kind.columns if c.key}
+
+
+def _reject(staged: Staged, rows_by_index: dict, problems: dict) -> None:
+    for index, (column, reason) in problems.items():
+        staged.reject(rows_by_index[index], column, reason)
+    staged.settle()
+
+
+def _existing(model, fmt: LedgerFormat, staged: Staged, key_fields: tuple[str, ...]) -> dict[tuple, int]:
+    """The stored rows the file's rows will update: (region, natural key) → pk."""
+    codes = {r.extra["region_code"] for r in staged.rows}
+    found = {}
+    for obj in model.objects.filter(region_code__in=codes).only("pk", "region_code", *key_fields):
+        found[(obj.region_code, *(getattr(obj, k) for k in key_fields))] = obj.pk
+    return found
+
+
+def _form_error(problems: dict) -> None:
+    if problems:
+        _column, reason = next(iter(problems.values()))
+        raise UserFacingError(reason + "。")
+
+
+class FundsFormat(LedgerFormat):
+    """A blank yes/no or amount cell with a default takes the default (是否经营性项目 left empty = 否)."""
+
+    def _instance(self, row, ctx: IntakeContext):
+        obj = super()._instance(row, ctx)
+        for name in self.kind.value_fields:
+            field = obj._meta.get_field(name)
+            if getattr(obj, name) is None and not field.null and field.has_default():
+                setattr(obj, name, field.get_default())
+        return obj
+
+
+# --- 项目库 ---------------------------------------------------------------------------------------------------
+
+class ProjectFormat(FundsFormat):
+    """A project list: funds given, dates in order, library preconditions; the status follows the dates."""
+
+    def validate(self, ctx: IntakeContext, staged: Staged) -> None:
+        super().validate(ctx, staged)
+        by_index = {r.number: r for r in staged.rows}
+        problems = {}
+        for r in staged.rows:
+            problem = checks.project_problem(_values(self, r))
+            if problem:
+                problems[r.number] = problem
+        rows = [(r.number, self._value(r, "project_no"), r.extra["region_code"]) for r in staged.rows
+                if r.number not in problems]
+        problems.update(checks.project_numbers_taken(rows))
+        _reject(staged, by_index, problems)
+
+    def promote(self, ctx: IntakeContext, rows) -> Written:
+        written = super().promote(ctx, rows)
+        numbers = [self._value(r, "project_no") for r in rows]
+        changed = []
+        for project in Project.objects.filter(project_no__in=numbers).only("pk", "status", *ORDER):
+            status = status_from_dates({n: getattr(project, n) for n in ORDER})
+            if project.status != ProjectStatus.REJECTED and project.status != status:
+                project.status = status
+                changed.append(project)
+        Project.objects.bulk_update(changed, ["status"], batch_size=2000)
+        return written
+
+
+# On the entry form a step's date is the step itself: only those who may take the step may set or change it.
+STEP_PERMS = {
+    "reviewed_on": (Perm.REVIEW_TOWNSHIP, Perm.APPROVE_COUNTY), "entered_on": (Perm.APPROVE_COUNTY,),
+    "published_on": (Perm.APPROVE_COUNTY,), "planned_on": (Perm.APPROVE_COUNTY,),
+    "accepted_on": (Perm.REVIEW_TOWNSHIP, Perm.APPROVE_COUNTY),
+}
+
+
+def project_before_save(row: Project, user) -> None:
+    values = {f: getattr(row, f) for f in PROJECT.value_fields}
+    stored = Project.objects.filter(pk=row.pk).values(*STEP_PERMS).first() if row.pk else {}
+    for name, perms in STEP_PERMS.items():
+        if values[name] != (stored or {}).get(name) and not any(user.has_perm_code(p) for p in perms):
+            label = str(Project._meta.get_field(name).verbose_name)
+            raise UserFacingError(f"您的角色不能填写或修改{label}：该步骤须由审核或县级用户在项目页办理。")
+    problem = checks.project_problem(values)
+    if problem:
+        raise UserFacingError(problem[1] + "。")
+    _form_error(checks.project_numbers_taken([(0, row.project_no, row.region_code)]))
+    if row.status != ProjectStatus.REJECTED:
+        row.status = status_from_dates(values)
+
+
+PROJECT = register_ledger(LedgerKind(
+    key="project", title="项目库台账", area=AREA, model=Project, match=Match.REGION,
+    description="巩固拓展脱贫攻坚成果和乡村振兴项目库：申报、审核论证、入库、公告公示、纳入年度计划、实施和验收。",
+    source="004 任务37–39；001 第二部分 产业（二）2③",
+    columns=(
+        field_column(Project, "project_no", aliases=("项目代码",), example="2025-CG-001"),
+        field_column(Project, "name", aliases=("名称",), example="东村食用菌大棚"),
+        field_column(Project, "year", kind=Kind.YEAR, aliases=("年度",), example="2025"),
+        field_column(Project, "project_type", aliases=("项目类别",), example="产业发展",
+                     synonyms={"产业": "产业发展", "产业类": "产业发展", "就业": "就业帮扶", "基础设施类": "基础设施"}),
+        field_column(Project, "operating", aliases=("是否经营性项目",), example="是"),
+        field_column(Project, "implementer", aliases=("项目实施单位",), example="城关镇人民政府"),
+        field_column(Project, "central_funds", aliases=("中央资金",), example="500000"),
+        field_column(Project, "provincial_funds", aliases=("省级资金",), example="100000"),
+        field_column(Project, "city_funds", aliases=("市级资金",), example="0"),
+        field_column(Project, "county_funds", aliases=("县级资金",), example="50000"),
+        field_column(Project, "other_funds", aliases=("其他资金来源",), example="0"),
+        field_column(Project, "link_mechanism", aliases=("联农带农",), example="务工带动、入股分红"),
+        field_column(Project, "performance_targets", aliases=("绩效目标表",), example="带动脱贫户 40 户，户均增收 1500 元"),
+        field_column(Project, "proposed_on", aliases=("申报时间",), example="2025-01-10"),
+        field_column(Project, "reviewed_on", aliases=("审核时间",), example="2025-01-20"),
+        field_column(Project, "entered_on", aliases=("入库时间",), example="2025-02-01"),
+        field_column(Project, "published_on", aliases=("公示日期",), example="2025-02-05"),
+        field_column(Project, "published_place", aliases=("公示位置",), example="村务公开栏"),
+        field_column(Project, "planned_on", aliases=("纳入计划日期",), example="2025-03-01"),
+        field_column(Project, "started_on", aliases=("开工时间",), example=""),
+        field_column(Project, "completed_on", aliases=("竣工时间",), example=""),
+        field_column(Project, "accepted_on", aliases=("验收时间",), example=""),
+    ),
+    natural_key=("project_no",),
+    list_fields=("project_no", "name", "year", "project_type", "entered_on", "planned_on", "accepted_on"),
+    filter_fields=("project_type", "year", "operating"),
+    date_field="proposed_on",
+    notes=("项目所在的村（社区）或乡镇填在「行政区划代码」；各步骤的日期按实际填写，状态按已填的日期确定。",
+           "已入库的项目必须有绩效目标；经营性项目还必须有联农带农机制。"),
+    import_perm=Perm.APPROVE_COUNTY,   # the library as the county keeps it: steps' dates included
+    format_class=ProjectFormat, before_save=project_before_save,
+))
+
+
+class BeneficiaryFormat(FundsFormat):
+    def validate(self, ctx: IntakeContext, staged: Staged) -> None:
+        super().validate(ctx, staged)
+        numbers = {self._value(r, "project_no") for r in staged.rows}
+        known = {(code[:6], no) for no, code in Project.objects.filter(project_no__in=numbers)
+                 .values_list("project_no", "region_code")}
+        for r in staged.rows:
+            if (r.extra["region_code"][:6], self._value(r, "project_no")) not in known:
+                staged.reject(r, "项目编号", f"本县项目库中没有编号为「{self._value(r, 'project_no')}」的项目")
+        staged.settle()
+
+
+def beneficiary_before_save(row: ProjectBeneficiary, user) -> None:
+    if not Project.objects.filter(project_no=row.project_no, region_code__startswith=row.region_code[:6]).exists():
+        raise UserFacingError(f"本县项目库中没有编号为「{row.project_no}」的项目。")
+
+
+BENEFICIARY = register_ledger(LedgerKind(
+    key="project_beneficiary", title="项目受益对象台账", area=AREA, model=ProjectBeneficiary, match=Match.PERSON,
+    description="项目带动、受益的脱贫人口和监测对象，按身份证号登记。",
+    source="001 第二部分 产业（二）2②",
+    columns=(
+        field_column(ProjectBeneficiary, "project_no", aliases=("项目代码",), example="2025-CG-001"),
+        field_column(ProjectBeneficiary, "benefit", aliases=("带动方式", "受益类型"), example="务工"),
+    ),
+    natural_key=("project_no",),
+    list_fields=("project_no", "benefit"),
+    format_class=BeneficiaryFormat, before_save=beneficiary_before_save,
+))
+
+
+# --- 衔接资金 ------------------------------------------------------------------------------------------------
+
+ALLOCATION = register_ledger(LedgerKind(
+    key="fund_allocation", title="衔接资金下达台账", area=AREA, model=FundAllocation, match=Match.REGION,
+    description="上级和本级下达的衔接资金：文号、下达日期、资金级次、金额。",
+    source="004 任务39–41",
+    columns=(
+        field_column(FundAllocation, "doc_no", aliases=("文号", "指标文号"), example="豫财农〔2025〕12号"),
+        field_column(FundAllocation, "issued_on", aliases=("下达时间", "文件日期"), example="2025-02-10"),
+        field_column(FundAllocation, "year", kind=Kind.YEAR, aliases=("年度",), example="2025"),
+        field_column(FundAllocation, "source", aliases=("资金来源", "级次"), example="中央",
+                     synonyms={"中央财政": "中央", "省": "省级", "省财政": "省级", "市": "市级", "县": "县级", "县本级": "县级"}),
+        field_column(FundAllocation, "amount", aliases=("金额", "下达资金"), example="3000000"),
+    ),
+    natural_key=("doc_no",),
+    list_fields=("doc_no", "issued_on", "year", "source", "amount"),
+    filter_fields=("source", "year"),
+    date_field="issued_on",
+    notes=("资金由县财政局登记，「行政区划代码」填本县代码（12 位）。",),
+))
+
+
+class FundUseFormat(FundsFormat):
+    def validate(self, ctx: IntakeContext, staged: Staged) -> None:
+        super().validate(ctx, staged)
+        existing = _existing(FundUse, self, staged, ("doc_no", "project_no"))
+        rows = []
+        for r in staged.rows:
+            v = _values(self, r)
+            rows.append(checks.UseRow(r.number, r.extra["region_code"], v["doc_no"], v["project_no"], v["amount"],
+                                      v["executed_on"],
+                                      existing.get((r.extra["region_code"], v["doc_no"], v["project_no"]))))
+        _reject(staged, {r.number: r for r in staged.rows}, checks.fund_use_problems(rows, prefix=ctx.scope_prefix))
+
+
+def fund_use_before_save(row: FundUse, user) -> None:
+    _form_error(checks.fund_use_problems(
+        [checks.UseRow(0, row.region_code, row.doc_no, row.project_no, row.amount, row.executed_on, row.pk)],
+        prefix=user.scope_prefix))
+
+
+FUND_USE = register_ledger(LedgerKind(
+    key="fund_use", title="资金预算执行台账", area=AREA, model=FundUse, match=Match.REGION,
+    description="下达的衔接资金安排到项目（开展预算执行）：文号、项目、日期、金额。",
+    source="004 任务39",
+    columns=(
+        field_column(FundUse, "doc_no", aliases=("文号", "指标文号"), example="豫财农〔2025〕12号"),
+        field_column(FundUse, "project_no", aliases=("项目代码",), example="2025-CG-001"),
+        field_column(FundUse, "executed_on", aliases=("执行日期", "安排日期"), example="2025-02-20"),
+        field_column(FundUse, "amount", aliases=("金额", "安排资金"), example="500000"),
+    ),
+    natural_key=("doc_no", "project_no"),
+    list_fields=("doc_no", "project_no", "executed_on", "amount"),
+    date_field="executed_on",
+    notes=("「行政区划代码」填本县代码；同一文号安排到各项目的金额合计不能超过下达金额。",),
+    format_class=FundUseFormat, before_save=fund_use_before_save,
+))
+
+
+class PaymentFormat(FundsFormat):
+    def validate(self, ctx: IntakeContext, staged: Staged) -> None:
+        super().validate(ctx, staged)
+        existing = _existing(Payment, self, staged, ("voucher_no",))
+        rows = []
+        for r in staged.rows:
+            v = _values(self, r)
+            rows.append(checks.PaymentRow(r.number, r.extra["region_code"], v["project_no"], v["amount"],
+                                          existing.get((r.extra["region_code"], v["voucher_no"]))))
+        _reject(staged, {r.number: r for r in staged.rows}, checks.payment_problems(rows, prefix=ctx.scope_prefix))
+
+
+def payment_before_save(row: Payment, user) -> None:
+    _form_error(checks.payment_problems(
+        [checks.PaymentRow(0, row.region_code, row.project_no, row.amount, row.pk)], prefix=user.scope_prefix))
+
+
+PAYMENT = register_ledger(LedgerKind(
+    key="payment", title="衔接资金拨付台账", area=AREA, model=Payment, match=Match.REGION,
+    description="按项目进度拨付的衔接资金：凭证号、项目、日期、类型、金额、收款单位。",
+    source="004 任务39",
+    columns=(
+        field_column(Payment, "voucher_no", aliases=("凭证号", "支付凭证号"), example="ZF2025-0031"),
+        field_column(Payment, "project_no", aliases=("项目代码",), example="2025-CG-001"),
+        field_column(Payment, "paid_on", aliases=("拨付时间", "支付日期"), example="2025-04-15"),
+        field_column(Payment, "kind", aliases=("类型", "款项类型"), example="进度款"),
+        field_column(Payment, "amount", aliases=("金额", "拨付资金"), example="200000"),
+        field_column(Payment, "payee", aliases=("收款人",), example="城关镇东村股份经济合作社"),
+    ),
+    natural_key=("voucher_no",),
+    list_fields=("voucher_no", "project_no", "paid_on", "kind", "amount", "payee"),
+    filter_fields=("kind",),
+    date_field="paid_on",
+    notes=("「行政区划代码」填本县代码；一个项目拨付的合计不能超过安排给它的预算。",),
+    format_class=PaymentFormat, before_save=payment_before_save,
+))
+
+
+# --- 扶贫项目资产 --------------------------------------------------------------------------------------------
+
+class AssetFormat(FundsFormat):
+    def validate(self, ctx: IntakeContext, staged: Staged) -> None:
+        super().validate(ctx, staged)
+        rows = [(r.number, r.extra["region_code"], self._value(r, "asset_no"), self._value(r, "project_no") or "")
+                for r in staged.rows]
+        problems = checks.asset_problems(rows)
+        for r in staged.rows:
+            if r.number not in problems:
+                problem = checks.asset_row_problem(_values(self, r))
+                if problem:
+                    problems[r.number] = problem
+        _reject(staged, {r.number: r for r in staged.rows}, problems)
+
+
+def asset_before_save(row: Asset, user) -> None:
+    _form_error(checks.asset_problems([(0, row.region_code, row.asset_no, row.project_no)]))
+    problem = checks.asset_row_problem({f: getattr(row, f) for f in ASSET.value_fields})
+    if problem:
+        raise UserFacingError(problem[1] + "。")
+
+
+ASSET = register_ledger(LedgerKind(
+    key="asset", title="扶贫项目资产台账", area=AREA, model=Asset, match=Match.REGION,
+    description="经营性、公益性、到户类项目资产：权属、管护、原值、确权登记、处置；光伏帮扶电站的运行指标。",
+    source="001 第二部分 产业（二）4、6；004 任务42–44",
+    columns=(
+        field_column(Asset, "asset_no", aliases=("资产代码",), example="ZC2025-001"),
+        field_column(Asset, "name", aliases=("名称",), example="东村食用菌大棚"),
+        field_column(Asset, "project_no", aliases=("项目编号",), example="2025-CG-001"),
+        field_column(Asset, "asset_class", aliases=("资产类型", "类别"), example="经营性",
+                     synonyms={"经营性资产": "经营性", "公益性资产": "公益性", "到户类资产": "到户类", "到户": "到户类"}),
+        field_column(Asset, "owner", aliases=("产权归属", "所有权人"), example="东村股份经济合作社"),
+        field_column(Asset, "manager", aliases=("管护主体", "经营主体", "管护责任人"), example="某食用菌专业合作社"),
+        field_column(Asset, "value", aliases=("原值", "资产价值"), example="550000"),
+        field_column(Asset, "formed_on", aliases=("形成时间",), example="2025-10-20"),
+        field_column(Asset, "registered_on", aliases=("确权时间", "登记日期"), example="2025-12-01"),
+        field_column(Asset, "photovoltaic", aliases=("是否光伏电站",), example="否"),
+        field_column(Asset, "pv_fault_rate", aliases=("故障率",), example=""),
+        field_column(Asset, "pv_online_rate", aliases=("在线率",), example=""),
+        field_column(Asset, "disposed_on", aliases=("处置时间",), example=""),
+        field_column(Asset, "disposal_evaluated", aliases=("是否评估",), example="否"),
+        field_column(Asset, "disposal_approved", aliases=("是否审批",), example="否"),
+    ),
+    natural_key=("asset_no",),
+    list_fields=("asset_no", "name", "asset_class", "owner", "value", "registered_on"),
+    filter_fields=("asset_class", "photovoltaic"),
+    date_field="formed_on",
+    notes=("资产所在的村（社区）或乡镇填在「行政区划代码」。光伏电站填写故障率和实时在线率（%）。",),
+    format_class=AssetFormat, before_save=asset_before_save,
+))
+
+
+class IncomeFormat(FundsFormat):
+    def validate(self, ctx: IntakeContext, staged: Staged) -> None:
+        super().validate(ctx, staged)
+        rows = []
+        for r in staged.rows:
+            v = _values(self, r)
+            rows.append((r.number, r.extra["region_code"], v["asset_no"], v["income"],
+                         v.get("distributed") or Decimal(0)))
+        _reject(staged, {r.number: r for r in staged.rows}, checks.income_problems(rows))
+
+
+def income_before_save(row: AssetIncome, user) -> None:
+    _form_error(checks.income_problems([(0, row.region_code, row.asset_no, row.income, row.distributed)]))
+
+
+INCOME = register_ledger(LedgerKind(
+    key="asset_income", title="资产收益分配台账", area=AREA, model=AssetIncome, match=Match.REGION,
+    description="项目资产（含光伏电站）每年的收益、已分配金额、分配方式和方案公开情况。",
+    source="003 （十八）；001 第二部分 产业（二）1⑥、6",
+    columns=(
+        field_column(AssetIncome, "asset_no", aliases=("资产代码",), example="ZC2025-001"),
+        field_column(AssetIncome, "year", kind=Kind.YEAR, aliases=("年度",), example="2025"),
+        field_column(AssetIncome, "income", aliases=("收益", "年收益"), example="48000"),
+        field_column(AssetIncome, "distributed", aliases=("分配金额",), example="40000"),
+        field_column(AssetIncome, "distribution", aliases=("收益分配方式",), example="设置公益岗位"),
+        field_column(AssetIncome, "plan_published", aliases=("方案是否公开",), example="是"),
+    ),
+    natural_key=("asset_no", "year"),
+    list_fields=("asset_no", "year", "income", "distributed", "distribution", "plan_published"),
+    filter_fields=("distribution", "year"),
+    notes=("「行政区划代码」填资产所在的村（社区）或乡镇。",),
+    format_class=IncomeFormat, before_save=income_before_save,
+))
+
+
+# --- 消费帮扶 -----------------------------------------------------------------------------------------------
+
+def purchase_before_save(row: ConsumptionPurchase, user) -> None:
+    if row.platform_purchases > row.canteen_purchases:
+        raise UserFacingError("832平台采购额不能超过食堂食材采购总额。")
+
+
+class PurchaseFormat(FundsFormat):
+    def validate(self, ctx: IntakeContext, staged: Staged) -> None:
+        super().validate(ctx, staged)
+        for r in staged.rows:
+            v = _values(self, r)
+            if (v.get("platform_purchases") or Decimal(0)) > v["canteen_purchases"]:
+                staged.reject(r, "832平台采购脱贫地区农副产品（元）", "832平台采购额超过食堂食材采购总额")
+        staged.settle()
+
+
+PURCHASE = register_ledger(LedgerKind(
+    key="consumption_purchase", title="消费帮扶采购台账", area=AREA, model=ConsumptionPurchase, match=Match.REGION,
+    description="各预算单位每年的食堂食材采购总额和通过832平台采购脱贫地区农副产品的金额。",
+    source="001 第二部分 产业（二）7②",
+    columns=(
+        field_column(ConsumptionPurchase, "unit", aliases=("单位名称", "采购单位"), example="县乡村振兴局"),
+        field_column(ConsumptionPurchase, "year", kind=Kind.YEAR, aliases=("采购年度",), example="2025"),
+        field_column(ConsumptionPurchase, "canteen_purchases", aliases=("食堂食材采购额", "食材采购总额"), example="200000"),
+        field_column(ConsumptionPurchase, "platform_purchases", aliases=("832平台采购额", "脱贫地区农副产品采购额"),
+                     example="25000"),
+    ),
+    natural_key=("unit", "year"),
+    list_fields=("unit", "year", "canteen_purchases", "platform_purchases"),
+    filter_fields=("year",),
+    notes=("「行政区划代码」填单位所在的县、乡镇代码（12 位）。",),
+    format_class=PurchaseFormat, before_save=purchase_before_save,
+))
