@@ -52,8 +52,8 @@ def _registry(n: int, rng: random.Random) -> list[str]:
     """A county with n persons in 100 villages, written set-based; returns their identity numbers."""
     from gonggu.core.codes import PREFIX_LENGTH, Level
     from gonggu.dataio.bulk import bulk_insert
-    from gonggu.registry.demo import make_id_number
     from gonggu.regions.models import Region
+    from gonggu.registry.demo import make_id_number
 
     def region(code, name, level, parent):
         return Region.objects.create(code=code, name=name, level=level, parent=parent, prefix=code[:PREFIX_LENGTH[level]])
