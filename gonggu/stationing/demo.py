@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
+from decimal import Decimal
 
 from simple_history.utils import bulk_create_with_history
 
@@ -16,7 +17,19 @@ from gonggu.core.codes import in_scope_q
 from gonggu.registry.demo import make_id_number
 from gonggu.registry.models import Household
 
-from .models import AssistUnit, Attendance, CadreYear, Campaign, CampaignVisit, StationedCadre, TeamVisit
+from .models import (
+    AssistUnit,
+    Attendance,
+    CadreYear,
+    Campaign,
+    CampaignVisit,
+    EastWestProject,
+    LeaderLink,
+    LeaderVisit,
+    Meeting,
+    StationedCadre,
+    TeamVisit,
+)
 
 UNITS = ["县委组织部", "县财政局", "县教育局", "县农业农村局", "县水利局", "县卫健委", "县人社局", "县住建局",
          "县交通局", "县自然资源局", "县市场监管局", "县供销社", "县医保局", "县民政局"]
@@ -148,13 +161,72 @@ def demo_stationing(ctx) -> dict:
                                           screened_on=on, screener="村两委和驻村工作队",
                                           created_by=admin, updated_by=admin))
     bulk_create_with_history(screened, CampaignVisit, batch_size=2000, default_user=admin)
-    return {"stationed_cadres": len(cadres), "stationing_attendance": len(days), "cadre_years": len(duties),
+    leaders = _demo_leaders(ctx, rng, villages, paired, admin)
+    return {**leaders, "stationed_cadres": len(cadres), "stationing_attendance": len(days), "cadre_years": len(duties),
             "team_visits": len(visits), "assist_units": len(paired), "campaigns": len(campaigns),
             "campaign_visits": len(screened)}
 
 
+def _demo_leaders(ctx, rng: random.Random, villages, units: list[AssistUnit], admin) -> dict:
+    """County leaders' 联系点 and visits (one leader with holiday greetings only), the units' leaders' visits (one
+    unit short), 东西部协作 projects, and eight weeks of village reviews (two villages fell behind)."""
+    today, year = ctx.today, ctx.today.year - 1
+    posts = ["县委书记", "县长", "县委副书记", "常务副县长", "县委组织部部长", "分管农业副县长"]
+    links, visits = [], []
+    for i, post in enumerate(posts):
+        village = villages[i % len(villages)]
+        name = _name(rng)
+        links.append(LeaderLink(region_code=village.code, leader_name=name, post=post, role="县级领导",
+                                since=dt.date(year - 1, 3, 1), created_by=admin, updated_by=admin))
+        purposes = ["节日走访慰问"] if i == 2 else ["调研指导", "调研指导", "节日走访慰问"]
+        for k, purpose in enumerate(purposes):
+            visits.append(LeaderVisit(region_code=village.code, leader_name=name, role="县级领导",
+                                      visited_on=dt.date(year, 2 + 3 * k, rng.randint(1, 28)), purpose=purpose,
+                                      content="研究产业发展和防返贫监测" if purpose == "调研指导" else "春节走访慰问",
+                                      created_by=admin, updated_by=admin))
+    for i, unit in enumerate(units):
+        others = 2 if i == 1 else rng.randint(4, 6)
+        people = [("帮扶单位主要负责同志", "主要负责同志")] * (0 if i == 2 else 1) + [("帮扶单位其他班子成员", "班子成员")] * others
+        for k, (role, who) in enumerate(people):
+            visits.append(LeaderVisit(region_code=unit.region_code, leader_name=f"{unit.unit}{who}{k}", role=role,
+                                      unit=unit.unit, visited_on=dt.date(year, 1 + k % 12, rng.randint(1, 28)),
+                                      purpose="调研指导", content="督促帮扶项目落实", created_by=admin,
+                                      updated_by=admin))
+    bulk_create_with_history(links, LeaderLink, default_user=admin)
+    bulk_create_with_history(visits, LeaderVisit, default_user=admin)
+    projects = [EastWestProject(region_code=villages[i].code, year=today.year - (i % 2), project=name,
+                                partner=partner, category=category, amount=Decimal(amount), jobs=jobs,
+                                status=status, created_by=admin, updated_by=admin)
+                for i, (name, partner, category, amount, jobs, status) in enumerate([
+                    ("食用菌扶贫车间", "浙江省协作区", "产业协作", "1200000", 35, "已完成"),
+                    ("赴浙务工专列", "浙江省协作区人社局", "劳务协作", "0", 120, "已完成"),
+                    ("农产品消费帮扶专柜", "浙江省协作区商务局", "消费帮扶", "300000", 0, "实施中"),
+                    ("乡村医生进修", "浙江省协作区卫健局", "人才交流", "80000", 0, "实施中")][: len(villages)])]
+    bulk_create_with_history(projects, EastWestProject, default_user=admin)
+    meetings = []
+    behind = {v.code for v in ctx.villages[1:3]}
+    for village in ctx.villages:
+        for w in range(8):
+            if village.code in behind and w < 2:
+                continue
+            held = today - dt.timedelta(days=7 * w + rng.randint(0, 6))
+            meetings.append(Meeting(region_code=village.code, kind="村级每周研判", held_on=held,
+                                    attendees="村支书、村主任、第一书记、工作队员、信息监测员",
+                                    households=rng.randint(0, 4), outcome="无新增风险户" if rng.random() < 0.6 else
+                                    "拟纳入监测 1 户，报镇审核", created_by=admin, updated_by=admin))
+    for m in range(6):
+        first = (today.replace(day=1) - dt.timedelta(days=31 * m)).replace(day=10)
+        if first <= today:
+            meetings.append(Meeting(region_code=ctx.county.code, kind="部门数据比对联席会议", held_on=first,
+                                    attendees="乡村振兴局、民政局、医保局、卫健委、残联", households=rng.randint(5, 30),
+                                    outcome="比对发现风险户已反馈乡镇核实", created_by=admin, updated_by=admin))
+    bulk_create_with_history(meetings, Meeting, batch_size=2000, default_user=admin)
+    return {"leader_links": len(links), "leader_visits": len(visits), "east_west_projects": len(projects),
+            "meetings": len(meetings)}
+
+
 def demo_clear(*, prefix: str) -> None:
     scope = in_scope_q("region_code", prefix)
-    for model in (CampaignVisit, Campaign, TeamVisit, CadreYear, Attendance, AssistUnit, StationedCadre):
+    for model in (Meeting, EastWestProject, LeaderVisit, LeaderLink, CampaignVisit, Campaign, TeamVisit, CadreYear, Attendance, AssistUnit, StationedCadre):
         model.objects.filter(scope).delete()
         model.history.filter(scope).delete()   # after: deleting rows records their deletion

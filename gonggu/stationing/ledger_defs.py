@@ -22,6 +22,10 @@ from .models import (
     CadreYear,
     Campaign,
     CampaignVisit,
+    EastWestProject,
+    LeaderLink,
+    LeaderVisit,
+    Meeting,
     StationedCadre,
     TeamVisit,
 )
@@ -318,4 +322,115 @@ CAMPAIGN_VISIT = register_ledger(LedgerKind(
     date_field="screened_on",
     notes=("一户一次排查一行。",),
     check_rows=_hook(check_campaign_visits),
+))
+
+
+def check_leader_links(items: list[dict]) -> Errors:
+    errors: Errors = {}
+    levels = _levels(i["region_code"] for i in items)
+    for i, item in enumerate(items):
+        if levels.get(item["region_code"]) != Level.VILLAGE:
+            errors[i] = ("since", "联系点请填写村（社区）的区划代码")
+        elif item.get("until") and item["until"] < item["since"]:
+            errors[i] = ("until", f"联系结束日期（{item['until']}）早于联系开始日期（{item['since']}）")
+    _future(errors, items, "since", "联系开始日期")
+    return errors
+
+
+def check_leader_visits(items: list[dict]) -> Errors:
+    errors: Errors = {}
+    _future(errors, items, "visited_on", "到村日期")
+    for i, item in enumerate(items):
+        if i not in errors and item["role"].startswith("帮扶单位") and not item.get("unit"):
+            errors[i] = ("unit", "帮扶单位领导请填写所在单位")
+    return errors
+
+
+def check_meetings(items: list[dict]) -> Errors:
+    errors: Errors = {}
+    _future(errors, items, "held_on", "会议日期")
+    levels = _levels(i["region_code"] for i in items)
+    for i, item in enumerate(items):
+        if i in errors:
+            continue
+        if item["kind"] == "村级每周研判" and levels.get(item["region_code"]) != Level.VILLAGE:
+            errors[i] = ("kind", "村级每周研判请填写村（社区）的区划代码")
+    return errors
+
+
+LEADER_LINK = register_ledger(LedgerKind(
+    key="leader_link", title="领导联系点台账", area=AREA, model=LeaderLink, match=Match.REGION,
+    description="县级领导班子成员（和乡镇领导）联系的村：每人至少联系 1 个村，并到联系点调研指导。",
+    source="003 任务71；001 第一部分 一 关注问题 3",
+    columns=(
+        field_column(LeaderLink, "leader_name", kind=Kind.NAME, aliases=("姓名", "领导"), example="张卫国"),
+        field_column(LeaderLink, "post", aliases=("领导职务",), example="县委副书记"),
+        field_column(LeaderLink, "role", example="县级领导"),
+        field_column(LeaderLink, "since", aliases=("联系开始时间",), example="2024-01-01"),
+        field_column(LeaderLink, "until", aliases=("联系结束时间",), example=""),
+    ),
+    natural_key=("leader_name",),
+    list_fields=("leader_name", "post", "role", "since", "until"),
+    filter_fields=("role",),
+    date_field="since",
+    notes=("一位领导一个联系村一行；行政区划代码填联系村。",),
+    check_rows=check_leader_links,
+))
+
+LEADER_VISIT = register_ledger(LedgerKind(
+    key="leader_visit", title="领导到村调研台账", area=AREA, model=LeaderVisit, match=Match.REGION,
+    description="县级领导到联系点、定点帮扶单位领导到帮扶村的调研指导（节日走访慰问单列，不能代替调研指导）。",
+    source="001 第一部分 四 驻村帮扶责任（一）3；001 第一部分 一 关注问题 3",
+    columns=(
+        field_column(LeaderVisit, "leader_name", kind=Kind.NAME, aliases=("姓名", "领导"), example="张卫国"),
+        field_column(LeaderVisit, "role", example="县级领导"),
+        field_column(LeaderVisit, "unit", aliases=("单位", "帮扶单位"), example=""),
+        field_column(LeaderVisit, "visited_on", aliases=("调研日期", "到村时间"), example="2025-03-18"),
+        field_column(LeaderVisit, "purpose", aliases=("事由",), synonyms={"节日慰问": "节日走访慰问", "调研": "调研指导"},
+                     example="调研指导"),
+        field_column(LeaderVisit, "content", aliases=("调研内容",), example="研究村集体经济项目"),
+    ),
+    natural_key=("leader_name", "visited_on"),
+    list_fields=("leader_name", "role", "unit", "visited_on", "purpose"),
+    filter_fields=("role", "purpose"),
+    date_field="visited_on",
+    check_rows=check_leader_visits,
+))
+
+EAST_WEST = register_ledger(LedgerKind(
+    key="east_west", title="东西部协作台账", area=AREA, model=EastWestProject, match=Match.REGION,
+    description="东西部协作的产业项目、劳务协作、消费帮扶等：协作方、资金、带动就业人数、实施状态。",
+    source="（工作台账，无对应核查规则）",
+    columns=(
+        field_column(EastWestProject, "year", kind=Kind.YEAR, example="2025"),
+        field_column(EastWestProject, "project", aliases=("项目",), example="扶贫车间建设"),
+        field_column(EastWestProject, "partner", aliases=("协作单位",), example="浙江省某区"),
+        field_column(EastWestProject, "category", aliases=("类别",), example="产业协作"),
+        field_column(EastWestProject, "amount", aliases=("资金（元）", "协作资金"), example="500000"),
+        field_column(EastWestProject, "jobs", kind=Kind.INT, aliases=("就业人数",), example="20"),
+        field_column(EastWestProject, "status", aliases=("状态",), example="实施中"),
+    ),
+    natural_key=("year", "project"),
+    list_fields=("year", "project", "partner", "category", "amount", "jobs", "status"),
+    filter_fields=("year", "category", "status"),
+))
+
+MEETING = register_ledger(LedgerKind(
+    key="meeting", title="研判会议台账", area=AREA, model=Meeting, match=Match.REGION,
+    description="村“两委”和驻村工作队每周研判、乡村振兴局每月与部门数据比对的联席会议：日期、参会人员、研判农户和结果。",
+    source="004 任务1、任务2",
+    columns=(
+        field_column(Meeting, "kind", aliases=("类别",), synonyms={"每周研判": "村级每周研判", "联席会议": "部门数据比对联席会议"},
+                     example="村级每周研判"),
+        field_column(Meeting, "held_on", aliases=("日期", "研判日期"), example="2025-06-25"),
+        field_column(Meeting, "attendees", aliases=("参会人",), example="村支书、村主任、第一书记、工作队员"),
+        field_column(Meeting, "households", kind=Kind.INT, aliases=("研判户数",), example="3"),
+        field_column(Meeting, "outcome", aliases=("结果",), example="拟纳入监测 1 户（王某）"),
+    ),
+    natural_key=("kind", "held_on"),
+    list_fields=("kind", "held_on", "attendees", "households", "outcome"),
+    filter_fields=("kind",),
+    date_field="held_on",
+    notes=("村级每周研判填村代码；联席会议填县（或乡镇）代码。",),
+    check_rows=check_meetings,
 ))

@@ -149,3 +149,85 @@ class Campaign(LedgerRow):
 
     def __str__(self) -> str:
         return f"{self.year} 第{self.round}次集中排查"
+
+
+LEADER_ROLES = [(v, v) for v in ("县级领导", "乡镇领导", "帮扶单位主要负责同志", "帮扶单位其他班子成员")]
+PURPOSES = [(v, v) for v in ("调研指导", "节日走访慰问")]
+
+
+class LeaderLink(LedgerRow):
+    """A leader's 联系点 (region_code = the village linked): 县级领导班子成员包乡村入户 (003 任务71)."""
+
+    leader_name = models.CharField("领导姓名", max_length=30)
+    post = models.CharField("职务", max_length=60)
+    role = models.CharField("领导类别", max_length=12, choices=LEADER_ROLES[:2], default="县级领导")
+    since = models.DateField("联系开始日期")
+    until = models.DateField("联系结束日期", null=True, blank=True, help_text="仍在联系的不填")
+
+    class Meta:
+        verbose_name = "领导联系点"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.leader_name} {self.post}"
+
+
+class LeaderVisit(LedgerRow):
+    """A leader's visit to a village: a county leader to the 联系点, a 定点帮扶 unit's leader to its village."""
+
+    leader_name = models.CharField("领导姓名", max_length=30)
+    role = models.CharField("领导类别", max_length=12, choices=LEADER_ROLES)
+    unit = models.CharField("所在单位", max_length=80, blank=True, help_text="帮扶单位领导填写单位名称（与派出单位台账一致）")
+    visited_on = models.DateField("到村日期")
+    purpose = models.CharField("到村事由", max_length=10, choices=PURPOSES, default="调研指导",
+                               help_text="节日走访慰问不能代替调研指导")
+    content = models.CharField("调研内容和解决的问题", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "领导到村调研"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.leader_name} {self.visited_on}"
+
+
+class EastWestProject(LedgerRow):
+    """A 东西部协作 project or labour cooperation in a village or township."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    project = models.CharField("项目名称", max_length=100)
+    partner = models.CharField("协作方", max_length=80, help_text="东部协作省市、区县或单位")
+    category = models.CharField("协作类别", max_length=10, choices=[(v, v) for v in (
+        "产业协作", "劳务协作", "消费帮扶", "人才交流", "社会帮扶")])
+    amount = models.DecimalField("协作资金（元）", max_digits=14, decimal_places=2, default=0)
+    jobs = models.PositiveIntegerField("带动就业人数", default=0, help_text="劳务协作填转移就业人数")
+    status = models.CharField("实施状态", max_length=6, choices=[(v, v) for v in ("实施中", "已完成", "未开工")],
+                              default="实施中")
+
+    class Meta:
+        verbose_name = "东西部协作"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return self.project
+
+
+MEETING_KINDS = [(v, v) for v in ("村级每周研判", "部门数据比对联席会议")]
+
+
+class Meeting(LedgerRow):
+    """A review meeting: the village's weekly 研判 or the county's monthly department comparison (联席会议)."""
+
+    kind = models.CharField("会议类别", max_length=12, choices=MEETING_KINDS, default="村级每周研判")
+    held_on = models.DateField("会议日期")
+    attendees = models.CharField("参会人员", max_length=200)
+    households = models.PositiveIntegerField("研判农户数", default=0)
+    outcome = models.CharField("研判结果", max_length=300, blank=True,
+                               help_text="如 拟纳入监测 2 户、风险消除 1 户，并注明户主姓名或线索编号")
+
+    class Meta:
+        verbose_name = "研判会议"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.held_on}"

@@ -327,3 +327,105 @@ _rule(
         WHERE COALESCE(h.n, 0) < 2
     """,
 )
+
+# --- leaders' links, 定点帮扶 units' visits, weekly reviews ----------------------------------------------------
+
+_rule(
+    "LEADER-LINK-VISIT", "领导未到联系点调研指导",
+    source="001 第一部分 一 党委和政府主体责任（三）3；003 任务71",
+    source_text="党委政府主要负责同志、分管负责同志、其他分管负责同志2023年以来没有赴脱贫县、脱贫村以及分包联系点开展调研指"
+                "导,或以节日走访慰问代替调研督导,未有效帮助基层解决实际困难。",
+    grade="orange",
+    description="上一年度 7 月 1 日至 12 月 31 日始终联系某村的领导，该年度没有到该村「调研指导」的记录"
+                "（节日走访慰问不计）。",
+    tables=("ledger_leader_link", "ledger_leader_visit"),
+    sql=f"""
+        WITH visits AS (
+            SELECT v.region_code, v.leader_name,
+                   SUM(CASE WHEN v.purpose = '调研指导' THEN 1 ELSE 0 END) AS guided, COUNT(*) AS n
+            FROM ledger_leader_visit v WHERE year(v.visited_on) = {Y}
+            GROUP BY v.region_code, v.leader_name
+        )
+        SELECT l.region_code,
+               l.post || l.leader_name || ' ' || CAST({Y} AS VARCHAR) || ' 年没有到联系点调研指导'
+                 || CASE WHEN COALESCE(v.n, 0) > 0 THEN '（只有节日走访慰问 ' || CAST(v.n AS VARCHAR) || ' 次）'
+                    ELSE '' END AS detail,
+               l.leader_name AS ev_leader, {Y} AS ev_year, COALESCE(v.n, 0) AS ev_greetings
+        FROM ledger_leader_link l
+        LEFT JOIN visits v ON v.region_code = l.region_code AND v.leader_name = l.leader_name
+        WHERE {_ymd("l.since")} <= {Y} * 10000 + 701
+          AND (l.until IS NULL OR {_ymd("l.until")} >= {Y} * 10000 + 1231)
+          AND COALESCE(v.guided, 0) = 0
+    """,
+)
+
+_UNIT_SOURCE = "001 第一部分 四 驻村帮扶责任（一）3；（三）2②"
+_UNIT_TEXT = ("单位主要负责同志是第一责任人,要亲自部署推动工作,每年到定点帮扶村调研至少1次,其他班子成员累计每年到定点帮扶村"
+              "调研不少于4次,实地了解情况,帮助解决问题,推动帮扶举措和工作体系管用有效。")
+
+
+def _unit_visits(role: str) -> str:
+    return f"""
+        SELECT v.region_code, v.unit, COUNT(*) AS n FROM ledger_leader_visit v
+        WHERE v.role = '{role}' AND v.purpose = '调研指导' AND year(v.visited_on) = {Y}
+        GROUP BY v.region_code, v.unit
+    """
+
+
+_rule(
+    "UNIT-MAIN-VISIT", "帮扶单位主要负责同志未到定点帮扶村调研",
+    source=_UNIT_SOURCE, source_text=_UNIT_TEXT, grade="orange",
+    description="派出单位台账中的单位，上一年度没有「帮扶单位主要负责同志」到其定点帮扶村调研指导的记录。",
+    tables=("ledger_assist_unit", "ledger_leader_visit"),
+    sql=f"""
+        WITH visits AS ({_unit_visits("帮扶单位主要负责同志")})
+        SELECT u.region_code,
+               '「' || u.unit || '」主要负责同志 ' || CAST({Y} AS VARCHAR) || ' 年没有到定点帮扶村调研' AS detail,
+               u.unit AS ev_unit, {Y} AS ev_year
+        FROM ledger_assist_unit u
+        LEFT JOIN visits v ON v.region_code = u.region_code AND v.unit = u.unit
+        WHERE v.n IS NULL
+    """,
+)
+
+_rule(
+    "UNIT-LEADER-VISITS", "帮扶单位其他班子成员到村调研不足4次",
+    source=_UNIT_SOURCE, source_text=_UNIT_TEXT,
+    description="派出单位台账中的单位，上一年度「帮扶单位其他班子成员」到其定点帮扶村调研指导累计少于 4 次。",
+    tables=("ledger_assist_unit", "ledger_leader_visit"),
+    sql=f"""
+        WITH visits AS ({_unit_visits("帮扶单位其他班子成员")})
+        SELECT u.region_code,
+               '「' || u.unit || '」其他班子成员 ' || CAST({Y} AS VARCHAR) || ' 年到定点帮扶村调研 '
+                 || CAST(COALESCE(v.n, 0) AS VARCHAR) || ' 次，少于 4 次' AS detail,
+               u.unit AS ev_unit, {Y} AS ev_year, COALESCE(v.n, 0) AS ev_visits
+        FROM ledger_assist_unit u
+        LEFT JOIN visits v ON v.region_code = u.region_code AND v.unit = u.unit
+        WHERE COALESCE(v.n, 0) < 4
+    """,
+)
+
+_rule(
+    "MEET-WEEKLY", "村级未每周研判",
+    source="004 任务1",
+    source_text="村“两委”和驻村工作队每周研判一次，在取得农户承诺授权并公开公示后，上报镇县审核，录入信息系统，"
+                "确保不出现“体外循环”的情况。",
+    description="农户台账中有农户的村，检查基准日前 7 天（含基准日）没有「村级每周研判」会议记录。",
+    tables=("households", "ledger_meeting"),
+    sql="""
+        WITH met AS (
+            SELECT DISTINCT m.region_code FROM ledger_meeting m
+            WHERE m.kind = '村级每周研判' AND m.held_on > days_before({as_of}, 7) AND m.held_on <= {as_of}
+        ), last AS (
+            SELECT m.region_code, MAX(m.held_on) AS held_on FROM ledger_meeting m
+            WHERE m.kind = '村级每周研判' AND m.held_on <= {as_of} GROUP BY m.region_code
+        )
+        SELECT v.region_code,
+               '近 7 天没有村级研判记录' || COALESCE('（上次 ' || CAST(l.held_on AS VARCHAR) || '）', '') AS detail,
+               COALESCE(CAST(l.held_on AS VARCHAR), '') AS ev_last_meeting
+        FROM (SELECT DISTINCT region_code FROM households) v
+        LEFT JOIN met m ON m.region_code = v.region_code
+        LEFT JOIN last l ON l.region_code = v.region_code
+        WHERE m.region_code IS NULL
+    """,
+)

@@ -15,6 +15,9 @@ from .factories import (
     cadre_year,
     campaign,
     campaign_visit,
+    leader_link,
+    leader_visit,
+    meeting,
     new_village,
     team_visit,
     week,
@@ -115,6 +118,43 @@ def _campaigns_2024(sc):
     return town.code
 
 
+def _link(*, since=dt.date(2024, 1, 1), visits=((dt.date(2024, 5, 1), "调研指导"),)):
+    def build(sc):
+        v = new_village(_town(sc))
+        leader_link(v, f"领导{v.code[-3:]}", since=since)
+        for on, purpose in visits:
+            leader_visit(v, f"领导{v.code[-3:]}", on, purpose=purpose)
+        return v.code
+    return build
+
+
+def _unit_visits(*, main=1, others=4, holiday=0, elsewhere=False):
+    def build(sc):
+        v = new_village(_town(sc))
+        unit = f"帮扶单位{v.code}"
+        assist_unit(v, unit)
+        target = new_village(_town(sc)) if elsewhere else v
+        for i in range(main):
+            leader_visit(target, "主要负责人", dt.date(2024, 3, 1 + i), role="帮扶单位主要负责同志", unit=unit)
+        for i in range(others):
+            leader_visit(v, f"副职{i}", dt.date(2024, 5, 1), role="帮扶单位其他班子成员", unit=unit)
+        for i in range(holiday):
+            leader_visit(v, f"副职{i}", dt.date(2024, 2, 1), role="帮扶单位其他班子成员", unit=unit,
+                         purpose="节日走访慰问")
+        return v.code
+    return build
+
+
+def _weekly(on):
+    def build(sc):
+        v = new_village(_town(sc))
+        household(v)
+        if on is not None:
+            meeting(v, on)
+        return v.code
+    return build
+
+
 TWO_YEARS = dt.date(2026, 2, 28)   # a term from 2024-03-01 is 2 years when it ends on 2026-02-28
 
 CASES = [
@@ -164,4 +204,16 @@ CASES = [
     ("CAMPAIGN-COVERAGE", "every household screened", _campaign(screened=2), False),
     ("CAMPAIGN-COVERAGE", "one of two", _campaign(screened=1), True),
     ("CAMPAIGN-TWICE", "one campaign in 2024", _campaigns_2024, True),
+    ("LEADER-LINK-VISIT", "guided in 2024", _link(), False),
+    ("LEADER-LINK-VISIT", "holiday greeting only", _link(visits=((dt.date(2024, 2, 1), "节日走访慰问"),)), True),
+    ("LEADER-LINK-VISIT", "guided in 2025 only", _link(visits=((dt.date(2025, 1, 2), "调研指导"),)), True),
+    ("LEADER-LINK-VISIT", "linked from 2024-07-02", _link(since=dt.date(2024, 7, 2), visits=()), False),
+    ("UNIT-MAIN-VISIT", "main leader came", _unit_visits(), False),
+    ("UNIT-MAIN-VISIT", "main leader did not", _unit_visits(main=0), True),
+    ("UNIT-MAIN-VISIT", "main leader went to another village", _unit_visits(elsewhere=True), True),
+    ("UNIT-LEADER-VISITS", "four visits", _unit_visits(others=4), False),
+    ("UNIT-LEADER-VISITS", "three visits and a greeting", _unit_visits(others=3, holiday=1), True),
+    ("MEET-WEEKLY", "reviewed D-6", _weekly(D - 6 * DAY), False),
+    ("MEET-WEEKLY", "reviewed D-7", _weekly(D - 7 * DAY), True),
+    ("MEET-WEEKLY", "never", _weekly(None), True),
 ]

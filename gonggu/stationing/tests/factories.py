@@ -9,7 +9,18 @@ from gonggu.core.codes import Level
 from gonggu.regions.models import Region
 from gonggu.registry.demo import make_id_number
 
-from ..models import AssistUnit, Attendance, CadreYear, Campaign, CampaignVisit, StationedCadre, TeamVisit
+from ..models import (
+    AssistUnit,
+    Attendance,
+    CadreYear,
+    Campaign,
+    CampaignVisit,
+    LeaderLink,
+    LeaderVisit,
+    Meeting,
+    StationedCadre,
+    TeamVisit,
+)
 
 _seq = itertools.count(1)
 
@@ -80,3 +91,19 @@ def campaign(township, year: int, round_: int, start: dt.date, end: dt.date) -> 
 def campaign_visit(h, year: int, round_: int, on: dt.date) -> CampaignVisit:
     return CampaignVisit.objects.create(region_code=h.region_code, household=h, year=year, round=round_,
                                         screened_on=on)
+
+
+def leader_link(village, name: str, *, since: dt.date = dt.date(2024, 1, 1), until: dt.date | None = None):
+    return LeaderLink.objects.create(region_code=village.code, leader_name=name, post="县委副书记", since=since,
+                                     until=until)
+
+
+def leader_visit(village, name: str, on: dt.date, *, role: str = "县级领导", unit: str = "",
+                 purpose: str = "调研指导"):
+    return LeaderVisit.objects.create(region_code=village.code, leader_name=name, role=role, unit=unit,
+                                      visited_on=on, purpose=purpose)
+
+
+def meeting(village, on: dt.date, kind: str = "村级每周研判"):
+    return Meeting.objects.create(region_code=village.code, kind=kind, held_on=on, attendees="村两委、驻村工作队",
+                                  households=2)

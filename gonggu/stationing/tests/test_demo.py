@@ -38,7 +38,8 @@ def test_demo_fills_every_ledger_with_some_findings_and_clears(regions, login):
     result = run_rules(kinds=["ledger"], as_of=TODAY, prefix=county.prefix, store=False)
     fired = {f["rule"] for f in result.findings.to_pylist()}
     assert {"ST-SECRETARY-QUALIFY", "ST-MEMBER-QUALIFY", "ST-TEAM-SIZE", "ST-NOT-ROTATED", "ST-NO-SECRETARY",
-            "ST-UNIT-SECRETARY", "ST-FIVE-FOUR", "ST-VISIT-ALL", "CAMPAIGN-COVERAGE", "CAMPAIGN-TWICE"} <= fired
+            "ST-UNIT-SECRETARY", "ST-FIVE-FOUR", "ST-VISIT-ALL", "CAMPAIGN-COVERAGE", "CAMPAIGN-TWICE",
+            "LEADER-LINK-VISIT", "UNIT-MAIN-VISIT", "UNIT-LEADER-VISITS", "MEET-WEEKLY"} <= fired
     # Most of the county is in order: most cadres keep 五天四夜.
     five_four = [f for f in result.findings.to_pylist() if f["rule"] == "ST-FIVE-FOUR"]
     assert len(five_four) < StationedCadre.objects.count() / 2

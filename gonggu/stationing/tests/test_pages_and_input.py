@@ -156,3 +156,27 @@ def test_pages_need_their_permissions(regions, leader, login):
     client = login(leader)
     assert client.get(reverse("stationing_teams")).status_code == 200
     assert client.get(reverse("stationing_check_in")).status_code == 403
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_meeting_and_leader_visit_imports_refuse_future_dates_and_missing_units(regions, county_admin, tmp_path):
+    v, town = regions["village"].code, regions["township"].code
+    path = tmp_path / "研判.csv"
+    path.write_text("\n".join([
+        "行政区划代码,会议类别,会议日期,参会人员,研判农户数,研判结果",
+        f"{v},村级每周研判,2025-06-27,村两委、驻村工作队,2,拟纳入监测 1 户",
+        f"{v},村级每周研判,2025-07-04,村两委、驻村工作队,1,",           # minutes for a future date
+        f"{town},村级每周研判,2025-06-27,镇干部,1,",                      # a weekly review is a village's
+        f"{regions['county'].code},部门数据比对联席会议,2025-06-10,乡村振兴局、民政局,12,已反馈"]) + "\n",
+        encoding="utf-8")
+    result = intake_run("ledger.meeting", path=path, user=county_admin)
+    reasons = {p.row: p.reason for p in result.rejected}
+    assert result.accepted == 2 and "晚于今天" in reasons[3] and "村（社区）的区划代码" in reasons[4]
+
+    path = tmp_path / "调研.csv"
+    path.write_text("\n".join([
+        "行政区划代码,领导姓名,领导类别,所在单位,到村日期,到村事由",
+        f"{v},张卫国,县级领导,,2025-03-18,调研",
+        f"{v},李副局长,帮扶单位其他班子成员,,2025-03-18,调研指导"]) + "\n", encoding="utf-8")
+    result = intake_run("ledger.leader_visit", path=path, user=county_admin)
+    assert result.accepted == 1 and "请填写所在单位" in result.rejected[0].reason

@@ -33,7 +33,7 @@ def test_each_case_fires_or_not_on_duckdb(regions):
 def test_every_rule_has_cases_on_both_sides_and_quotes_its_seed():
     ours = sorted(c for c, r in CATALOG.rules.items() if r.tables and any(
         t.startswith(("ledger_stationed", "ledger_stationing", "ledger_cadre", "ledger_team", "ledger_assist",
-                      "ledger_campaign")) for t in r.tables))
+                      "ledger_campaign", "ledger_leader", "ledger_meeting")) for t in r.tables))
     assert ours == CODES
     outcomes = {(rule, fires) for rule, _l, _b, fires in CASES}
     one_sided = {"CAMPAIGN-TWICE"}     # a township-wide finding: its other side is tested below
