@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -11,6 +12,9 @@ from django.db.models import Q, QuerySet
 from gonggu.core.codes import in_scope_q
 from gonggu.core.idnumber import mask
 from gonggu.regions.models import Region
+from gonggu.rules.catalog import CATALOG
+from gonggu.rules.models import Finding
+from gonggu.rules.selectors import latest_runs
 
 from .models import ABSENT, PRESENT, Attendance, StationedCadre
 
@@ -45,6 +49,7 @@ class TeamMember:
 class VillageTeam:
     region: Region
     members: list[TeamMember]
+    findings: list = field(default_factory=list)   # the 驻村帮扶 rules' stored findings about the village
 
 
 def teams_for_user(user, today: dt.date, weeks: int = WEEKS) -> list[VillageTeam]:
@@ -76,3 +81,64 @@ def teams_for_user(user, today: dt.date, weeks: int = WEEKS) -> list[VillageTeam
         region = regions.get(names.get(c.region_code))
         teams.setdefault(c.region_code, VillageTeam(region, [])).members.append(member)
     return list(teams.values())
+
+
+def findings_by_team(user, teams: list[VillageTeam]) -> list[tuple[Region | None, list]]:
+    """Attach each village's stored findings to its team; the rest (a village left without a team, a unit's
+    village) are returned by region."""
+    rest: dict[str, list] = defaultdict(list)
+    for f in stored_findings(user, STATIONING_RULES):
+        f.title = CATALOG.rules[f.rule].title if f.rule in CATALOG.rules else f.rule
+        rest[f.region_code].append(f)
+    for team in teams:
+        team.findings = rest.pop(team.members[0].cadre.region_code, [])
+    regions = {r.code: r for r in Region.objects.filter(code__in=rest)}
+    return [(regions.get(code), items) for code, items in sorted(rest.items())]
+
+
+STATIONING_RULES = ("ST-TERM-SHORT", "ST-NOT-ROTATED", "ST-NO-SECRETARY", "ST-SECRETARY-QUALIFY", "ST-MEMBER-QUALIFY",
+                    "ST-TEAM-SIZE", "ST-UNIT-SECRETARY", "ST-FIVE-FOUR", "ST-TRAINING", "ST-REPORT",
+                    "ST-ASSESSMENT", "ST-CARE", "ST-VISIT-ALL", "LEADER-LINK-VISIT", "UNIT-MAIN-VISIT",
+                    "UNIT-LEADER-VISITS", "MEET-WEEKLY")
+CAMPAIGN_RULES = ("CAMPAIGN-COVERAGE", "CAMPAIGN-TWICE")
+
+
+def stored_findings(user, codes) -> list:
+    """The findings of the rules' latest stored runs in the user's region (the rules' own figures, not recomputed)."""
+    runs = latest_runs(user.scope_prefix, list(codes))
+    q = Q()
+    for code, run in runs.items():
+        q |= Q(run_id=run.pk, rule=code)
+    if not runs:
+        return []
+    return list(Finding.objects.filter(q).filter(in_scope_q("region_code", user.scope_prefix))
+                .order_by("region_code", "rule", "id_number"))
+
+
+@dataclass
+class Coverage:
+    region: Region | None
+    region_code: str
+    detail: str
+    households: int
+    screened: int
+
+    @property
+    def percent(self) -> str:
+        return f"{100 * self.screened / self.households:.1f}%" if self.households else "—"
+
+
+def campaign_shortfalls(user) -> tuple[list[Coverage], list]:
+    """Villages short of full coverage in their township's last ended campaign, and townships with fewer than two
+    campaigns last year, from the rules' stored findings."""
+    findings = stored_findings(user, CAMPAIGN_RULES)
+    regions = {r.code: r for r in Region.objects.filter(code__in={f.region_code for f in findings})}
+    short = []
+    for f in findings:
+        if f.rule != "CAMPAIGN-COVERAGE":
+            continue
+        evidence = json.loads(f.evidence or "{}")
+        short.append(Coverage(regions.get(f.region_code), f.region_code, f.detail,
+                              int(evidence.get("households") or 0), int(evidence.get("screened") or 0)))
+    few = [(regions.get(f.region_code), f) for f in findings if f.rule == "CAMPAIGN-TWICE"]
+    return short, few

@@ -4,5 +4,6 @@ from . import views
 
 urlpatterns = [
     path("", views.teams, name="stationing_teams"),
+    path("campaigns/", views.campaigns, name="stationing_campaigns"),
     path("checkin/", views.check_in, name="stationing_check_in"),
 ]

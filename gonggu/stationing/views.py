@@ -9,10 +9,12 @@ from django.utils import timezone
 
 from gonggu.core.access import Perm, require_perm
 from gonggu.core.errors import UserFacingError
+from gonggu.ledgers.selectors import ledger_rows_for_user
+from gonggu.regions.models import Region
 
-from .ledger_defs import ATTENDANCE
+from .ledger_defs import ATTENDANCE, CAMPAIGN
 from .models import ATTENDANCE as STATUSES
-from .selectors import WEEKS, cadres_in_post, teams_for_user
+from .selectors import WEEKS, cadres_in_post, campaign_shortfalls, findings_by_team, teams_for_user
 from .services import attendance_check_in
 
 
@@ -33,8 +35,10 @@ class CheckInForm(forms.Form):
 @require_perm(Perm.VIEW_REGISTRY)
 def teams(request):
     today = timezone.localdate()
+    village_teams = teams_for_user(request.user, today)
+    others = findings_by_team(request.user, village_teams)
     return render(request, "stationing/teams.html", {
-        "teams": teams_for_user(request.user, today), "today": today, "weeks": range(WEEKS),
+        "teams": village_teams, "others": others, "today": today, "weeks": range(WEEKS),
         "can_check_in": request.user.has_perm_code(ATTENDANCE.edit_perm),
     })
 
@@ -63,3 +67,12 @@ def check_in(request):
                                           f"{'，在村住宿' if row.night else ''}。")
                 return redirect("stationing_teams")
     return render(request, "stationing/check_in.html", {"form": form})
+
+
+@require_perm(Perm.VIEW_REGISTRY)
+def campaigns(request):
+    short, few = campaign_shortfalls(request.user)
+    rows = ledger_rows_for_user(request.user, CAMPAIGN).order_by("-end_on", "region_code")[:40]
+    names = dict(Region.objects.filter(code__in={c.region_code for c in rows}).values_list("code", "name"))
+    return render(request, "stationing/campaigns.html", {
+        "short": short, "few": few, "campaigns": [(names.get(c.region_code, c.region_code), c) for c in rows]})
