@@ -15,8 +15,10 @@ from gonggu.regions.models import Region
 from gonggu.rules.catalog import CATALOG
 from gonggu.rules.models import Finding
 from gonggu.rules.selectors import latest_runs
+from gonggu.sources.models import Batch
+from gonggu.sources.specs import SOURCES
 
-from .models import ABSENT, PRESENT, Attendance, StationedCadre
+from .models import ABSENT, PRESENT, Attendance, Meeting, StationedCadre
 
 WEEKS = 4
 
@@ -142,3 +144,37 @@ def campaign_shortfalls(user) -> tuple[list[Coverage], list]:
                               int(evidence.get("households") or 0), int(evidence.get("screened") or 0)))
     few = [(regions.get(f.region_code), f) for f in findings if f.rule == "CAMPAIGN-TWICE"]
     return short, few
+
+
+STALE_DAYS = 31   # 每月与民政、医保、卫健、残联等部门开展一次数据比对 (004 任务2): a list older than a month is stale
+
+
+@dataclass
+class SourceFreshness:
+    label: str
+    department: str
+    as_of: dt.date | None
+    imported_at: dt.datetime | None
+    age: int | None
+
+    @property
+    def stale(self) -> bool:
+        return self.age is None or self.age > STALE_DAYS
+
+
+def source_freshness(user, today: dt.date) -> tuple[list[SourceFreshness], Meeting | None]:
+    """Each department list with the as-of date of its latest imported batch in the user's county, and the county's
+    latest 部门数据比对联席会议: what the monthly comparison rests on."""
+    county = (user.scope_prefix or "")[:6]
+    latest: dict[str, Batch] = {}
+    for batch in (Batch.objects.filter(status=Batch.Status.APPLIED, region_code__startswith=county)
+                  .order_by("format", "-as_of", "-id")):
+        latest.setdefault(batch.source, batch)
+    rows = []
+    for source in SOURCES.values():
+        b = latest.get(source.key)
+        rows.append(SourceFreshness(source.title, source.department_label, b.as_of if b else None,
+                                    b.created_at if b else None, (today - b.as_of).days if b else None))
+    meeting = (Meeting.objects.filter(kind="部门数据比对联席会议", region_code__startswith=county, held_on__lte=today)
+               .order_by("-held_on").first())
+    return rows, meeting

@@ -5,5 +5,6 @@ from . import views
 urlpatterns = [
     path("", views.teams, name="stationing_teams"),
     path("campaigns/", views.campaigns, name="stationing_campaigns"),
+    path("sources/", views.sources, name="stationing_sources"),
     path("checkin/", views.check_in, name="stationing_check_in"),
 ]

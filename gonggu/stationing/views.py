@@ -14,7 +14,15 @@ from gonggu.regions.models import Region
 
 from .ledger_defs import ATTENDANCE, CAMPAIGN
 from .models import ATTENDANCE as STATUSES
-from .selectors import WEEKS, cadres_in_post, campaign_shortfalls, findings_by_team, teams_for_user
+from .selectors import (
+    STALE_DAYS,
+    WEEKS,
+    cadres_in_post,
+    campaign_shortfalls,
+    findings_by_team,
+    source_freshness,
+    teams_for_user,
+)
 from .services import attendance_check_in
 
 
@@ -76,3 +84,12 @@ def campaigns(request):
     names = dict(Region.objects.filter(code__in={c.region_code for c in rows}).values_list("code", "name"))
     return render(request, "stationing/campaigns.html", {
         "short": short, "few": few, "campaigns": [(names.get(c.region_code, c.region_code), c) for c in rows]})
+
+
+@require_perm(Perm.VIEW_REGISTRY)
+def sources(request):
+    today = timezone.localdate()
+    rows, meeting = source_freshness(request.user, today)
+    return render(request, "stationing/sources.html", {
+        "rows": rows, "meeting": meeting, "today": today, "stale_days": STALE_DAYS,
+        "meeting_stale": meeting is None or (today - meeting.held_on).days > STALE_DAYS})

@@ -180,3 +180,20 @@ def test_meeting_and_leader_visit_imports_refuse_future_dates_and_missing_units(
         f"{v},李副局长,帮扶单位其他班子成员,,2025-03-18,调研指导"]) + "\n", encoding="utf-8")
     result = intake_run("ledger.leader_visit", path=path, user=county_admin)
     assert result.accepted == 1 and "请填写所在单位" in result.rejected[0].reason
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_department_lists_page_marks_the_stale_and_the_missing(regions, township_reviewer, login):
+    from gonggu.sources.factories import make_batch
+
+    from .factories import meeting
+
+    make_batch("mz_assistance", as_of=dt.date(2025, 6, 15), region_code=regions["county"].code)
+    make_batch("yb_enrolment", as_of=dt.date(2025, 5, 29), region_code=regions["county"].code)
+    make_batch("yb_enrolment", as_of=dt.date(2025, 3, 1), region_code=regions["county"].code)
+    make_batch("mz_assistance", as_of=dt.date(2025, 6, 20), region_code=regions["other_county"].code)
+    meeting(regions["county"], dt.date(2025, 6, 10), kind="部门数据比对联席会议")
+    page = login(township_reviewer).get(reverse("stationing_sources")).content.decode()
+    assert "2025-06-15" in page and "2025-06-20" not in page          # another county's list is not ours
+    assert "32 天" in page and "已过期" in page and "从未导入" in page and "15 天" in page
+    assert "最近一次：2025-06-10" in page and "超过一个月" not in page
