@@ -154,7 +154,10 @@ def test_team_member_checks_in_on_a_phone_and_sees_the_week(regions, login):
 
 def test_pages_need_their_permissions(regions, leader, login):
     client = login(leader)
-    assert client.get(reverse("stationing_teams")).status_code == 200
+    teams = client.get(reverse("stationing_teams"))
+    assert teams.status_code == 200 and f'href="{reverse("stationing_teams")}"' in teams.content.decode()  # menu
+    assert client.get(reverse("stationing_campaigns")).status_code == 200
+    assert client.get(reverse("stationing_sources")).status_code == 200
     assert client.get(reverse("stationing_check_in")).status_code == 403
 
 
