@@ -312,11 +312,13 @@ _rule(
     "CAMPAIGN-TWICE", "全年集中排查少于两次",
     source="000 防返贫动态监测 1；001 第二部分 监测帮扶（一）",
     source_text="在坚持常态化排查的基础上，每年至少组织开展两次集中排查。",
-    description="农户台账中有农户的乡镇，上一年度登记的集中排查少于 2 次。",
+    description="使用集中排查台账（登记过集中排查）且农户台账中有农户的乡镇，上一年度登记的集中排查少于 2 次。",
     tables=("ledger_campaign", "households"),
     sql=f"""
-        WITH towns AS (SELECT DISTINCT substr(region_code, 1, 9) AS town FROM households),
-        held AS (
+        WITH towns AS (
+            SELECT DISTINCT substr(h.region_code, 1, 9) AS town FROM households h
+            WHERE substr(h.region_code, 1, 9) IN (SELECT substr(region_code, 1, 9) FROM ledger_campaign)
+        ), held AS (
             SELECT substr(c.region_code, 1, 9) AS town, COUNT(*) AS n FROM ledger_campaign c
             WHERE c.year = {Y} GROUP BY substr(c.region_code, 1, 9)
         )
@@ -410,7 +412,8 @@ _rule(
     source="004 任务1",
     source_text="村“两委”和驻村工作队每周研判一次，在取得农户承诺授权并公开公示后，上报镇县审核，录入信息系统，"
                 "确保不出现“体外循环”的情况。",
-    description="农户台账中有农户的村，检查基准日前 7 天（含基准日）没有「村级每周研判」会议记录。",
+    description="使用研判会议台账（登记过村级每周研判）且农户台账中有农户的村，检查基准日前 7 天（含基准日）没有"
+                "「村级每周研判」会议记录。",
     tables=("households", "ledger_meeting"),
     sql="""
         WITH met AS (
@@ -421,11 +424,11 @@ _rule(
             WHERE m.kind = '村级每周研判' AND m.held_on <= {as_of} GROUP BY m.region_code
         )
         SELECT v.region_code,
-               '近 7 天没有村级研判记录' || COALESCE('（上次 ' || CAST(l.held_on AS VARCHAR) || '）', '') AS detail,
-               COALESCE(CAST(l.held_on AS VARCHAR), '') AS ev_last_meeting
+               '近 7 天没有村级研判记录（上次 ' || CAST(l.held_on AS VARCHAR) || '）' AS detail,
+               CAST(l.held_on AS VARCHAR) AS ev_last_meeting
         FROM (SELECT DISTINCT region_code FROM households) v
+        JOIN last l ON l.region_code = v.region_code
         LEFT JOIN met m ON m.region_code = v.region_code
-        LEFT JOIN last l ON l.region_code = v.region_code
         WHERE m.region_code IS NULL
     """,
 )

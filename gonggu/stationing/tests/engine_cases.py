@@ -215,5 +215,5 @@ CASES = [
     ("UNIT-LEADER-VISITS", "three visits and a greeting", _unit_visits(others=3, holiday=1), True),
     ("MEET-WEEKLY", "reviewed D-6", _weekly(D - 6 * DAY), False),
     ("MEET-WEEKLY", "reviewed D-7", _weekly(D - 7 * DAY), True),
-    ("MEET-WEEKLY", "never", _weekly(None), True),
+    ("MEET-WEEKLY", "keeps no review ledger", _weekly(None), False),
 ]
