@@ -10,7 +10,7 @@ from gonggu.core.errors import UserFacingError
 from gonggu.ledgers.services import ledger_row_save
 
 from .ledger_defs import ATTENDANCE
-from .models import Attendance, StationedCadre
+from .models import PRESENT, Attendance, StationedCadre
 from .selectors import cadres_in_post
 
 
@@ -27,6 +27,7 @@ def attendance_check_in(*, user, cadre_pk: int, day: dt.date, status: str, night
         raise UserFacingError("不能为今天以后的日期签到。", field="day")
     row = Attendance.objects.filter(region_code=cadre.region_code, cadre_id_number=cadre.cadre_id_number,
                                     day=day).first()
+    # A night counts only on a day in the village (the form's box stays ticked when 请假 is chosen).
     values = {"cadre_id_number": cadre.cadre_id_number, "cadre_name": cadre.name, "day": day, "status": status,
-              "night": night, "note": note}
+              "night": night and status == PRESENT, "note": note}
     return ledger_row_save(user=user, kind=ATTENDANCE, row=row, values=values, region_code=cadre.region_code)

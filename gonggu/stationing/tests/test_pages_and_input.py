@@ -135,7 +135,8 @@ def test_team_member_checks_in_on_a_phone_and_sees_the_week(regions, login):
     assert (row.region_code, row.cadre_id_number, row.night, row.created_by) == (
         c.region_code, c.cadre_id_number, True, team_user)
     # The same day again updates the day's row (leave approved), with its history.
-    client.post(reverse("stationing_check_in"), {"cadre": c.pk, "day": "2025-06-30", "status": "请假", "note": "病假"})
+    client.post(reverse("stationing_check_in"), {"cadre": c.pk, "day": "2025-06-30", "status": "请假", "night": "on",
+                                                   "note": "病假"})
     row.refresh_from_db()
     assert (Attendance.objects.count(), row.status, row.night, row.history.count()) == (1, "请假", False, 2)
 
