@@ -257,25 +257,24 @@ _rule(
     tables=(CADRE, "households", "visits", "ledger_team_visit"),
     sql=f"""
         WITH stationed AS (
-            SELECT DISTINCT c.region_code FROM {CADRE} c
-            WHERE c.term_start <= days_before({{as_of}}, 364) AND (c.left_on IS NULL OR c.left_on > {{as_of}})
-        ), seen AS (
-            SELECT household_id FROM ledger_team_visit
-            WHERE visited_on > days_before({{as_of}}, 365) AND visited_on <= {{as_of}}
-            UNION
-            SELECT household_id FROM visits
-            WHERE visited_on > days_before({{as_of}}, 365) AND visited_on <= {{as_of}}
+            SELECT h.region_code, h.household_id FROM households h
+            WHERE EXISTS (SELECT 1 FROM {CADRE} c WHERE c.region_code = h.region_code
+                            AND c.term_start <= days_before({{as_of}}, 364)
+                            AND (c.left_on IS NULL OR c.left_on > {{as_of}}))
+        ), totals AS (
+            SELECT region_code, COUNT(*) AS n FROM stationed GROUP BY region_code
+        ), unvisited AS (
+            SELECT s.region_code, COUNT(*) AS n FROM stationed s
+            WHERE NOT EXISTS (SELECT 1 FROM ledger_team_visit t WHERE t.household_id = s.household_id
+                                AND t.visited_on > days_before({{as_of}}, 365) AND t.visited_on <= {{as_of}})
+              AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.household_id = s.household_id
+                                AND v.visited_on > days_before({{as_of}}, 365) AND v.visited_on <= {{as_of}})
+            GROUP BY s.region_code
         )
-        SELECT h.region_code,
-               '近一年 ' || CAST(COUNT(*) AS VARCHAR) || ' 户中有 '
-                 || CAST(SUM(CASE WHEN s.household_id IS NULL THEN 1 ELSE 0 END) AS VARCHAR) || ' 户没有入户走访记录'
-                 AS detail,
-               COUNT(*) AS ev_households, SUM(CASE WHEN s.household_id IS NULL THEN 1 ELSE 0 END) AS ev_unvisited
-        FROM households h
-        JOIN stationed t ON t.region_code = h.region_code
-        LEFT JOIN (SELECT DISTINCT household_id FROM seen) s ON s.household_id = h.household_id
-        GROUP BY h.region_code
-        HAVING SUM(CASE WHEN s.household_id IS NULL THEN 1 ELSE 0 END) > 0
+        SELECT u.region_code,
+               '近一年 ' || CAST(t.n AS VARCHAR) || ' 户中有 ' || CAST(u.n AS VARCHAR) || ' 户没有入户走访记录' AS detail,
+               t.n AS ev_households, u.n AS ev_unvisited
+        FROM unvisited u JOIN totals t ON t.region_code = u.region_code
     """,
 )
 
@@ -293,7 +292,7 @@ _rule(
                    ROW_NUMBER() OVER (PARTITION BY c.region_code ORDER BY c.end_on DESC, c.round DESC) AS rn
             FROM ledger_campaign c WHERE c.end_on <= {as_of}
         ), screened AS (
-            SELECT DISTINCT v.household_id, v.year, v.round FROM ledger_campaign_visit v
+            SELECT v.household_id, v.year, v.round FROM ledger_campaign_visit v
         )
         SELECT h.region_code,
                CAST(e.year AS VARCHAR) || ' 年第 ' || CAST(e.round AS VARCHAR) || ' 次集中排查覆盖 '
@@ -315,18 +314,15 @@ _rule(
     description="使用集中排查台账（登记过集中排查）且农户台账中有农户的乡镇，上一年度登记的集中排查少于 2 次。",
     tables=("ledger_campaign", "households"),
     sql=f"""
-        WITH towns AS (
-            SELECT DISTINCT substr(h.region_code, 1, 9) AS town FROM households h
-            WHERE substr(h.region_code, 1, 9) IN (SELECT substr(region_code, 1, 9) FROM ledger_campaign)
-        ), held AS (
-            SELECT substr(c.region_code, 1, 9) AS town, COUNT(*) AS n FROM ledger_campaign c
-            WHERE c.year = {Y} GROUP BY substr(c.region_code, 1, 9)
+        WITH held AS (
+            SELECT substr(c.region_code, 1, 9) AS town, SUM(CASE WHEN c.year = {Y} THEN 1 ELSE 0 END) AS n
+            FROM ledger_campaign c GROUP BY substr(c.region_code, 1, 9)
         )
-        SELECT t.town || '000' AS region_code,
-               CAST({Y} AS VARCHAR) || ' 年集中排查 ' || CAST(COALESCE(h.n, 0) AS VARCHAR) || ' 次，少于 2 次' AS detail,
-               {Y} AS ev_year, COALESCE(h.n, 0) AS ev_campaigns
-        FROM towns t LEFT JOIN held h ON h.town = t.town
-        WHERE COALESCE(h.n, 0) < 2
+        SELECT h.town || '000' AS region_code,
+               CAST({Y} AS VARCHAR) || ' 年集中排查 ' || CAST(h.n AS VARCHAR) || ' 次，少于 2 次' AS detail,
+               {Y} AS ev_year, h.n AS ev_campaigns
+        FROM held h
+        WHERE h.n < 2 AND EXISTS (SELECT 1 FROM households x WHERE substr(x.region_code, 1, 9) = h.town)
     """,
 )
 
@@ -416,19 +412,14 @@ _rule(
                 "「村级每周研判」会议记录。",
     tables=("households", "ledger_meeting"),
     sql="""
-        WITH met AS (
-            SELECT DISTINCT m.region_code FROM ledger_meeting m
-            WHERE m.kind = '村级每周研判' AND m.held_on > days_before({as_of}, 7) AND m.held_on <= {as_of}
-        ), last AS (
+        WITH last AS (
             SELECT m.region_code, MAX(m.held_on) AS held_on FROM ledger_meeting m
             WHERE m.kind = '村级每周研判' AND m.held_on <= {as_of} GROUP BY m.region_code
         )
-        SELECT v.region_code,
-               '近 7 天没有村级研判记录（上次 ' || CAST(l.held_on AS VARCHAR) || '）' AS detail,
+        SELECT l.region_code, '近 7 天没有村级研判记录（上次 ' || CAST(l.held_on AS VARCHAR) || '）' AS detail,
                CAST(l.held_on AS VARCHAR) AS ev_last_meeting
-        FROM (SELECT DISTINCT region_code FROM households) v
-        JOIN last l ON l.region_code = v.region_code
-        LEFT JOIN met m ON m.region_code = v.region_code
-        WHERE m.region_code IS NULL
+        FROM last l
+        WHERE l.held_on <= days_before({as_of}, 7)
+          AND EXISTS (SELECT 1 FROM households h WHERE h.region_code = l.region_code)
     """,
 )
