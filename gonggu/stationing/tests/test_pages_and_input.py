@@ -51,7 +51,7 @@ def test_cadre_import_refuses_bad_terms_and_two_villages_at_once(regions, county
     row = StationedCadre.objects.get(cadre_id_number=a)
     assert (row.region_code, row.role, row.term_end, row.batch_id) == (v, "第一书记", dt.date(2026, 2, 28),
                                                                        result.batch.pk)
-    returned = _rows(login(county_admin).get(reverse("intake_returns", args=[result.batch.pk])).content)
+    returned = _rows(login(county_admin).post(reverse("intake_returns", args=[result.batch.pk])).content)
     assert returned[0][-1] == "错误原因" and len(returned) == 5
 
     # The list page and its export mask the cadre's identity number.
