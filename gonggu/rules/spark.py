@@ -100,10 +100,6 @@ def _conf() -> dict[str, str]:
     if settings.SPARK_MASTER.startswith("local"):
         # Small shuffles on one machine: the default of 200 partitions costs more than the work at county size.
         conf["spark.sql.shuffle.partitions"] = "8"
-        # The catalog runs as one query with dozens of broadcast joins; each broadcast hash table keeps one memory
-        # page of the execution pool while cached (32 MB by default with 2 GB and two cores), so the pool ran out
-        # as rules were added. Small pages fit county-size tables.
-        conf["spark.buffer.pageSize"] = "2m"
     for item in settings.SPARK_CONF.split(";"):
         key, sep, value = item.partition("=")
         if sep and key.strip():
