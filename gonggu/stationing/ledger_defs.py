@@ -374,7 +374,7 @@ LEADER_LINK = register_ledger(LedgerKind(
     filter_fields=("role",),
     date_field="since",
     notes=("一位领导一个联系村一行；行政区划代码填联系村。",),
-    check_rows=check_leader_links,
+    check_rows=_hook(check_leader_links),
 ))
 
 LEADER_VISIT = register_ledger(LedgerKind(
@@ -394,7 +394,7 @@ LEADER_VISIT = register_ledger(LedgerKind(
     list_fields=("leader_name", "role", "unit", "visited_on", "purpose"),
     filter_fields=("role", "purpose"),
     date_field="visited_on",
-    check_rows=check_leader_visits,
+    check_rows=_hook(check_leader_visits),
 ))
 
 EAST_WEST = register_ledger(LedgerKind(
@@ -432,5 +432,5 @@ MEETING = register_ledger(LedgerKind(
     filter_fields=("kind",),
     date_field="held_on",
     notes=("村级每周研判填村代码；联席会议填县（或乡镇）代码。",),
-    check_rows=check_meetings,
+    check_rows=_hook(check_meetings),
 ))

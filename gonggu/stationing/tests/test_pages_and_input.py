@@ -104,11 +104,12 @@ def test_campaign_visit_import_refuses_a_household_outside_the_campaign(regions,
     other = HouseholdFactory(village=regions["village_c"])          # 白沙镇 ran no campaign
     a = PersonFactory(household=mine)
     b = PersonFactory(household=other)
+    c = PersonFactory(household=HouseholdFactory(village=regions["village"]))
     lines = ["身份证号,年度,排查轮次,排查日期,排查人",
              f"{a.id_number},2025,1,2025-04-10,李明",
              f"{b.id_number},2025,1,2025-04-10,李明",
              f"{a.id_number},2025,2,2025-04-11,李明",
-             f"{a.id_number},2025,1,2025-05-10,李明"]
+             f"{c.id_number},2025,1,2025-05-10,李明"]
     path = tmp_path / "排查.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = intake_run("ledger.campaign_visit", path=path, user=county_admin)
