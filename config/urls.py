@@ -10,6 +10,7 @@ urlpatterns = [
     path("intake/", include("gonggu.dataio.urls")),
     path("ledgers/", include("gonggu.ledgers.urls")),
     path("employment/", include("gonggu.employment.urls")),
+    path("stationing/", include("gonggu.stationing.urls")),
     path("rules/", include("gonggu.rules.urls")),
     path("screening/", include("gonggu.screening.urls")),
     path("monitoring/", include("gonggu.monitoring.urls")),

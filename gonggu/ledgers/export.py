@@ -38,7 +38,8 @@ def ledger_export(*, user, kind: LedgerKind, filters: LedgerFilters, request=Non
     rows = ledger_rows_for_user(user, kind, filters)
     match = [c.name for c in kind.match_columns()]
     headers = [*match, *(c.name for c in kind.columns), "所在村代码"]
-    text_columns = {"身份证号", "行政区划代码", "所在村代码"}
+    masked = kind.masked_fields
+    text_columns = {"身份证号", "行政区划代码", "所在村代码", *(c.name for c in kind.columns if c.key in masked)}
 
     def lines():
         for row in rows.iterator(chunk_size=2000):
@@ -47,7 +48,8 @@ def ledger_export(*, user, kind: LedgerKind, filters: LedgerFilters, request=Non
             else:
                 name = row.person.name if row.person_id else row.household.head_name if row.household_id else ""
                 head = [mask(row.id_number), name]
-            yield [*head, *(_cell(getattr(row, c.key)) for c in kind.columns), row.region_code]
+            yield [*head, *(mask(getattr(row, c.key)) if c.key in masked else _cell(getattr(row, c.key))
+                            for c in kind.columns), row.region_code]
 
     content = write_xlsx([(kind.title, headers, lines())], text_columns=text_columns)
     count = rows.count()

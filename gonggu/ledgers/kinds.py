@@ -138,6 +138,11 @@ class LedgerKind:
     def shown_fields(self) -> list[str]:
         return list(self.list_fields or self.value_fields[:6])
 
+    @property
+    def masked_fields(self) -> set[str]:
+        """Own columns holding identity numbers (a cadre's, say): masked on pages and in exports like 身份证号."""
+        return {c.key for c in self.columns if c.key and c.kind == Kind.ID_NUMBER}
+
     def label(self, field_name: str) -> str:
         return str(self.model._meta.get_field(field_name).verbose_name)
 

@@ -57,6 +57,8 @@ def ledger_index(request):
 
 def _display(row, kind: LedgerKind, name: str):
     value = getattr(row, name)
+    if name in kind.masked_fields:
+        return mask(value)
     if isinstance(value, bool):
         return "是" if value else "否"
     return "" if value is None else value

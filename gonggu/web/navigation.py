@@ -25,6 +25,7 @@ NAV_ITEMS = [
     NavItem("筛查预警", "screening_summary", Perm.VIEW_REGISTRY),
     NavItem("工作台账", "ledger_index", Perm.VIEW_REGISTRY),
     NavItem("资金项目", "funds_home", Perm.VIEW_REGISTRY),
+    NavItem("驻村帮扶", "stationing_teams", Perm.VIEW_REGISTRY),
     NavItem("部门数据", "batch_list", Perm.IMPORT_DEPT),
     NavItem("数据导入", "intake_home", (Perm.IMPORT_DEPT, Perm.IMPORT_REGISTRY, Perm.EDIT_LEDGERS)),
     NavItem("规则库", "rule_list", Perm.VIEW_REGISTRY),
