@@ -28,11 +28,16 @@ def person(h: Household, *, relation: str = "户主", born: dt.date = dt.date(19
         gender = "F" if relation in ("女", "母亲", "孙女", "儿媳", "配偶") else "M"
     n = next(_seq)
     seq = (n % 499) * 2 + (1 if gender == "M" else 2)
+    # Past 499 persons the sequence repeats: another area code keeps numbers unique (born on the same day
+    # in the same place is what makes two numbers alike; the area code of a number is never checked).
+    area = h.region_code[:6]
+    if n // 499:
+        area = f"{(int(area) + 7 * (n // 499)) % 1_000_000:06d}"
     defaults = {"labour_ability": "普通劳动力", "health": "健康", "school_status": "非在校生", "work_months": 0,
                 "medical_insured": True, "status": "在册"}
     defaults.update(fields)
     return Person.objects.create(household=h, region_code=h.region_code, relation=relation, gender=gender,
-                                 birth_date=born, id_number=make_id_number(h.region_code[:6], born, seq),
+                                 birth_date=born, id_number=make_id_number(area, born, seq),
                                  name=name or f"成员{n}", **defaults)
 
 
