@@ -227,7 +227,7 @@ def test_gbk_csv_with_title_rows(tmp_path):
 def test_csv_beyond_the_cell_limit_and_runaway_quotes(tmp_path, monkeypatch):
     path = tmp_path / "a.csv"
     path.write_bytes(csv_bytes(ROWS * 3))
-    monkeypatch.setattr(readers, "MAX_CELLS", 20)  # the real limit, 25 million cells, is too big to build here
+    monkeypatch.setattr(readers.base, "MAX_CELLS", 20)  # the real limit, 25 million cells, is too big to build here
     with pytest.raises(UserFacingError, match="的单元格超过 20 个"):
         read_sheet(path)
     monkeypatch.undo()
