@@ -45,7 +45,7 @@ def intake_home(request):
     for fmt in allowed:
         groups.setdefault(fmt.group or "其他", []).append(fmt)
     page = Paginator(intake_batches_for_user(request.user), 30).get_page(request.GET.get("page"))
-    return render(request, "dataio/home.html", {"groups": groups, "page": page, "formats": FORMATS})
+    return render(request, "dataio/home.html", {"groups": groups, "page": page})
 
 
 def intake_format(request, key: str):

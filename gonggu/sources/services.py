@@ -48,10 +48,3 @@ def batch_import(
 def batch_upload(*, user, source: str, uploaded, as_of: dt.date | None) -> IntakeBatch:
     """Checks for the upload page and the kept file, as a pending batch; its job imports it."""
     return intake_upload(format_key=_format(source).key, user=user, uploaded=uploaded, as_of=as_of)
-
-
-def batch_region_for_user(user) -> str:
-    """Batches belong to the importing user's region (a county for department users and county admins)."""
-    if user is None or user.region is None:
-        return ""
-    return user.region.code
