@@ -2,7 +2,7 @@
 
 These rules list the households behind self-evaluation figures that are naturally rules, so the
 规则库 shows them with live counts like any other rule; the self-evaluation page computes the same
-sets live (figures.py) and a test checks that both agree.
+sets live (the figures package) and a test checks that both agree.
 """
 
 from gonggu.rules.catalog import ParamDef, RuleDef, register_param, register_rule
