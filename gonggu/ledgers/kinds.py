@@ -77,17 +77,16 @@ class LedgerKind:
     department: str = ""                  # a department whose users import it (accounts.permissions.Department)
     # Checks across fields and rows that one column cannot make (a date out of order, an age from the
     # 身份证号, two posts in one month): given candidate rows as dicts of field values plus id_number,
-    # person_id, household_id, region_code and row_id (the row being edited, else None), returns
-    # {index: [(field name, reason in Chinese), …]}; the import rejects those rows (退回表), the form refuses
-    # the row. Set-based: it reads the database once for all rows. `per_row(check)` adapts a check of one row.
+    # person_id, household_id, region_code, row_id (the row being edited, else None) and user (who imports
+    # or enters them; None on the command line), returns {index: [(field name, reason in Chinese), …]}; the
+    # import rejects those rows (退回表), the form refuses the row. Set-based: it reads the database once for
+    # all rows. `per_row(check)` adapts a check of one row. A check may also add to a candidate the value of a
+    # model field that follows from the others (a project's status from its steps' dates): the import and the
+    # form store it with the row.
     check_rows: Callable[[list[dict]], dict[int, list[tuple[str, str]]]] | None = field(default=None, compare=False)
     # Fields a procedure's steps change (a status): imported and shown, never edited on the entry form.
     locked_fields: tuple[str, ...] = ()
     procedure: str = ""                   # the URL name of the row's procedure page (its steps), taking pk
-    # A work area's own import format (a LedgerFormat subclass with checks across rows), and the check of one
-    # row entered on the form (raises UserFacingError; may set fields derived from the others).
-    format_class: type | None = None
-    before_save: Callable | None = None
     _spec: ColumnSpec | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -175,7 +174,7 @@ def register_ledger(kind: LedgerKind) -> LedgerKind:
     if unknown:
         raise ValueError(f"ledger kind {kind.key}: columns name fields the model does not have: {unknown}")
     LEDGERS[kind.key] = kind
-    register_format((kind.format_class or LedgerFormat)(kind))
+    register_format(LedgerFormat(kind))
     return kind
 
 
