@@ -19,6 +19,7 @@ from enum import StrEnum
 
 from django.db import models
 
+from gonggu.accounts.permissions import Role
 from gonggu.core.access import Perm
 from gonggu.dataio.columns import Column, ColumnSpec, Kind
 
@@ -87,11 +88,47 @@ class LedgerKind:
     # Fields a procedure's steps change (a status): imported and shown, never edited on the entry form.
     locked_fields: tuple[str, ...] = ()
     procedure: str = ""                   # the URL name of the row's procedure page (its steps), taking pk
+    # A list another intake format writes (a department list: `dept.<source>` writes `sources.Fact` rows):
+    # its rows are the model's rows matching `subset`, scoped by `region_field`; it has no entry form, no
+    # import format of its own and no `ledger_<key>` table (the rules read the format's own tables).
+    intake_format: str = ""
+    subset: dict = field(default_factory=dict)
+    region_field: str = "region_code"
+    department_only: bool = False         # a department user sees it only when it names their department
     _spec: ColumnSpec | None = field(default=None, repr=False, compare=False)
 
     @property
     def format_key(self) -> str:
-        return f"ledger.{self.key}"
+        return self.intake_format or f"ledger.{self.key}"
+
+    @property
+    def editable(self) -> bool:
+        """Rows entered and edited on forms: every kind but a list another format writes."""
+        return not self.intake_format
+
+    def visible_to(self, user) -> bool:
+        if not user.has_perm_code(self.view_perm):
+            return False
+        if self.department_only and getattr(user, "role", "") == Role.DEPARTMENT_USER and not user.is_superuser:
+            return user.department == self.department
+        return True
+
+    def rows(self):
+        """All of the kind's rows (unscoped): its model's, or those of its `subset`."""
+        return self.model.objects.filter(**self.subset)
+
+    def has_field(self, name: str) -> bool:
+        return any(f.name == name for f in self.model._meta.get_fields())
+
+    def who(self, row) -> str:
+        """The name shown for a row: its person's, its household head's, or the name as the list gave it."""
+        if self.match == Match.REGION:
+            return ""
+        if getattr(row, "person_id", None):
+            return row.person.name
+        if getattr(row, "household_id", None):
+            return row.household.head_name
+        return getattr(row, "name", "") if not self.has_field("person") else ""
 
     @property
     def table(self) -> str:
@@ -174,7 +211,8 @@ def register_ledger(kind: LedgerKind) -> LedgerKind:
     if unknown:
         raise ValueError(f"ledger kind {kind.key}: columns name fields the model does not have: {unknown}")
     LEDGERS[kind.key] = kind
-    register_format(LedgerFormat(kind))
+    if not kind.intake_format:
+        register_format(LedgerFormat(kind))
     return kind
 
 
