@@ -167,8 +167,10 @@ class LedgerFormat(IntakeFormat):
                        "row_id": None, "user": ctx.user} for row in staged.rows]
         given = set(candidates[0])
         found = self.kind.check_rows(candidates)
+        fields = {f.name for f in self.kind.model._meta.concrete_fields}
         for row, candidate in zip(staged.rows, candidates, strict=True):
-            row.extra["derived"] = {k: v for k, v in candidate.items() if k not in given}
+            # What the check added that is a field of the row (a status from dates); anything else is its own.
+            row.extra["derived"] = {k: v for k, v in candidate.items() if k not in given and k in fields}
         for index, problems in sorted(found.items()):
             for field_name, reason in problems:
                 column = next((c.name for c in self.kind.columns if c.key == field_name), self.kind.columns[0].name)

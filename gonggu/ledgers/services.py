@@ -58,7 +58,8 @@ def ledger_row_save(*, user, kind: LedgerKind, row, values: dict, id_number: str
         if problems:
             field_name, reason = problems[0]
             raise UserFacingError(reason, field=field_name if field_name in kind.form_fields else None)
-        for name in set(candidate) - given:   # fields the check derives (a status from dates)
+        fields = {f.name for f in kind.model._meta.concrete_fields}
+        for name in (set(candidate) - given) & fields:   # fields the check derives (a status from dates)
             setattr(row, name, candidate[name])
     row.updated_by = user
     row._history_user = user
