@@ -120,6 +120,15 @@ def browser():
         browser.close()
 
 
+def browser_login(page, live_server, username: str) -> None:
+    """Sign in on the real login page as one of the personas (their password is PASSWORD)."""
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button:has-text('登录')")
+    page.wait_for_url(live_server.url + "/")
+
+
 def _csp_watched(page) -> list[str]:
     """Console messages of the Content-Security-Policy refusing something: a page that the policy breaks."""
     refused = []

@@ -81,29 +81,32 @@ def intake_template(request, key: str):
     return xlsx_response(blank_template(fmt.spec), f"{fmt.title}模板.xlsx")
 
 
-def intake_batch(request, pk: int):
+def _batch(request, pk: int):
+    """A batch in the user's region and its format (None for a format no longer declared)."""
     try:
         batch = intake_batch_get_for_user(request.user, pk)
     except NotFoundInScope as exc:
         raise Http404(exc.message) from None
-    fmt = FORMATS.get(batch.format)
+    return batch, FORMATS.get(batch.format)
+
+
+def intake_batch(request, pk: int):
+    batch, fmt = _batch(request, pk)
     tab = request.GET.get("tab", "warnings" if not batch.rejected_rows and batch.warning_count else "rejected")
     kind = IntakeIssue.Kind.WARNING if tab == "warnings" else IntakeIssue.Kind.REJECTED
     page = Paginator(intake_batch_issues(batch, kind), 50).get_page(request.GET.get("page"))
     return render(request, "dataio/batch.html", {
         "batch": batch, "fmt": fmt, "tab": tab, "page": page,
-        "detail_url": fmt.detail_url(batch) if fmt and batch.status == batch.Status.APPLIED else "",
+        # Applied: where its rows can be seen. Validated and waiting (the registry): where it is confirmed.
+        "detail_url": fmt.detail_url(batch) if fmt and batch.status in (batch.Status.APPLIED, batch.Status.VALIDATED)
+        else "",
     })
 
 
 @require_POST
 def intake_returns(request, pk: int):
     """The rejected rows in the file's own columns, to send back: full identity numbers, so it is audited."""
-    try:
-        batch = intake_batch_get_for_user(request.user, pk)
-    except NotFoundInScope as exc:
-        raise Http404(exc.message) from None
-    fmt = FORMATS.get(batch.format)
+    batch, fmt = _batch(request, pk)
     try:
         content = returns_workbook(batch, fmt.spec if fmt else None)
     except UserFacingError as exc:

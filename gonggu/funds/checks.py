@@ -1,8 +1,9 @@
 """The checks a project, fund or payment row must pass before it is stored — one set of functions for the
 import (many rows, a few queries), the entry form and the services (one row).
 
-Each check returns {row index: (column, reason)}; the import rejects those rows into its 退回表, a form or a
-service shows the reason. Sums (an allocation arranged beyond its amount, payments beyond a project's
+Each check returns {row index: (model field, reason)}; the ledger kinds' `check_rows` (ledger_defs.py) hand
+them to the import, which rejects those rows into its 退回表 under the field's column, and to the entry form;
+a service shows the reason. Sums (an allocation arranged beyond its amount, payments beyond a project's
 budget) count the rows already stored, except those the new rows replace, plus the new rows in file order.
 """
 
@@ -30,15 +31,15 @@ def project_problem(values: dict) -> tuple[str, str] | None:
     """One project's own values: funds given, dates in order, the library's preconditions."""
     total = sum((values.get(f) or Decimal(0)) for f in FUND_FIELDS)
     if total <= 0:
-        return "中央衔接资金（元）", "没有填写计划资金：中央、省、市、县衔接资金和其他资金至少填一项"
+        return "central_funds", "没有填写计划资金：中央、省、市、县衔接资金和其他资金至少填一项"
     problem = dates_problem(values)
     if problem:
-        return "申报日期", f"日期顺序有误：{problem}"
+        return "proposed_on", f"日期顺序有误：{problem}"
     if values.get("entered_on") is not None:
         if not (values.get("performance_targets") or "").strip():
-            return "绩效目标", "已入库的项目必须有绩效目标（没有绩效目标的不得纳入项目库）"
+            return "performance_targets", "已入库的项目必须有绩效目标（没有绩效目标的不得纳入项目库）"
         if values.get("operating") and not (values.get("link_mechanism") or "").strip():
-            return "联农带农机制", "经营性项目没有联农带农机制，不得纳入项目库"
+            return "link_mechanism", "经营性项目没有联农带农机制，不得纳入项目库"
     return None
 
 
@@ -46,7 +47,7 @@ def project_numbers_taken(rows: list[tuple[int, str, str]]) -> dict[int, tuple[s
     """(index, project_no, region_code): a number already used by a project of another village is refused."""
     numbers = {no for _i, no, _code in rows}
     where = dict(Project.objects.filter(project_no__in=numbers).values_list("project_no", "region_code"))
-    return {i: ("项目编号", f"项目编号 {no} 已用于另一村（{where[no]}）的项目")
+    return {i: ("project_no", f"项目编号 {no} 已用于另一村（{where[no]}）的项目")
             for i, no, code in rows if no in where and where[no] != code}
 
 
@@ -78,22 +79,22 @@ def fund_use_problems(rows: list[UseRow], *, prefix: str | None) -> dict[int, tu
         county = county_of(r.region_code)
         allocation = allocations.get((r.region_code, r.doc_no))
         if allocation is None:
-            problems[r.index] = ("下达文号", f"该单位没有文号为「{r.doc_no}」的资金下达记录，请先登记资金下达")
+            problems[r.index] = ("doc_no", f"该单位没有文号为「{r.doc_no}」的资金下达记录，请先登记资金下达")
             continue
         project_code = projects.get((county, r.project_no))
         if project_code is None:
-            problems[r.index] = ("项目编号", f"本县项目库中没有编号为「{r.project_no}」的项目")
+            problems[r.index] = ("project_no", f"本县项目库中没有编号为「{r.project_no}」的项目")
             continue
         if prefix is not None and not code_in_prefix(project_code, prefix):
-            problems[r.index] = ("项目编号", "该项目不在你管辖的区域内")
+            problems[r.index] = ("project_no", "该项目不在你管辖的区域内")
             continue
         if r.executed_on < allocation.issued_on:
-            problems[r.index] = ("预算执行日期", f"预算执行日期早于资金下达日期（{allocation.issued_on:%Y-%m-%d}）")
+            problems[r.index] = ("executed_on", f"预算执行日期早于资金下达日期（{allocation.issued_on:%Y-%m-%d}）")
             continue
         key = (r.region_code, r.doc_no)
         if used[key] + r.amount > allocation.amount:
             left = allocation.amount - used[key]
-            problems[r.index] = ("安排金额（元）", f"超出下达金额：文号「{r.doc_no}」下达 {allocation.amount} 元，"
+            problems[r.index] = ("amount", f"超出下达金额：文号「{r.doc_no}」下达 {allocation.amount} 元，"
                                                   f"已安排 {used[key]} 元，尚可安排 {left} 元")
             continue
         used[key] += r.amount
@@ -129,13 +130,13 @@ def payment_problems(rows: list[PaymentRow], *, prefix: str | None) -> dict[int,
         key = (county_of(r.region_code), r.project_no)
         project_code = projects.get(key)
         if project_code is None:
-            problems[r.index] = ("项目编号", f"本县项目库中没有编号为「{r.project_no}」的项目")
+            problems[r.index] = ("project_no", f"本县项目库中没有编号为「{r.project_no}」的项目")
             continue
         if prefix is not None and not code_in_prefix(project_code, prefix):
-            problems[r.index] = ("项目编号", "该项目不在你管辖的区域内")
+            problems[r.index] = ("project_no", "该项目不在你管辖的区域内")
             continue
         if paid[key] + r.amount > budget[key]:
-            problems[r.index] = ("拨付金额（元）", f"拨付超出预算：项目已安排资金 {budget[key]} 元，已拨付 {paid[key]} 元，"
+            problems[r.index] = ("amount", f"拨付超出预算：项目已安排资金 {budget[key]} 元，已拨付 {paid[key]} 元，"
                                                   f"本次 {r.amount} 元")
             continue
         paid[key] += r.amount
@@ -151,9 +152,9 @@ def asset_problems(rows: list[tuple[int, str, str, str]]) -> dict[int, tuple[str
     taken = dict(Asset.objects.filter(asset_no__in={a for _i, _c, a, _p in rows}).values_list("asset_no", "region_code"))
     for i, code, asset_no, project_no in rows:
         if asset_no in taken and taken[asset_no] != code:
-            problems[i] = ("资产编号", f"资产编号 {asset_no} 已用于另一村（{taken[asset_no]}）的资产")
+            problems[i] = ("asset_no", f"资产编号 {asset_no} 已用于另一村（{taken[asset_no]}）的资产")
         elif project_no and (county_of(code), project_no) not in projects:
-            problems[i] = ("形成项目编号", f"本县项目库中没有编号为「{project_no}」的项目")
+            problems[i] = ("project_no", f"本县项目库中没有编号为「{project_no}」的项目")
     return problems
 
 
@@ -165,9 +166,9 @@ def income_problems(rows: list[tuple[int, str, str, Decimal, Decimal]]) -> dict[
         asset_no__in={r[2] for r in rows}).values_list("asset_no", "region_code")}
     for i, code, asset_no, income, distributed in rows:
         if (county_of(code), asset_no) not in known:
-            problems[i] = ("资产编号", f"本县资产台账中没有编号为「{asset_no}」的资产")
+            problems[i] = ("asset_no", f"本县资产台账中没有编号为「{asset_no}」的资产")
         elif distributed > income:
-            problems[i] = ("已分配金额（元）", f"已分配金额 {distributed} 元超过收益金额 {income} 元")
+            problems[i] = ("distributed", f"已分配金额 {distributed} 元超过收益金额 {income} 元")
     return problems
 
 
@@ -177,10 +178,10 @@ def asset_row_problem(values: dict) -> tuple[str, str] | None:
     for name, label in (("pv_fault_rate", "故障率（%）"), ("pv_online_rate", "实时在线率（%）")):
         rate = values.get(name)
         if rate is not None and not Decimal(0) <= rate <= Decimal(100):
-            return label, f"{label}应在 0 到 100 之间"
+            return name, f"{label}应在 0 到 100 之间"
     if values.get("photovoltaic") and (values.get("pv_fault_rate") is None or values.get("pv_online_rate") is None):
-        return "故障率（%）", "光伏帮扶电站须填写故障率和实时在线率"
+        return "pv_fault_rate", "光伏帮扶电站须填写故障率和实时在线率"
     formed, registered = values.get("formed_on"), values.get("registered_on")
     if formed and registered and registered < formed:
-        return "确权登记日期", f"确权登记日期早于形成日期（{formed:%Y-%m-%d}）"
+        return "registered_on", f"确权登记日期早于形成日期（{formed:%Y-%m-%d}）"
     return None

@@ -1,6 +1,6 @@
 """The ledgers of 衔接资金、项目库与扶贫项目资产 (docs/ledgers.md): each a model, its columns, and — where
-a row must agree with other rows (an allocation's amount, a project's budget, a project's dates) — its own
-import format and entry check from `checks.py`, so the import, the form and the services refuse the same rows.
+a row must agree with other rows (an allocation's amount, a project's budget, a project's dates) — its
+`check_rows` over the functions of `checks.py`, so the import, the form and the services refuse the same rows.
 """
 
 from __future__ import annotations
@@ -8,11 +8,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from gonggu.core.access import Perm
-from gonggu.core.errors import UserFacingError
 from gonggu.dataio.columns import Kind
-from gonggu.dataio.intake import IntakeContext, Staged, Written
-from gonggu.ledgers.formats import LedgerFormat
-from gonggu.ledgers.kinds import LedgerKind, Match, field_column, register_ledger
+from gonggu.ledgers.kinds import LedgerKind, Match, field_column, per_row, register_ledger
 
 from . import checks
 from .models import (
@@ -29,75 +26,30 @@ from .models import (
 from .workflow import ORDER, status_from_dates
 
 AREA = "衔接资金与项目资产"
+Found = dict[int, list[tuple[str, str]]]
 
 
-def _values(fmt: LedgerFormat, row) -> dict:
-    return {c.key: row.values.get(c.name) for c in fmt.kind.columns if c.key}
+def _listed(problems: dict[int, tuple[str, str]]) -> Found:
+    """`checks` give one problem a row; `check_rows` gives a list."""
+    return {i: [problem] for i, problem in problems.items()}
 
 
-def _reject(staged: Staged, rows_by_index: dict, problems: dict) -> None:
-    for index, (column, reason) in problems.items():
-        staged.reject(rows_by_index[index], column, reason)
-    staged.settle()
+def _prefix(rows: list[dict]) -> str | None:
+    """The region of whoever imports or enters the rows (None: the command line or a system administrator)."""
+    user = rows[0].get("user") if rows else None
+    return None if user is None else user.scope_prefix
 
 
-def _existing(model, fmt: LedgerFormat, staged: Staged, key_fields: tuple[str, ...]) -> dict[tuple, int]:
-    """The stored rows the file's rows will update: (region, natural key) → pk."""
-    codes = {r.extra["region_code"] for r in staged.rows}
-    found = {}
-    for obj in model.objects.filter(region_code__in=codes).only("pk", "region_code", *key_fields):
-        found[(obj.region_code, *(getattr(obj, k) for k in key_fields))] = obj.pk
-    return found
-
-
-def _form_error(problems: dict) -> None:
-    if problems:
-        _column, reason = next(iter(problems.values()))
-        raise UserFacingError(reason + "。")
-
-
-class FundsFormat(LedgerFormat):
-    """A blank yes/no or amount cell with a default takes the default (是否经营性项目 left empty = 否)."""
-
-    def _instance(self, row, ctx: IntakeContext):
-        obj = super()._instance(row, ctx)
-        for name in self.kind.value_fields:
-            field = obj._meta.get_field(name)
-            if getattr(obj, name) is None and not field.null and field.has_default():
-                setattr(obj, name, field.get_default())
-        return obj
+def _replaces(model, rows: list[dict], key_fields: tuple[str, ...]) -> list[int | None]:
+    """The stored row each candidate updates: the row being edited, else the one of the same region and
+    natural key (a re-imported row replaces it, so sums do not count it twice)."""
+    codes = {r["region_code"] for r in rows}
+    stored = {(obj.region_code, *(getattr(obj, k) for k in key_fields)): obj.pk
+              for obj in model.objects.filter(region_code__in=codes).only("pk", "region_code", *key_fields)}
+    return [r["row_id"] or stored.get((r["region_code"], *(r[k] for k in key_fields))) for r in rows]
 
 
 # --- 项目库 ---------------------------------------------------------------------------------------------------
-
-class ProjectFormat(FundsFormat):
-    """A project list: funds given, dates in order, library preconditions; the status follows the dates."""
-
-    def validate(self, ctx: IntakeContext, staged: Staged) -> None:
-        super().validate(ctx, staged)
-        by_index = {r.number: r for r in staged.rows}
-        problems = {}
-        for r in staged.rows:
-            problem = checks.project_problem(_values(self, r))
-            if problem:
-                problems[r.number] = problem
-        rows = [(r.number, self._value(r, "project_no"), r.extra["region_code"]) for r in staged.rows
-                if r.number not in problems]
-        problems.update(checks.project_numbers_taken(rows))
-        _reject(staged, by_index, problems)
-
-    def promote(self, ctx: IntakeContext, rows) -> Written:
-        written = super().promote(ctx, rows)
-        numbers = [self._value(r, "project_no") for r in rows]
-        changed = []
-        for project in Project.objects.filter(project_no__in=numbers).only("pk", "status", *ORDER):
-            status = status_from_dates({n: getattr(project, n) for n in ORDER})
-            if project.status != ProjectStatus.REJECTED and project.status != status:
-                project.status = status
-                changed.append(project)
-        Project.objects.bulk_update(changed, ["status"], batch_size=2000)
-        return written
-
 
 # On the entry form a step's date is the step itself: only those who may take the step may set or change it.
 STEP_PERMS = {
@@ -107,19 +59,32 @@ STEP_PERMS = {
 }
 
 
-def project_before_save(row: Project, user) -> None:
-    values = {f: getattr(row, f) for f in PROJECT.value_fields}
-    stored = Project.objects.filter(pk=row.pk).values(*STEP_PERMS).first() if row.pk else {}
-    for name, perms in STEP_PERMS.items():
-        if values[name] != (stored or {}).get(name) and not any(user.has_perm_code(p) for p in perms):
-            label = str(Project._meta.get_field(name).verbose_name)
-            raise UserFacingError(f"您的角色不能填写或修改{label}：该步骤须由审核或县级用户在项目页办理。")
-    problem = checks.project_problem(values)
-    if problem:
-        raise UserFacingError(problem[1] + "。")
-    _form_error(checks.project_numbers_taken([(0, row.project_no, row.region_code)]))
-    if row.status != ProjectStatus.REJECTED:
-        row.status = status_from_dates(values)
+def check_projects(rows: list[dict]) -> Found:
+    """A step's date only from those who may take the step (an import is the county's); funds given, dates in
+    order, the library's preconditions; a number not used in another village. The status follows the dates
+    (a rejected project stays rejected)."""
+    numbers = {r["project_no"] for r in rows}
+    stored_by_pk, stored_by_key = {}, {}
+    for values in Project.objects.filter(project_no__in=numbers).values("pk", "region_code", "project_no", "status",
+                                                                        *STEP_PERMS):
+        stored_by_pk[values["pk"]] = stored_by_key[(values["region_code"], values["project_no"])] = values
+    found: Found = {}
+    for i, r in enumerate(rows):
+        stored = stored_by_pk.get(r["row_id"]) if r["row_id"] else stored_by_key.get((r["region_code"], r["project_no"]))
+        user = r.get("user")
+        for name, perms in STEP_PERMS.items():
+            if user is not None and r.get(name) != (stored or {}).get(name) and not any(
+                    user.has_perm_code(p) for p in perms):
+                label = str(Project._meta.get_field(name).verbose_name)
+                found[i] = [(name, f"您的角色不能填写或修改{label}：该步骤须由审核或县级用户在项目页办理")]
+                break
+        if i not in found and (problem := checks.project_problem(r)):
+            found[i] = [problem]
+        rejected = stored is not None and stored["status"] == ProjectStatus.REJECTED
+        r["status"] = ProjectStatus.REJECTED if rejected else status_from_dates({n: r.get(n) for n in ORDER})
+    found.update(_listed(checks.project_numbers_taken(
+        [(i, r["project_no"], r["region_code"]) for i, r in enumerate(rows) if i not in found])))
+    return found
 
 
 PROJECT = register_ledger(LedgerKind(
@@ -158,25 +123,16 @@ PROJECT = register_ledger(LedgerKind(
     notes=("项目所在的村（社区）或乡镇填在「行政区划代码」；各步骤的日期按实际填写，状态按已填的日期确定。",
            "已入库的项目必须有绩效目标；经营性项目还必须有联农带农机制。"),
     import_perm=Perm.APPROVE_COUNTY,   # the library as the county keeps it: steps' dates included
-    format_class=ProjectFormat, before_save=project_before_save,
+    check_rows=check_projects,
 ))
 
 
-class BeneficiaryFormat(FundsFormat):
-    def validate(self, ctx: IntakeContext, staged: Staged) -> None:
-        super().validate(ctx, staged)
-        numbers = {self._value(r, "project_no") for r in staged.rows}
-        known = {(code[:6], no) for no, code in Project.objects.filter(project_no__in=numbers)
-                 .values_list("project_no", "region_code")}
-        for r in staged.rows:
-            if (r.extra["region_code"][:6], self._value(r, "project_no")) not in known:
-                staged.reject(r, "项目编号", f"本县项目库中没有编号为「{self._value(r, 'project_no')}」的项目")
-        staged.settle()
-
-
-def beneficiary_before_save(row: ProjectBeneficiary, user) -> None:
-    if not Project.objects.filter(project_no=row.project_no, region_code__startswith=row.region_code[:6]).exists():
-        raise UserFacingError(f"本县项目库中没有编号为「{row.project_no}」的项目。")
+def check_beneficiaries(rows: list[dict]) -> Found:
+    """The project is in the county's library."""
+    known = {(code[:6], no) for no, code in Project.objects.filter(project_no__in={r["project_no"] for r in rows})
+             .values_list("project_no", "region_code")}
+    return {i: [("project_no", f"本县项目库中没有编号为「{r['project_no']}」的项目")] for i, r in enumerate(rows)
+            if (r["region_code"][:6], r["project_no"]) not in known}
 
 
 BENEFICIARY = register_ledger(LedgerKind(
@@ -189,7 +145,7 @@ BENEFICIARY = register_ledger(LedgerKind(
     ),
     natural_key=("project_no",),
     list_fields=("project_no", "benefit"),
-    format_class=BeneficiaryFormat, before_save=beneficiary_before_save,
+    check_rows=check_beneficiaries,
 ))
 
 
@@ -215,23 +171,11 @@ ALLOCATION = register_ledger(LedgerKind(
 ))
 
 
-class FundUseFormat(FundsFormat):
-    def validate(self, ctx: IntakeContext, staged: Staged) -> None:
-        super().validate(ctx, staged)
-        existing = _existing(FundUse, self, staged, ("doc_no", "project_no"))
-        rows = []
-        for r in staged.rows:
-            v = _values(self, r)
-            rows.append(checks.UseRow(r.number, r.extra["region_code"], v["doc_no"], v["project_no"], v["amount"],
-                                      v["executed_on"],
-                                      existing.get((r.extra["region_code"], v["doc_no"], v["project_no"]))))
-        _reject(staged, {r.number: r for r in staged.rows}, checks.fund_use_problems(rows, prefix=ctx.scope_prefix))
-
-
-def fund_use_before_save(row: FundUse, user) -> None:
-    _form_error(checks.fund_use_problems(
-        [checks.UseRow(0, row.region_code, row.doc_no, row.project_no, row.amount, row.executed_on, row.pk)],
-        prefix=user.scope_prefix))
+def check_fund_uses(rows: list[dict]) -> Found:
+    replaces = _replaces(FundUse, rows, ("doc_no", "project_no"))
+    return _listed(checks.fund_use_problems(
+        [checks.UseRow(i, r["region_code"], r["doc_no"], r["project_no"], r["amount"], r["executed_on"], replaces[i])
+         for i, r in enumerate(rows)], prefix=_prefix(rows)))
 
 
 FUND_USE = register_ledger(LedgerKind(
@@ -248,25 +192,15 @@ FUND_USE = register_ledger(LedgerKind(
     list_fields=("doc_no", "project_no", "executed_on", "amount"),
     date_field="executed_on",
     notes=("「行政区划代码」填本县代码；同一文号安排到各项目的金额合计不能超过下达金额。",),
-    format_class=FundUseFormat, before_save=fund_use_before_save,
+    check_rows=check_fund_uses,
 ))
 
 
-class PaymentFormat(FundsFormat):
-    def validate(self, ctx: IntakeContext, staged: Staged) -> None:
-        super().validate(ctx, staged)
-        existing = _existing(Payment, self, staged, ("voucher_no",))
-        rows = []
-        for r in staged.rows:
-            v = _values(self, r)
-            rows.append(checks.PaymentRow(r.number, r.extra["region_code"], v["project_no"], v["amount"],
-                                          existing.get((r.extra["region_code"], v["voucher_no"]))))
-        _reject(staged, {r.number: r for r in staged.rows}, checks.payment_problems(rows, prefix=ctx.scope_prefix))
-
-
-def payment_before_save(row: Payment, user) -> None:
-    _form_error(checks.payment_problems(
-        [checks.PaymentRow(0, row.region_code, row.project_no, row.amount, row.pk)], prefix=user.scope_prefix))
+def check_payments(rows: list[dict]) -> Found:
+    replaces = _replaces(Payment, rows, ("voucher_no",))
+    return _listed(checks.payment_problems(
+        [checks.PaymentRow(i, r["region_code"], r["project_no"], r["amount"], replaces[i]) for i, r in enumerate(rows)],
+        prefix=_prefix(rows)))
 
 
 PAYMENT = register_ledger(LedgerKind(
@@ -286,31 +220,19 @@ PAYMENT = register_ledger(LedgerKind(
     filter_fields=("kind",),
     date_field="paid_on",
     notes=("「行政区划代码」填本县代码；一个项目拨付的合计不能超过安排给它的预算。",),
-    format_class=PaymentFormat, before_save=payment_before_save,
+    check_rows=check_payments,
 ))
 
 
 # --- 扶贫项目资产 --------------------------------------------------------------------------------------------
 
-class AssetFormat(FundsFormat):
-    def validate(self, ctx: IntakeContext, staged: Staged) -> None:
-        super().validate(ctx, staged)
-        rows = [(r.number, r.extra["region_code"], self._value(r, "asset_no"), self._value(r, "project_no") or "")
-                for r in staged.rows]
-        problems = checks.asset_problems(rows)
-        for r in staged.rows:
-            if r.number not in problems:
-                problem = checks.asset_row_problem(_values(self, r))
-                if problem:
-                    problems[r.number] = problem
-        _reject(staged, {r.number: r for r in staged.rows}, problems)
-
-
-def asset_before_save(row: Asset, user) -> None:
-    _form_error(checks.asset_problems([(0, row.region_code, row.asset_no, row.project_no)]))
-    problem = checks.asset_row_problem({f: getattr(row, f) for f in ASSET.value_fields})
-    if problem:
-        raise UserFacingError(problem[1] + "。")
+def check_assets(rows: list[dict]) -> Found:
+    problems = checks.asset_problems([(i, r["region_code"], r["asset_no"], r.get("project_no") or "")
+                                      for i, r in enumerate(rows)])
+    for i, r in enumerate(rows):
+        if i not in problems and (problem := checks.asset_row_problem(r)):
+            problems[i] = problem
+    return _listed(problems)
 
 
 ASSET = register_ledger(LedgerKind(
@@ -340,23 +262,13 @@ ASSET = register_ledger(LedgerKind(
     filter_fields=("asset_class", "photovoltaic"),
     date_field="formed_on",
     notes=("资产所在的村（社区）或乡镇填在「行政区划代码」。光伏电站填写故障率和实时在线率（%）。",),
-    format_class=AssetFormat, before_save=asset_before_save,
+    check_rows=check_assets,
 ))
 
 
-class IncomeFormat(FundsFormat):
-    def validate(self, ctx: IntakeContext, staged: Staged) -> None:
-        super().validate(ctx, staged)
-        rows = []
-        for r in staged.rows:
-            v = _values(self, r)
-            rows.append((r.number, r.extra["region_code"], v["asset_no"], v["income"],
-                         v.get("distributed") or Decimal(0)))
-        _reject(staged, {r.number: r for r in staged.rows}, checks.income_problems(rows))
-
-
-def income_before_save(row: AssetIncome, user) -> None:
-    _form_error(checks.income_problems([(0, row.region_code, row.asset_no, row.income, row.distributed)]))
+def check_incomes(rows: list[dict]) -> Found:
+    return _listed(checks.income_problems([(i, r["region_code"], r["asset_no"], r["income"],
+                                            r.get("distributed") or Decimal(0)) for i, r in enumerate(rows)]))
 
 
 INCOME = register_ledger(LedgerKind(
@@ -375,25 +287,16 @@ INCOME = register_ledger(LedgerKind(
     list_fields=("asset_no", "year", "income", "distributed", "distribution", "plan_published"),
     filter_fields=("distribution", "year"),
     notes=("「行政区划代码」填资产所在的村（社区）或乡镇。",),
-    format_class=IncomeFormat, before_save=income_before_save,
+    check_rows=check_incomes,
 ))
 
 
 # --- 消费帮扶 -----------------------------------------------------------------------------------------------
 
-def purchase_before_save(row: ConsumptionPurchase, user) -> None:
-    if row.platform_purchases > row.canteen_purchases:
-        raise UserFacingError("832平台采购额不能超过食堂食材采购总额。")
-
-
-class PurchaseFormat(FundsFormat):
-    def validate(self, ctx: IntakeContext, staged: Staged) -> None:
-        super().validate(ctx, staged)
-        for r in staged.rows:
-            v = _values(self, r)
-            if (v.get("platform_purchases") or Decimal(0)) > v["canteen_purchases"]:
-                staged.reject(r, "832平台采购脱贫地区农副产品（元）", "832平台采购额超过食堂食材采购总额")
-        staged.settle()
+def purchase_check(values: dict, _id_number: str) -> list[tuple[str, str]]:
+    if (values.get("platform_purchases") or Decimal(0)) > (values.get("canteen_purchases") or Decimal(0)):
+        return [("platform_purchases", "832平台采购额超过食堂食材采购总额")]
+    return []
 
 
 PURCHASE = register_ledger(LedgerKind(
@@ -411,5 +314,5 @@ PURCHASE = register_ledger(LedgerKind(
     list_fields=("unit", "year", "canteen_purchases", "platform_purchases"),
     filter_fields=("year",),
     notes=("「行政区划代码」填单位所在的县、乡镇代码（12 位）。",),
-    format_class=PurchaseFormat, before_save=purchase_before_save,
+    check_rows=per_row(purchase_check),
 ))

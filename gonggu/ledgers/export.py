@@ -46,8 +46,7 @@ def ledger_export(*, user, kind: LedgerKind, filters: LedgerFilters, request=Non
             if kind.match == Match.REGION:
                 head = [row.region_code]
             else:
-                name = row.person.name if row.person_id else row.household.head_name if row.household_id else ""
-                head = [mask(row.id_number), name]
+                head = [mask(row.id_number), kind.who(row)]
             yield [*head, *(mask(getattr(row, c.key)) if c.key in masked else _cell(getattr(row, c.key))
                             for c in kind.columns), row.region_code]
 

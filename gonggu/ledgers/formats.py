@@ -76,7 +76,7 @@ class LedgerFormat(IntakeFormat):
         staged.settle()
         self._no_repeats(staged)
         staged.settle()
-        self._check_rows(staged)
+        self._check_rows(ctx, staged)
 
     def _match_persons(self, ctx: IntakeContext, staged: Staged) -> None:
         numbers = sorted({r.values["身份证号"] for r in staged.rows})
@@ -156,7 +156,7 @@ class LedgerFormat(IntakeFormat):
                 except ValidationError as exc:
                     staged.reject(row, column.name, f"「{column.name}」{'；'.join(exc.messages)}")
 
-    def _check_rows(self, staged: Staged) -> None:
+    def _check_rows(self, ctx: IntakeContext, staged: Staged) -> None:
         self._check_fields(staged)
         staged.settle()
         if self.kind.check_rows is None or not staged.rows:
@@ -164,8 +164,14 @@ class LedgerFormat(IntakeFormat):
         candidates = [{**{c.key: row.values.get(c.name) for c in self.kind.columns if c.key},
                        "id_number": str(row.values.get("身份证号") or ""), "person_id": row.extra["person_id"],
                        "household_id": row.extra["household_id"], "region_code": row.extra["region_code"],
-                       "row_id": None} for row in staged.rows]
-        for index, problems in sorted(self.kind.check_rows(candidates).items()):
+                       "row_id": None, "user": ctx.user} for row in staged.rows]
+        given = set(candidates[0])
+        found = self.kind.check_rows(candidates)
+        fields = {f.name for f in self.kind.model._meta.concrete_fields}
+        for row, candidate in zip(staged.rows, candidates, strict=True):
+            # What the check added that is a field of the row (a status from dates); anything else is its own.
+            row.extra["derived"] = {k: v for k, v in candidate.items() if k not in given and k in fields}
+        for index, problems in sorted(found.items()):
             for field_name, reason in problems:
                 column = next((c.name for c in self.kind.columns if c.key == field_name), self.kind.columns[0].name)
                 staged.reject(staged.rows[index], column, reason)
@@ -186,12 +192,16 @@ class LedgerFormat(IntakeFormat):
                 elif value is None and _is_text(model, column.key):
                     value = ""
                 setattr(obj, column.key, value)
+        for name, value in row.extra.get("derived", {}).items():
+            setattr(obj, name, value)
         return obj
 
     def promote(self, ctx: IntakeContext, rows: list[StagedRow]) -> Written:
         kind, model = self.kind, self.kind.model
         owner_field = {Match.PERSON: "person_id", Match.HOUSEHOLD: "household_id", Match.REGION: "region_code"}[kind.match]
-        fields = kind.value_fields
+        # The kind's own columns and the fields its check derives from them (a status from dates).
+        derived = {name for row in rows for name in row.extra.get("derived", {})}
+        fields = [*kind.value_fields, *sorted(derived - set(kind.value_fields))]
         existing: dict[tuple, object] = {}
         if kind.natural_key:
             owners = sorted({self._identity(r)[0] for r in rows})

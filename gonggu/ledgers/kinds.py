@@ -19,6 +19,7 @@ from enum import StrEnum
 
 from django.db import models
 
+from gonggu.accounts.permissions import Role
 from gonggu.core.access import Perm
 from gonggu.dataio.columns import Column, ColumnSpec, Kind
 
@@ -77,22 +78,57 @@ class LedgerKind:
     department: str = ""                  # a department whose users import it (accounts.permissions.Department)
     # Checks across fields and rows that one column cannot make (a date out of order, an age from the
     # 身份证号, two posts in one month): given candidate rows as dicts of field values plus id_number,
-    # person_id, household_id, region_code and row_id (the row being edited, else None), returns
-    # {index: [(field name, reason in Chinese), …]}; the import rejects those rows (退回表), the form refuses
-    # the row. Set-based: it reads the database once for all rows. `per_row(check)` adapts a check of one row.
+    # person_id, household_id, region_code, row_id (the row being edited, else None) and user (who imports
+    # or enters them; None on the command line), returns {index: [(field name, reason in Chinese), …]}; the
+    # import rejects those rows (退回表), the form refuses the row. Set-based: it reads the database once for
+    # all rows. `per_row(check)` adapts a check of one row. A check may also add to a candidate the value of a
+    # model field that follows from the others (a project's status from its steps' dates): the import and the
+    # form store it with the row.
     check_rows: Callable[[list[dict]], dict[int, list[tuple[str, str]]]] | None = field(default=None, compare=False)
     # Fields a procedure's steps change (a status): imported and shown, never edited on the entry form.
     locked_fields: tuple[str, ...] = ()
     procedure: str = ""                   # the URL name of the row's procedure page (its steps), taking pk
-    # A work area's own import format (a LedgerFormat subclass with checks across rows), and the check of one
-    # row entered on the form (raises UserFacingError; may set fields derived from the others).
-    format_class: type | None = None
-    before_save: Callable | None = None
+    # A list another intake format writes (a department list: `dept.<source>` writes `sources.Fact` rows):
+    # its rows are the model's rows matching `subset`, scoped by `region_field`; it has no entry form, no
+    # import format of its own and no `ledger_<key>` table (the rules read the format's own tables).
+    intake_format: str = ""
+    subset: dict = field(default_factory=dict)
+    region_field: str = "region_code"
+    department_only: bool = False         # a department user sees it only when it names their department
     _spec: ColumnSpec | None = field(default=None, repr=False, compare=False)
 
     @property
     def format_key(self) -> str:
-        return f"ledger.{self.key}"
+        return self.intake_format or f"ledger.{self.key}"
+
+    @property
+    def editable(self) -> bool:
+        """Rows entered and edited on forms: every kind but a list another format writes."""
+        return not self.intake_format
+
+    def visible_to(self, user) -> bool:
+        if not user.has_perm_code(self.view_perm):
+            return False
+        if self.department_only and getattr(user, "role", "") == Role.DEPARTMENT_USER and not user.is_superuser:
+            return user.department == self.department
+        return True
+
+    def rows(self):
+        """All of the kind's rows (unscoped): its model's, or those of its `subset`."""
+        return self.model.objects.filter(**self.subset)
+
+    def has_field(self, name: str) -> bool:
+        return any(f.name == name for f in self.model._meta.get_fields())
+
+    def who(self, row) -> str:
+        """The name shown for a row: its person's, its household head's, or the name as the list gave it."""
+        if self.match == Match.REGION:
+            return ""
+        if getattr(row, "person_id", None):
+            return row.person.name
+        if getattr(row, "household_id", None):
+            return row.household.head_name
+        return getattr(row, "name", "") if not self.has_field("person") else ""
 
     @property
     def table(self) -> str:
@@ -175,7 +211,8 @@ def register_ledger(kind: LedgerKind) -> LedgerKind:
     if unknown:
         raise ValueError(f"ledger kind {kind.key}: columns name fields the model does not have: {unknown}")
     LEDGERS[kind.key] = kind
-    register_format((kind.format_class or LedgerFormat)(kind))
+    if not kind.intake_format:
+        register_format(LedgerFormat(kind))
     return kind
 
 

@@ -14,7 +14,7 @@ from .kinds import LEDGERS, LedgerKind
 
 
 def kinds_for_user(user) -> list[LedgerKind]:
-    return [k for k in LEDGERS.values() if user.has_perm_code(k.view_perm)]
+    return [k for k in LEDGERS.values() if k.visible_to(user)]
 
 
 @dataclass
@@ -46,22 +46,29 @@ class LedgerFilters:
 
 
 def ledger_rows_for_user(user, kind: LedgerKind, filters: LedgerFilters | None = None) -> QuerySet:
-    qs = kind.model.objects.filter(in_scope_q("region_code", user.scope_prefix)).select_related("person", "household")
+    place = kind.region_field
+    related = [n for n in ("person", "household") if kind.has_field(n)]
+    if "__" in place:
+        related.append(place.split("__")[0])     # the row's region is its batch's (a department list)
+    qs = kind.rows().filter(in_scope_q(place, user.scope_prefix)).select_related(*related)
     f = filters or LedgerFilters()
     if f.region:
-        qs = qs.filter(region_code__startswith=f.region)
+        qs = qs.filter(**{f"{place}__startswith": f.region})
     if f.batch:
         qs = qs.filter(batch_id=f.batch)
     if f.q:
         try:
             qs = qs.filter(id_number=normalize(f.q))
         except InvalidIdNumber:
-            qs = qs.filter(Q(person__name__contains=f.q) | Q(household__head_name__contains=f.q))
+            if kind.has_field("person"):
+                qs = qs.filter(Q(person__name__contains=f.q) | Q(household__head_name__contains=f.q))
+            elif kind.has_field("name"):
+                qs = qs.filter(name__contains=f.q)   # a list that keeps the name as given
     for name, value in f.choices.items():
         qs = qs.filter(**{name: value})
-    order = [f.order] if f.order else []
+    order = [f.order.replace("region_code", place)] if f.order else []
     date_order = [f"-{kind.date_field}"] if kind.date_field else []
-    return qs.order_by(*order, *date_order, "region_code", "-id")
+    return qs.order_by(*order, *date_order, place, "-id")
 
 
 def ledger_row_get_for_user(user, kind: LedgerKind, pk: int):
@@ -73,6 +80,8 @@ def ledger_row_get_for_user(user, kind: LedgerKind, pk: int):
 
 def ledger_row_history(row) -> list[dict]:
     """Each change of the row, newest first: who, when, how (imported, entered, edited), and what changed."""
+    if not hasattr(row, "history"):
+        return []     # a list another format writes: each batch is kept whole, rows are never edited
     records = list(row.history.select_related("history_user").order_by("-history_date", "-history_id"))
     changes = []
     for newer, older in zip(records, [*records[1:], None], strict=True):

@@ -52,13 +52,15 @@ def ledger_row_save(*, user, kind: LedgerKind, row, values: dict, id_number: str
     if kind.check_rows is not None:
         candidate = {name: getattr(row, name) for name in kind.value_fields}
         candidate.update(id_number=row.id_number, person_id=row.person_id, household_id=row.household_id,
-                         region_code=row.region_code, row_id=row.pk)
+                         region_code=row.region_code, row_id=row.pk, user=user)
+        given = set(candidate)
         problems = kind.check_rows([candidate]).get(0)
         if problems:
             field_name, reason = problems[0]
             raise UserFacingError(reason, field=field_name if field_name in kind.form_fields else None)
-    if kind.before_save is not None:
-        kind.before_save(row, user)
+        fields = {f.name for f in kind.model._meta.concrete_fields}
+        for name in (set(candidate) - given) & fields:   # fields the check derives (a status from dates)
+            setattr(row, name, candidate[name])
     row.updated_by = user
     row._history_user = user
     row.save()

@@ -32,7 +32,7 @@ def _kind(request, key: str, perm: str = "") -> LedgerKind:
         kind = ledger_get(key)
     except NotFoundInScope:
         raise Http404("没有这种台账。") from None
-    if not request.user.has_perm_code(perm or kind.view_perm):
+    if not (request.user.has_perm_code(perm) if perm else kind.visible_to(request.user)):
         raise PermissionDenied
     return kind
 
@@ -64,28 +64,22 @@ def _display(row, kind: LedgerKind, name: str):
     return "" if value is None else value
 
 
-def _who(row, kind: LedgerKind) -> str:
-    if kind.match == Match.REGION:
-        return ""
-    if row.person_id:
-        return row.person.name
-    return row.household.head_name if row.household_id else ""
-
-
 def ledger_list(request, key: str):
     kind = _kind(request, key)
     filters = LedgerFilters.from_query(kind, request.GET)
     page = Paginator(ledger_rows_for_user(request.user, kind, filters), 50).get_page(request.GET.get("page"))
     names = dict(regions_in_scope(request.user.scope_prefix).filter(
         code__in={r.region_code for r in page}).values_list("code", "name"))
-    rows = [{"row": r, "who": _who(r, kind), "id": mask(r.id_number), "region": names.get(r.region_code, r.region_code),
+    rows = [{"row": r, "who": kind.who(r), "id": mask(r.id_number), "region": names.get(r.region_code, r.region_code),
              "values": [(kind.label(f), _display(r, kind, f)) for f in kind.shown_fields]} for r in page]
     field_filters = []
     for name in kind.filter_fields:
         f = kind.model._meta.get_field(name)
-        options = [str(v) for v, _ in f.flatchoices] if f.choices else ["是", "否"] if f.get_internal_type() == "BooleanField" else []
+        column = next((c for c in kind.columns if c.key == name), None)
+        options = ([str(v) for v, _ in f.flatchoices] if f.choices else list(column.choices) if column and column.choices
+                   else ["是", "否"] if f.get_internal_type() == "BooleanField" else [])
         if not options:
-            options = [str(v) for v in kind.model.objects.order_by(f"-{name}").values_list(name, flat=True).distinct()[:20]
+            options = [str(v) for v in kind.rows().order_by(f"-{name}").values_list(name, flat=True).distinct()[:20]
                        if v is not None]
         values = {"是": "True", "否": "False"} if f.get_internal_type() == "BooleanField" else {o: o for o in options}
         field_filters.append({"name": name, "label": kind.label(name), "options": values.items(),
@@ -93,7 +87,7 @@ def ledger_list(request, key: str):
     return render(request, "ledgers/list.html", {
         "kind": kind, "page": page, "rows": rows, "filters": filters, "field_filters": field_filters,
         "headers": [(f, kind.label(f)) for f in kind.shown_fields], "query": filters.as_query(),
-        "can_edit": request.user.has_perm_code(kind.edit_perm),
+        "can_edit": kind.editable and request.user.has_perm_code(kind.edit_perm),
         "can_import": request.user.has_perm_code(kind.import_perm),
     })
 
@@ -113,10 +107,12 @@ def ledger_export_view(request, key: str):
 def ledger_row(request, key: str, pk: int):
     kind = _kind(request, key)
     row = _row(request, kind, pk)
+    # The kind's columns, then what its list shows besides them (a department list's as-of date).
     values = [(c.name, _display(row, kind, c.key)) for c in kind.columns if c.key]
+    values += [(kind.label(f), _display(row, kind, f)) for f in kind.shown_fields if f not in kind.value_fields]
     return render(request, "ledgers/row.html", {
-        "kind": kind, "row": row, "values": values, "who": _who(row, kind), "id": mask(row.id_number),
-        "history": ledger_row_history(row), "can_edit": request.user.has_perm_code(kind.edit_perm),
+        "kind": kind, "row": row, "values": values, "who": kind.who(row), "id": mask(row.id_number),
+        "history": ledger_row_history(row), "can_edit": kind.editable and request.user.has_perm_code(kind.edit_perm),
     })
 
 
@@ -150,15 +146,15 @@ def _form_page(request, kind: LedgerKind, row=None):
 
 
 def ledger_new(request, key: str):
-    kind = _kind(request, key, "")
-    if not request.user.has_perm_code(kind.edit_perm):
+    kind = _kind(request, key)
+    if not kind.editable or not request.user.has_perm_code(kind.edit_perm):
         raise PermissionDenied
     return _form_page(request, kind)
 
 
 def ledger_edit(request, key: str, pk: int):
     kind = _kind(request, key)
-    if not request.user.has_perm_code(kind.edit_perm):
+    if not kind.editable or not request.user.has_perm_code(kind.edit_perm):
         raise PermissionDenied
     # The form's instance is a fresh copy: the model form writes the posted values into it before saving.
     return _form_page(request, kind, _row(request, kind, pk))

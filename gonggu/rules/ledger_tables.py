@@ -57,5 +57,6 @@ def _provider(kind: LedgerKind) -> TableProvider:
 
 def register_ledger_tables() -> None:
     for kind in LEDGERS.values():
-        if kind.table not in CATALOG.tables:
+        # A department list is read by the rules as its own table, `dept_<source>` (latest fact per person).
+        if kind.table not in CATALOG.tables and not kind.intake_format:
             register_table(_provider(kind))

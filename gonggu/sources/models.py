@@ -86,3 +86,8 @@ class Fact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.batch_id}:{self.row_number}"
+
+    @property
+    def region_code(self) -> str:
+        """The county the list was imported for (its batch's region): what the list pages scope by."""
+        return self.batch.region_code

@@ -57,7 +57,7 @@ def batch_detail(request, pk: int):
     batch = batch_get_for_user(request.user, pk)
     src = SOURCES[batch.source]
     tab = request.GET.get("tab", "rejected" if batch.rejected_rows else "rows")
-    ctx = {"batch": batch, "src": src, "tab": tab, "matched_now": batch_matched_now(batch),
+    ctx = {"batch": batch, "src": src, "tab": tab, "matched_now": batch_matched_now(batch), "ledger_key": f"dept_{src.key}",
            "can_download": request.user.has_perm_code(Perm.EXPORT_UNMASKED)}
     if tab == "rows":
         page = Paginator(batch_facts(batch), 50).get_page(request.GET.get("page"))

@@ -2,20 +2,12 @@
 
 import pytest
 
-from conftest import PASSWORD
+from conftest import browser_login
 from gonggu.registry.models import Person, RegistryBatch
 
 from .test_import_helpers import csv_text, household, person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, live_server, username):
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button:has-text('登录')")
-    page.wait_for_url(live_server.url + "/")
 
 
 def _upload(page, live_server, path):
@@ -31,7 +23,7 @@ def test_upload_report_confirm_and_decide(page, live_server, county_admin, tmp_p
     rows = household("H1", 3) + household("H2", 2) + [person("H2", 劳动能力="半劳力")]
     first = tmp_path / "台账.csv"
     first.write_text(csv_text(rows), encoding="gbk")
-    _login(page, live_server, "county_admin")
+    browser_login(page, live_server, "county_admin")
     _upload(page, live_server, first)
     assert "已校验，待确认" in page.content()
     assert "「半劳力」不是规定的取值" in page.content()
@@ -59,7 +51,7 @@ def test_upload_report_confirm_and_decide(page, live_server, county_admin, tmp_p
 def test_report_on_a_phone(phone_page, live_server, county_admin, tmp_path):
     path = tmp_path / "r.csv"
     path.write_text(csv_text(household("H1", 2) + [person("H1", 姓名="")]), encoding="utf-8")
-    _login(phone_page, live_server, "county_admin")
+    browser_login(phone_page, live_server, "county_admin")
     _upload(phone_page, live_server, path)
     cell = phone_page.locator("td[data-label='原因']").first
     assert cell.is_visible() and "不能为空" in cell.inner_text()

@@ -1,24 +1,16 @@
 import pytest
 
-from conftest import PASSWORD
+from conftest import browser_login
 from gonggu.screening.models import Warning, WarningStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, live_server, username):
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button:has-text('登录')")
-    page.wait_for_url(live_server.url + "/")
 
 
 def test_village_clerk_verifies_a_warning_from_the_inbox(page, live_server, village_clerk, warnings):
     external = []
     page.on("request", lambda r: external.append(r.url) if not r.url.startswith(
         ("http://localhost", "http://127.0.0.1", "data:")) else None)
-    _login(page, live_server, "village_clerk")
+    browser_login(page, live_server, "village_clerk")
     page.goto(live_server.url + "/screening/inbox/")
     row = page.locator(f"tr[data-warning='{warnings['village'].pk}']")
     assert "赵东户" in row.inner_text() and "学籍" in row.inner_text()
@@ -41,14 +33,14 @@ def test_village_clerk_verifies_a_warning_from_the_inbox(page, live_server, vill
 
 
 def test_summary_page_draws_charts_offline(page, live_server, county_admin, warnings):
-    _login(page, live_server, "county_admin")
+    browser_login(page, live_server, "county_admin")
     page.goto(live_server.url + "/screening/")
     page.wait_for_selector("#chart-rule canvas")
     assert page.locator("#chart-grade canvas").count() == 1
 
 
 def test_inbox_on_a_phone(phone_page, live_server, village_clerk, warnings):
-    _login(phone_page, live_server, "village_clerk")
+    browser_login(phone_page, live_server, "village_clerk")
     phone_page.goto(live_server.url + "/screening/inbox/")
     button = phone_page.locator(f"tr[data-warning='{warnings['village'].pk}'] a:has-text('核实')")
     assert button.is_visible()
