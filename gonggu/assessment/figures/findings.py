@@ -85,10 +85,14 @@ def findings_drill(rules: tuple[str, ...], title: str):
     return drill
 
 
+RULES_OF: dict[str, tuple[str, ...]] = {}     # figure code → the rules whose findings it counts
+
+
 def findings_figure(*, code: str, title: str, indicator: str, rules: tuple[str, ...], source: str, quote: str,
                     needs: str, watch: bool = False) -> Figure:
     """问题数 of the given rules in scope: every finding is a problem to clear (target 0), or, for a `watch`
     figure (households at risk the seed asks to follow, not to avoid), 重点关注 without a target."""
+    RULES_OF[code] = rules
     names = "、".join(_rule_title(c) for c in rules)
     target = (Target("", None, "重点关注（种子文件未设数值目标）", source, quote) if watch
               else Target("<=", Decimal(0), "无问题（0 条）", source, quote))

@@ -103,13 +103,14 @@ def _item(item: ContentItem, results: dict, evidence: set[str], rule: Rule, regi
     codes = item_figures(item, registered)
     found = [results[c] for c in codes if c in results]
     absent = [c for c in codes if c not in results]
-    statuses = [r.status for r in found] + ["nodata"] * len(absent)
+    # An item with no figure at all (none registered yet) is 暂无数据 like a figure without data.
+    statuses = [r.status for r in found] + ["nodata"] * len(absent) or ["nodata"]
     judged = [s for s in statuses if not (rule.nodata_excluded and s == "nodata")]
     if not judged:
-        fraction = Decimal(1) if rule.nodata_excluded and statuses else Decimal(0)
+        fraction = Decimal(1) if rule.nodata_excluded else Decimal(0)
     else:
         fraction = Decimal(sum(1 for s in judged if s in MET)) / Decimal(len(judged))
-    status = "fail" if "fail" in statuses else ("nodata" if "nodata" in statuses or not statuses else "pass")
+    status = "fail" if "fail" in statuses else ("nodata" if "nodata" in statuses else "pass")
     return ItemScore(item, status, fraction, found, absent)
 
 
