@@ -27,9 +27,9 @@ from .base import (
 )
 
 
-def _lifted_incomes(prefix, year: int):
+def _lifted_incomes(prefix, year: int, household_type: str = HouseholdType.LIFTED):
     return IncomeAccount.objects.filter(in_scope_q("household__region_code", prefix), year=year,
-                                        household__household_type=HouseholdType.LIFTED)
+                                        household__household_type=household_type)
 
 
 def _both_years(prefix, year: int):
@@ -168,22 +168,26 @@ RATIO_PARAMS = {
 }
 
 
-def ratio_compute(param: str):
-    """脱贫户 per-capita net income of Y and of Y−1, and the rural average of each year (a per-year parameter)."""
+def ratio_compute(param: str, household_type: str = HouseholdType.LIFTED):
+    """脱贫户 (or 监测户) per-capita net income of Y and of Y−1, and the rural average of each year (a per-year
+    parameter)."""
     def compute(ctx: EvalContext) -> FigureData:
         year = ctx.income_year()
         if year is None:
             return _no_income(ctx, FigureData({}, None, "户籍台账收入账户"))
         label = RATIO_PARAMS[param]
         cur, prev = inputs_param(param, year), inputs_param(param, year - 1)
-        rows = grouped(_lifted_incomes(ctx.prefix, year), "household__region_code", households=Count("id"),
-                       net=Sum("net_income"), size=Sum("household_size"))
-        for code, comps in grouped(_lifted_incomes(ctx.prefix, year - 1), "household__region_code",
+        rows = grouped(_lifted_incomes(ctx.prefix, year, household_type), "household__region_code",
+                       households=Count("id"), net=Sum("net_income"), size=Sum("household_size"))
+        for code, comps in grouped(_lifted_incomes(ctx.prefix, year - 1, household_type), "household__region_code",
                                    net_prev=Sum("net_income"), size_prev=Sum("household_size")).items():
             rows.setdefault(code, {}).update(comps)
         data = FigureData(rows, ctx.registry_date(),
-                          f"户籍台账收入账户（{year} 年、{year - 1} 年的脱贫户）；{label}（参数 {param}）",
+                          f"户籍台账收入账户（{year} 年、{year - 1} 年的{household_type}）；{label}（参数 {param}）",
                           extra={"year": year, "average": cur, "average_prev": prev})
+        if not rows:
+            data.missing = Missing(None, f"没有{household_type}的收入记录", not_applicable=True)
+            return data
         absent = [str(y) for y, v in ((year - 1, prev), (year, cur)) if v is None or v <= 0]
         if absent:
             data.missing = Missing(dt.date(year - 1, 1, 1),
@@ -248,6 +252,12 @@ FIGURES: list[Figure] = [
         unit="百分点", target=Target(">", Decimal(0), "同比提升（高于 0 个百分点）", RATIO_SOURCE, RATIO_QUOTE),
         compute=ratio_compute("rural_income_national"), value=value_ratio_change, numerator="households",
         drill=drill_income_drop),
+    Figure(
+        code="INCOME-RATIO-MONITORED", title="监测户人均纯收入与全省农民收入之比（同比变化）", indicator="11",
+        formula="本年（监测户纯收入合计 ÷ 人口 ÷ 本年全省农村居民人均可支配收入）− 上年同一比值（参数 rural_income_province）",
+        unit="百分点", target=Target("", None, "重点关注（种子文件只对脱贫人口要求“两提升”）", RATIO_SOURCE, RATIO_QUOTE),
+        compute=ratio_compute("rural_income_province", HouseholdType.MONITORED), value=value_ratio_change,
+        numerator="households"),
     Figure(
         code="INCOME-LOW", title="收入较低的脱贫户", indicator="11",
         formula="最新收入年度人均纯收入低于“收入较低”标准（规则参数 low_income_line，默认 10000 元）的脱贫户数",

@@ -100,7 +100,7 @@ ITEMS_2025: tuple[ContentItem, ...] = (
     _i("11-3", "收入比值“两提升”", "脱贫人口人均纯收入与全国和全省农民收入的比值同比“两提升”（000、001）",
        "INCOME-RATIO-PROVINCE", "INCOME-RATIO-NATION"),
     _i("11-4", "两类群体和收入结构", "重点关注收入较低脱贫人口和收入同比下降脱贫人口“两类群体”……工资性收入、生产经营性收入占比（000、001）",
-       "INCOME-LOW", "INCOME-DROP", "INCOME-STRUCTURE"),
+       "INCOME-LOW", "INCOME-DROP", "INCOME-STRUCTURE", "INCOME-RATIO-MONITORED"),
     # 12 认可度 (figures come from the surveys module)
     _i("12-1", "巩固脱贫成果群众认可度", "根据入户调查情况，综合测算各设区市巩固脱贫成果群众认可度", from_indicator=True),
 )

@@ -111,3 +111,6 @@ def test_income_against_the_nation_and_the_two_ratios(county_data, regions):
     # A village's ratio uses its own incomes and the same averages (东村: H1, H2 only).
     east = result("INCOME-RATIO-NATION", regions["village"])
     assert east.value == (Decimal(53000) / 5 / 22000 - Decimal(54000) / 5 / 21000).quantize(Decimal("0.0001"))
+    # 监测户 against the province (重点关注): 西村's H3 has no income accounts, so there is nothing to compare.
+    monitored = result("INCOME-RATIO-MONITORED", regions["county"])
+    assert monitored.status == "na" and "没有监测户的收入记录" in monitored.missing.text()
