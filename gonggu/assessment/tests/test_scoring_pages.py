@@ -94,6 +94,10 @@ def test_evidence_for_an_item_counts_for_the_county_and_its_townships(login, cou
     page = client.post(url, {"item": "2-1", "title": "x", "happened_on": "2025-03-12", "file": note},
                        follow=True).content.decode()
     assert "由数据测算，不需要上传佐证" in page and ItemEvidence.objects.count() == 1
+    # Removing evidence is audited too; the item is then waiting for evidence again.
+    client.post(reverse("assessment_item_evidence_delete", args=[evidence.pk]))
+    assert not ItemEvidence.objects.exists()
+    assert AuditEvent.objects.filter(object_type="item_evidence", action=AuditEvent.Action.DELETE).exists()
 
 
 def test_evidence_out_of_scope(login, other_county_user, county_admin, regions):
