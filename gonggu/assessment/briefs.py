@@ -157,8 +157,8 @@ def _income_section(ctx: EvalContext, prefix: str, code: str) -> Section:
             prev = comps["net_prev"] / comps["size_prev"]
             section.lines.append(Line(f"{year - 1} 年人均纯收入", f"{prev:,.0f} 元", growth.data_date,
                                       "两年都有收入记录的脱贫户"))
-    section.lines.append(_figure_line(growth, "人均纯收入增长"))
-    for fig in ("INCOME-LOW", "INCOME-DROP", "INCOME-STRUCTURE"):
+    section.lines.append(_figure_line(growth, "人均纯收入增长（对比本省）"))
+    for fig in ("INCOME-GROWTH-NATION", "INCOME-RATIO-PROVINCE", "INCOME-RATIO-NATION", "INCOME-LOW", "INCOME-DROP", "INCOME-STRUCTURE"):
         section.lines.append(_figure_line(evaluate(FIGURES[fig], ctx, prefix, code)))
     return section
 
@@ -192,6 +192,28 @@ def _warnings_problems_section(prefix: str, today: dt.date) -> Section:
     return section
 
 
+def _score_section(region, ctx: EvalContext, today: dt.date) -> Section:
+    """The self-evaluation's score: each indicator's points and its items not met, the deductions and the total."""
+    from .scoring.card import region_card
+    from .selectors import county_code_of, indicator_system_current
+
+    section = Section("七、考核自评得分")
+    system = indicator_system_current(today=today, county_code=county_code_of(region.prefix))
+    card = region_card(region, ctx, system) if system is not None else None
+    if card is None:
+        section.lines.append(Line("总分", NO_DATA, note="没有考核指标体系"))
+        return section
+    table = [["指标", "分值", "得分", "未达标或缺佐证的内容项"]]
+    for ind in card.indicators:
+        short = "、".join(it.item.title for it in ind.items if it.status != "pass") or "—"
+        table.append([f"{ind.code}. {ind.name}", f"{ind.weight}", f"{ind.points}", short])
+    table.append(["13. 扣分项", "—", f"−{card.deduction}", "负面事项，同一事项就高扣分"])
+    table.append(["合计", f"{card.max_total}", f"{card.total}", ""])
+    section.table = table
+    section.note = f"按 {today:%Y-%m-%d} 现有数据和本县评分规则计算；未设分值的指标按 100 分平均分配（种子文件附件2未给出分值）。"
+    return section
+
+
 def brief_build(*, region, today: dt.date) -> Brief:
     prefix = region.prefix
     ctx = EvalContext(prefix=prefix, today=today)
@@ -203,6 +225,7 @@ def brief_build(*, region, today: dt.date) -> Brief:
         _income_section(ctx, prefix, region.code),
         _guarantee_section(ctx, prefix, region.code),
         _warnings_problems_section(prefix, today),
+        _score_section(region, ctx, today),
     ]
     return Brief(region=region, region_name=region.full_name(), today=today, sections=sections)
 

@@ -25,6 +25,46 @@ def _evidence(user, problem, name: str) -> None:
                                   uploaded=SimpleUploadedFile(name, "整改佐证材料（示例）".encode()))
 
 
+# Plausible rural incomes and growth for the demo's years (not official statistics), set only where missing.
+DEMO_RURAL_INCOME = {"rural_income_province": 19500, "rural_income_national": 20100}
+DEMO_NATIONAL_GROWTH = "0.066"
+
+
+def _income_params(ctx, user) -> int:
+    from decimal import Decimal
+
+    from gonggu.rules.models import Parameter
+    from gonggu.rules.services import param_set
+
+    n = 0
+    for year in range(ctx.today.year - 4, ctx.today.year + 1):
+        grown = Decimal("1.066") ** (year - 2023)
+        values = {name: str(round(base * grown)) for name, base in DEMO_RURAL_INCOME.items()}
+        values["rural_income_growth_national"] = DEMO_NATIONAL_GROWTH
+        for name, value in values.items():
+            if not Parameter.objects.filter(name=name, year=year).exists():
+                param_set(name=name, value=value, year=year, user=user)
+                n += 1
+    return n
+
+
+def _scoring(ctx, user) -> int:
+    """One evidence item entered and the county's points for 指标7 and 指标11 (the rest share what is left)."""
+    from .scoring import services as scoring
+    from .selectors import indicator_system_current
+
+    system = indicator_system_current(today=ctx.today, county_code=ctx.county.code)
+    if system is None:
+        return 0
+    # The year of the system in force (the 2025 one until a later year is added).
+    scoring.item_evidence_add(user=user, region=ctx.county, year=system.year, item_key="1-1",
+                              title="县委常委会研究部署巩固拓展脱贫攻坚成果工作会议纪要（示例）",
+                              happened_on=ctx.today.replace(month=3, day=12),
+                              uploaded=SimpleUploadedFile("会议纪要.txt", "会议纪要（示例）".encode()))
+    return scoring.scoring_rules_save(user=user, year=system.year, county_code=ctx.county.code, rows={
+        "7": {"points": "15", "method": "share"}, "11": {"points": "10", "method": "share"}})
+
+
 def _run_compliance(ctx, user) -> dict:
     """The monitoring figures of the self-evaluation read the latest compliance run: make one over the demo county."""
     from gonggu.rules.catalog import CATALOG
@@ -48,6 +88,8 @@ def demo_assessment(ctx) -> dict:
     township = ctx.townships[0]
     villages = [v for v in ctx.villages if v.parent_id == township.pk] or ctx.villages
     compliance = _run_compliance(ctx, admin)
+    params = _income_params(ctx, admin)
+    rules = _scoring(ctx, admin)
     for matter, type_ in NEGATIVE:
         services.negative_item_create(user=admin, year=year, region_code=county.code, matter=matter, type=type_,
                                       document="（示例）")
@@ -91,10 +133,15 @@ def demo_assessment(ctx) -> dict:
             services.problem_from_figure(user=admin, result=result, region=township, today=today)
             from_figure = 1
             break
-    return {"negative_items": len(NEGATIVE), "problems": 5 + from_figure, **compliance}
+    return {"negative_items": len(NEGATIVE), "problems": 5 + from_figure, "income_params": params,
+            "scoring_rules": rules, **compliance}
 
 
 def demo_clear(*, prefix: str) -> None:
+    from .models import ItemEvidence, ScoringRule
+
     Problem.objects.filter(in_scope_q("region_code", prefix)).delete()
+    ItemEvidence.objects.filter(in_scope_q("region_code", prefix)).delete()
+    ScoringRule.objects.filter(county_code__startswith=prefix).delete()
     NegativeItem.objects.filter(in_scope_q("region_code", prefix)).delete()
     IndicatorSystem.objects.filter(region_code__startswith=prefix).delete()

@@ -263,3 +263,61 @@ class ProblemEvidence(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ScoringRule(TimeStampedModel):
+    """A county's own scoring rule for one indicator of a year (editable by county admins, history kept).
+
+    The points of an indicator are this rule's, else the indicator system's 分值, else an equal share
+    (seed 002 附件2 leaves every 分值 blank); see scoring/score.py.
+    """
+
+    class Method(models.TextChoices):
+        SHARE = "share", "按达标内容项比例得分"
+        ALL = "all", "内容项全部达标得满分，否则不得分"
+
+    county_code = models.CharField("县区划代码", max_length=12)
+    year = models.PositiveSmallIntegerField("考核年度")
+    indicator_code = models.CharField("指标序号", max_length=10)
+    points = models.DecimalField("分值", null=True, blank=True, **POINTS)
+    method = models.CharField("计分方法", max_length=10, choices=Method.choices, default=Method.SHARE)
+    nodata_excluded = models.BooleanField("暂无数据的测算项不计入", default=False)
+    note = models.CharField("说明", max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "评分规则"
+        verbose_name_plural = verbose_name
+        ordering = ["county_code", "year", "indicator_code"]
+        constraints = [models.UniqueConstraint(fields=["county_code", "year", "indicator_code"],
+                                               name="one_scoring_rule_per_indicator")]
+
+    def __str__(self) -> str:
+        return f"{self.year} 指标{self.indicator_code}"
+
+
+class ItemEvidence(TimeStampedModel):
+    """Evidence for a content item no data shows (a meeting held, a document issued): entered once, with the
+    file (checked by content), its date and who entered it. It counts for the region and every region under it."""
+
+    region_code = models.CharField("区划代码", max_length=12)
+    year = models.PositiveSmallIntegerField("考核年度")
+    item_key = models.CharField("内容项", max_length=10)
+    title = models.CharField("材料名称", max_length=200)
+    happened_on = models.DateField("日期")
+    path = models.CharField("存储路径", max_length=500)
+    name = models.CharField("文件名", max_length=200)
+    sha256 = models.CharField("校验值", max_length=64)
+    size = models.PositiveIntegerField("大小", default=0)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "内容项佐证"
+        verbose_name_plural = verbose_name
+        ordering = ["year", "item_key", "-happened_on", "id"]
+        indexes = [models.Index(fields=["year", "item_key"], name="item_evidence_year_idx")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -13,6 +13,20 @@ register_param(ParamDef(
                 "未给出数值（001 第三部分 一(三)2；000 成效巩固方面 1①），默认 10000 元，县里可调整。",
     minimum="0"))
 
+# 指标11 compares 脱贫人口 income with the province's and the nation's rural income (000 成效巩固方面 1; 001 第四部分 1:
+# "实现脱贫地区农村居民收入增速高于全国和全省平均水平、脱贫人口人均纯收入与全国和全省农民收入的比值同比“两提升”").
+# The province's growth is the existing rural_income_growth (rules/params.py); the other three are set here.
+register_param(ParamDef(
+    "rural_income_growth_national", "全国农村居民人均可支配收入增幅", yearly=True, unit="比例",
+    description="全国农村居民人均可支配收入比上年增长的比例，如 0.066 表示 6.6%；自评指标11对照。",
+    minimum="-1", maximum="10"))
+register_param(ParamDef(
+    "rural_income_province", "全省农村居民人均可支配收入", yearly=True, unit="元",
+    description="全省农村居民人均可支配收入（统计部门公布）；自评指标11“两个比值”之一的分母。", minimum="0"))
+register_param(ParamDef(
+    "rural_income_national", "全国农村居民人均可支配收入", yearly=True, unit="元",
+    description="全国农村居民人均可支配收入（统计部门公布）；自评指标11“两个比值”之一的分母。", minimum="0"))
+
 TWO_GROUPS = ("重点关注收入较低脱贫人口和收入同比下降脱贫人口“两类群体”、国家乡村振兴重点帮扶县和易地扶贫搬迁安置区"
               "“两个地区”增收情况，防止“平均数掩盖极少数”。")
 

@@ -1,12 +1,17 @@
 from django.urls import path
 
-from . import views
+from . import views, views_score
 
 urlpatterns = [
     path("", views.assessment_home, name="assessment_home"),
     # 自评
     path("self/", views.self_evaluation_home, name="assessment_self"),
-    path("self/<str:code>/", views.self_evaluation, name="assessment_self_region"),
+    path("self/<str:code>/", views_score.self_evaluation, name="assessment_self_region"),
+    path("self/<str:code>/score.xlsx", views_score.self_evaluation_export, name="assessment_self_export"),
+    path("self/<str:code>/evidence/", views_score.item_evidence_upload, name="assessment_item_evidence"),
+    path("evidence/<int:pk>/", views_score.item_evidence_file, name="assessment_item_evidence_file"),
+    path("evidence/<int:pk>/delete/", views_score.item_evidence_delete, name="assessment_item_evidence_delete"),
+    path("scoring/", views_score.scoring_rules, name="assessment_scoring_rules"),
     path("self/<str:code>/<str:figure>/", views.self_evaluation_drill, name="assessment_drill"),
     path("self/<str:code>/<str:figure>/export.xlsx", views.self_evaluation_drill_export, name="assessment_drill_export"),
     # 问题整改

@@ -29,7 +29,7 @@ from gonggu.regions.models import Region
 from . import services, workflow
 from .briefs import brief_build, brief_docx
 from .deductions import DEDUCTION_SPEC, score_file, shipped_table
-from .figures import FIGURES, EvalContext, evaluate, evaluate_region, low_income_line
+from .figures import FIGURES, EvalContext, evaluate, low_income_line
 from .forms import IndicatorForm, NegativeItemForm, ProblemEditForm, ProblemForm, ReopenForm
 from .loader import dump_system
 from .models import Indicator, ProblemSource
@@ -81,35 +81,6 @@ def assessment_home(request):
 def self_evaluation_home(request):
     region = region_for_user(request.user, None)
     return redirect("assessment_self_region", code=region.code)
-
-
-def _grouped_by_indicator(results, system):
-    indicators = {}
-    if system is not None:
-        indicators = {i.code: i for i in system.indicators.all()}
-    groups: dict[str, dict] = {}
-    for r in results:
-        ind = indicators.get(r.figure.indicator)
-        key = r.figure.indicator
-        groups.setdefault(key, {"indicator": ind, "code": key, "results": []})["results"].append(r)
-    return sorted(groups.values(), key=lambda g: int(g["code"]) if g["code"].isdigit() else 99)
-
-
-@require_perm(*VIEW)
-def self_evaluation(request, code: str):
-    region = region_for_user(request.user, code)
-    today = _today()
-    ctx, system = _context(region, today)
-    results = evaluate_region(ctx, region.prefix, region.code)
-    children = list(region.children.order_by("code")) if region.level != Level.VILLAGE else []
-    matrix = [(child, [evaluate(FIGURES[r.figure.code], ctx, child.prefix, child.code) for r in results])
-              for child in children]
-    counts = {s: sum(1 for r in results if r.status == s) for s in ("pass", "fail", "watch", "nodata", "na")}
-    return render(request, "assessment/self_evaluation.html", {
-        "region": region, "crumbs": _crumbs(request.user, region), "today": today, "system": system,
-        "groups": _grouped_by_indicator(results, system), "results": results, "matrix": matrix, "counts": counts,
-        "can_manage": request.user.has_perm_code(Perm.MANAGE_ASSESSMENT),
-    })
 
 
 @require_POST

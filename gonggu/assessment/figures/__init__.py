@@ -7,17 +7,19 @@ Each figure states its formula, its target with the seed passage, the date of
 the data it used, and lists the households behind its number (drill-down).
 Missing data is never a zero: the figure reports "暂无数据（自…起）" with the reason.
 
-Modules: `base` (definitions, context, helpers), one module per area of figures
-(`guarantees`, `income`, `monitoring`, `rectification`), each with its FIGURES
-list, and `evaluation` (the registry and the evaluation). The order below is the
-order figures are shown in.
+Modules: `base` (definitions, context, helpers), `findings` (figures that count
+the stored findings of work-area ledger rules), one module per area of figures
+(`stationing` 指标1/7, `guarantees` and `guarantee_ledgers` 指标2, `funds` 指标3/8,
+`employment` 指标4/6, `monitoring` 指标7, `rectification` 指标9, `income` 指标11),
+each with its FIGURES list, and `evaluation` (the registry and the evaluation).
+The order below is the order figures are shown in.
 """
 
-from . import guarantees, income, monitoring, rectification
+from . import employment, funds, guarantee_ledgers, guarantees, income, monitoring, rectification, stationing
 from .base import Drill, DrillRow, EvalContext, Figure, FigureData, Missing, Target, low_income_line
 from .evaluation import FIGURES, Result, evaluate, evaluate_region, register_figure
 
-for _module in (guarantees, income, monitoring, rectification):
+for _module in (stationing, guarantees, guarantee_ledgers, funds, employment, monitoring, rectification, income):
     for _figure in _module.FIGURES:
         register_figure(_figure)
 

@@ -27,7 +27,7 @@ ZERO = Decimal(0)
 
 @dataclass(frozen=True)
 class Target:
-    op: str                 # ">=", "<=", "==" or "" (重点关注: shown, not judged)
+    op: str                 # ">=", "<=", ">", "==" or "" (重点关注: shown, not judged)
     value: Decimal | None
     text: str               # as shown: "≥ 99%"
     source: str             # seed file and passage
@@ -40,6 +40,8 @@ class Target:
             return value >= self.value
         if self.op == "<=":
             return value <= self.value
+        if self.op == ">":
+            return value > self.value
         return value == self.value
 
 

@@ -49,6 +49,8 @@ class Result:
             return "—"
         if self.figure.unit == "%":
             return f"{self.value * 100:.2f}%"
+        if self.figure.unit == "百分点":
+            return f"{self.value * 100:+.2f} 个百分点"
         if self.figure.unit == "元":
             return f"{self.value:,.2f} 元"
         return f"{int(self.value)} {self.figure.unit}"

@@ -23,6 +23,7 @@ from .base import (
     grouped,
     share_of,
 )
+from .findings import findings_figure
 
 
 def _cases(ctx: EvalContext, prefix, population: str):
@@ -176,4 +177,8 @@ FIGURES: list[Figure] = [
         target=Target(">=", Decimal(1), "全部符合（100%）", "004 任务4；001 第三部分 一(二)4①",
                                 "保证重点监测户从识别帮扶至退出的时间不少于3个月（004）；收入稳定超过当年监测范围（001）"),
         rules=("C-ELIM-3M", "C-ELIM-INCOME"), population="eliminated", drill_title="风险消除不满 3 个月或收入未超过监测范围的"),
+    findings_figure(
+        code="DISASTER-RISK", title="受灾损失严重的农户", indicator="7",
+        rules=("DISASTER-LOSS",), source="002 附件2 指标7；003 任务7",
+        quote="及时化解因自然灾害、农产品价格下行等返贫致贫风险情况", needs="应急部门受灾名单、部门筛查", watch=True),
 ]

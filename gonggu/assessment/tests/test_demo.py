@@ -7,7 +7,7 @@ import pytest
 from gonggu.accounts.models import User
 from gonggu.accounts.permissions import Role
 from gonggu.assessment.demo import demo_assessment, demo_clear
-from gonggu.assessment.models import NegativeItem, Problem
+from gonggu.assessment.models import ItemEvidence, NegativeItem, Problem, ScoringRule
 from gonggu.assessment.workflow import ProblemStatus
 from gonggu.regions.models import Region
 
@@ -32,5 +32,10 @@ def test_demo_makes_a_ledger_with_every_status_and_clears_it(regions):
     assert Problem.objects.filter(source="自评").exists()
     assert Problem.objects.filter(status=ProblemStatus.OPEN, deadline__lt=dt.date(2025, 11, 3)).count() == 1
     assert NegativeItem.objects.count() == 3
+    # Scoring: one evidence item, the county's points for 指标7 and 11, the income parameters of 指标11.
+    assert summary["scoring_rules"] == 2 and summary["income_params"] == 15
+    assert ItemEvidence.objects.get().item_key == "1-1"
+    assert set(ScoringRule.objects.values_list("indicator_code", flat=True)) == {"7", "11"}
     demo_clear(prefix="410122")
     assert not Problem.objects.exists() and not NegativeItem.objects.exists()
+    assert not ItemEvidence.objects.exists() and not ScoringRule.objects.exists()

@@ -1,0 +1,36 @@
+"""稳岗就业 and 扶志扶智 figures (指标4, 指标6): findings of the employment ledger rules (务工, 公益岗位,
+帮扶车间, 雨露计划)."""
+
+from __future__ import annotations
+
+from .base import Figure
+from .findings import findings_figure
+
+IND4 = "002 附件2 指标4"
+IND6 = "002 附件2 指标6"
+
+FIGURES: list[Figure] = [
+    findings_figure(
+        code="WORK-TARGET", title="脱贫人口务工就业目标任务", indicator="4",
+        rules=("WORK-TARGET-UNMET", "WORK-STABLE-FALL"), source=IND4 + "；001 第三部分 四（三）1",
+        quote="2025 年度脱贫人口务工就业目标任务完成情况", needs="务工就业台账"),
+    findings_figure(
+        code="WORK-POLICIES", title="交通补助、公益性岗位和就业帮扶车间政策落实", indicator="4",
+        rules=("WORK-TRANSPORT-UNPAID", "POST-SUBSIDY-LOW", "POST-MULTIPLE", "POST-PLACEMENTS", "POST-LOST-LABOUR",
+               "POST-NO-AGREEMENT", "POST-UNINSURED", "POST-NO-ATTENDANCE", "POST-SUBSIDY-UNPAID", "POST-COUNT-FALL",
+               "WORKSHOP-COUNT-FALL", "WORKSHOP-LOST-LABOUR"),
+        source=IND4 + "；001 第三部分 四（二）3、6",
+        quote="跨省务工交通补助、雨露计划、以工代赈、公益性岗位和就业帮扶车间等政策落实情况",
+        needs="公益岗位、帮扶车间、务工台账"),
+    findings_figure(
+        code="WORK-RETURNED", title="失业、返乡回流脱贫劳动力", indicator="4",
+        rules=("JOB-LOSS",), source=IND4 + "；001 第三部分 一（二）1①③",
+        quote="对失业脱贫劳动力、雨露计划毕业生、返乡回流脱贫劳动力等重点群体开展动态监测和技能培训等就业帮扶政策落实情况",
+        needs="人社部门就业名单、部门筛查", watch=True),
+    findings_figure(
+        code="RAIN-DEW", title="雨露计划补助和毕业生就业", indicator="6",
+        rules=("RAIN-DEW-RATE-LOW", "RAIN-DEW-INELIGIBLE", "RAIN-DEW-UNPAID"),
+        source=IND6 + "；指标4；001 第三部分 四（二）7",
+        quote="鼓励脱贫人口发展产业、参加就业等情况（002 指标6）；对……雨露计划毕业生……开展动态监测和技能培训（指标4）",
+        needs="雨露计划台账"),
+]
