@@ -263,3 +263,7 @@ class ProblemEvidence(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# Fixed data lives in its own module (one concern per file); imported here so Django registers the models.
+from .run_models import AssessmentRun, FrozenDrillRow, FrozenResult  # noqa: E402,F401
