@@ -13,7 +13,14 @@ import datetime as dt
 import pyarrow as pa
 
 from gonggu.core.codes import in_scope_q
-from gonggu.rules.catalog import ParamDef, RuleDef, TableProvider, register_param, register_rule, register_table
+from gonggu.rules.catalog import (
+    ParamDef,
+    RuleDef,
+    TableProvider,
+    register_param,
+    register_rule,
+    register_table,
+)
 
 RISK_AREA = "RISK-AREA"
 SEED_002 = ("002 附件2 指标10 守住不发生规模性返贫致贫底线情况：根据入户调查、数据分析和平时掌握情况，研判是否存在整乡整村"

@@ -76,6 +76,9 @@ class FrozenResult(models.Model):
                                                name="frozen_result_unique")]
         indexes = [models.Index(fields=["run", "region_code"])]
 
+    def __str__(self) -> str:
+        return f"{self.figure_title}：{self.region_name} {self.display}"
+
     BADGES = {"pass": "green", "fail": "red", "watch": "amber", "nodata": "grey", "na": "grey"}
     LABELS = {"pass": "达标", "fail": "未达标", "watch": "关注", "nodata": "暂无数据", "na": "不适用"}
 
@@ -113,3 +116,6 @@ class FrozenDrillRow(models.Model):
         verbose_name = "固定明细"
         verbose_name_plural = verbose_name
         indexes = [models.Index(fields=["run", "figure_code", "region_code"])]
+
+    def __str__(self) -> str:
+        return f"{self.figure_code} {self.household_no} {self.person_name}".strip()

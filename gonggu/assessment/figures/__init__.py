@@ -8,16 +8,16 @@ the data it used, and lists the households behind its number (drill-down).
 Missing data is never a zero: the figure reports "暂无数据（自…起）" with the reason.
 
 Modules: `base` (definitions, context, helpers), one module per area of figures
-(`guarantees`, `income`, `monitoring`, `rectification`, `risk`), each with its FIGURES
+(`guarantees`, `income`, `monitoring`, `rectification`, `risk`, `surveys`), each with its FIGURES
 list, and `evaluation` (the registry and the evaluation). The order below is the
 order figures are shown in.
 """
 
-from . import guarantees, income, monitoring, rectification, risk
+from . import guarantees, income, monitoring, rectification, risk, surveys
 from .base import Drill, DrillRow, EvalContext, Figure, FigureData, Missing, Target, low_income_line
 from .evaluation import FIGURES, Result, evaluate, evaluate_region, register_figure
 
-for _module in (guarantees, income, monitoring, rectification, risk):
+for _module in (guarantees, income, monitoring, rectification, risk, surveys):
     for _figure in _module.FIGURES:
         register_figure(_figure)
 

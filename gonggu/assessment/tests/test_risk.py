@@ -69,7 +69,6 @@ def test_rule_finds_the_village_and_the_figure_reads_it(risky):
 
 def test_risk_page_sorts_exports_and_runs(login, county_admin, other_county_user, leader, risky,
                                          django_capture_on_commit_callbacks):
-    regions = risky
     client = login(county_admin)
     assert "尚未研判" in client.get(reverse("assessment_risk")).content.decode()
     with django_capture_on_commit_callbacks(execute=True):

@@ -6,8 +6,8 @@ import io
 
 import pytest
 import time_machine
-from python_calamine import CalamineWorkbook
 from django.urls import reverse
+from python_calamine import CalamineWorkbook
 
 from gonggu.assessment.figures import FIGURES
 from gonggu.assessment.models import AssessmentRun, FrozenDrillRow, FrozenResult
