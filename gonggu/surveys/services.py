@@ -176,7 +176,8 @@ def survey_rates(survey: Survey, prefix: str | None) -> tuple[RateRow, list[Rate
         villages[a["entry__region_code"]].counts[a["topic"]] = (a["pos"], a["n"])
     names = dict(Region.objects.filter(in_scope_q("code", survey.region_prefix)).values_list("code", "name"))
     townships: dict[str, RateRow] = {}
-    total = RateRow(prefix or survey.region_code, "合计", "")
+    # The scope's own code: a prefix padded with zeros is the code of its county, township or village.
+    total = RateRow((prefix or survey.region_prefix).ljust(12, "0"), "合计", "")
     for code, row in sorted(villages.items()):
         row.name = names.get(code, code)
         t_code = code[:9] + "000"
