@@ -18,6 +18,7 @@ urlpatterns = [
     path("tasks/", include("gonggu.tasks.urls")),
     path("assessment/", include("gonggu.assessment.urls")),
     path("guarantees/", include("gonggu.guarantees.urls")),
+    path("surveys/", include("gonggu.surveys.urls")),
 ]
 
 handler500 = "gonggu.core.views.server_error"

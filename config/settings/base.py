@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "gonggu.funds",
     "gonggu.guarantees",
     "gonggu.stationing",
+    "gonggu.surveys",
     "gonggu.tasks",
     "gonggu.assessment",
     "gonggu.web",

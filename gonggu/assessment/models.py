@@ -321,3 +321,7 @@ class ItemEvidence(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+# Fixed data lives in its own module (one concern per file); imported here so Django registers the models.
+from .run_models import AssessmentRun, FrozenDrillRow, FrozenResult  # noqa: E402,F401

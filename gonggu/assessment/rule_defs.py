@@ -102,3 +102,6 @@ register_rule(RuleDef(
           AND NOT EXISTS (SELECT 1 FROM employed e WHERE e.household_id = h.household_id)
     """,
 ))
+
+# 整乡整村 risk (指标10) keeps its rule, parameters and the open-warnings table in a module of its own.
+from . import risk_rule_defs  # noqa: E402,F401

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views, views_score
+from . import risk_views, views, views_score
+from .runs import views as run_views
 
 urlpatterns = [
     path("", views.assessment_home, name="assessment_home"),
@@ -14,6 +15,18 @@ urlpatterns = [
     path("scoring/", views_score.scoring_rules, name="assessment_scoring_rules"),
     path("self/<str:code>/<str:figure>/", views.self_evaluation_drill, name="assessment_drill"),
     path("self/<str:code>/<str:figure>/export.xlsx", views.self_evaluation_drill_export, name="assessment_drill_export"),
+    # 固定数据
+    path("runs/", run_views.run_list, name="assessment_runs"),
+    path("runs/new/", run_views.run_new, name="assessment_run_new"),
+    path("runs/compare/", run_views.run_compare, name="assessment_run_compare"),
+    path("runs/<int:pk>/", run_views.run_region, name="assessment_run"),
+    path("runs/<int:pk>/export.xlsx", run_views.run_export, name="assessment_run_export"),
+    path("runs/<int:pk>/<str:code>/", run_views.run_region, name="assessment_run_region"),
+    path("runs/<int:pk>/<str:code>/<str:figure>/", run_views.run_drill, name="assessment_run_drill"),
+    # 整乡整村风险（指标10）
+    path("risk/", risk_views.risk_page, name="assessment_risk"),
+    path("risk/run/", risk_views.risk_run, name="assessment_risk_run"),
+    path("risk/export.xlsx", risk_views.risk_export, name="assessment_risk_export"),
     # 问题整改
     path("problems/", views.problem_list, name="assessment_problems"),
     path("problems/new/", views.problem_new, name="assessment_problem_new"),

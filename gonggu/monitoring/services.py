@@ -139,9 +139,10 @@ def _check_date(value: dt.date | None, label: str, *, today: dt.date, required: 
 # --- clues ----------------------------------------------------------------------------------------
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"   # no 0/O, 1/I: read out over the phone
-PUBLIC_LIMIT_PER_HOUR = {"declare": 5, "status": 30}
+# "survey": the household survey's one-time codes (gonggu.surveys), guarded the same way.
+PUBLIC_LIMIT_PER_HOUR = {"declare": 5, "status": 30, "survey": 30}
 # After this many submissions in the hour from one address, each further one must answer a question.
-PUBLIC_CHALLENGE_AFTER = {"declare": 2, "status": 5}
+PUBLIC_CHALLENGE_AFTER = {"declare": 2, "status": 5, "survey": 5}
 
 
 def _public_window():

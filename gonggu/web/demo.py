@@ -45,9 +45,11 @@ DEMO_STEPS = [
     "gonggu.funds.demo.demo_funds",
     "gonggu.guarantees.demo.demo_guarantees",
     "gonggu.stationing.demo.demo_stationing",
+    "gonggu.surveys.demo.demo_surveys",
     "gonggu.rules.demo.demo_ledger_rules",
     "gonggu.tasks.demo.demo_tasks",
     "gonggu.assessment.demo.demo_assessment",
+    "gonggu.assessment.risk_demo.demo_risk",
 ]
 
 

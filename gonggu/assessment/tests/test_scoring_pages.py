@@ -33,10 +33,10 @@ def test_thirteen_indicators_with_items_and_a_total(login, county_admin, county_
                        (12, "认可度")):
         assert f'id="ind-{code}"' in page and name in page
     assert "13. 扣分项" in page and "总分（满分 100.00）" in page
-    # An evidence item, a findings item with no run yet, an item of another module not there yet.
+    # An evidence item, a findings item with no run yet, the risk item read from its rule's (absent) run.
     assert "党委政府研究部署" in page and "待上传佐证" in page and "上传佐证" in page
     assert "尚未运行规则" in page
-    assert "整乡整村返贫致贫风险研判" in page and "暂无数据：本项的测算" in page
+    assert "整乡整村返贫致贫风险研判" in page and "存在整乡整村返贫致贫风险的村、乡镇" in page
     assert "失分最多的内容项" in page
     # Townships are compared by their total.
     assert page.count('class="num child-total"') == 2
