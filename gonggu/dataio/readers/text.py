@@ -107,42 +107,50 @@ class _MixedEncoding(Exception):
 def _lines(path: Path, encodings: list[str], state: dict) -> Iterator[str]:
     """The file's lines, decoded block by block with the first of `encodings`.
 
-    Encodings are guessed from the first 64 KB. When a later block does not decode, the next candidate takes
-    over where that is exact: after pure ASCII (the same bytes in UTF-8, GBK and GB18030), or from GBK to
-    GB18030 (a superset). Otherwise the file mixes encodings: `_MixedEncoding` names the line.
+    Encodings are guessed from the first 64 KB. When a later byte does not decode, the lines before it are
+    given first; then the next candidate takes over where that is exact: after pure ASCII (the same bytes in
+    UTF-8, GBK and GB18030), or from GBK to GB18030 (a superset). Otherwise the file mixes encodings:
+    `_MixedEncoding` names the line, once the lines before it have been used.
     """
     index = 0
     decoder = codecs.getincrementaldecoder(encodings[0])()
     carry, ascii_so_far, line = "", True, 0
+
+    def split(text: str, final: bool) -> list[str]:
+        nonlocal carry, ascii_so_far, line
+        if ascii_so_far and not text.isascii():
+            ascii_so_far = False
+        data = carry + text
+        # A \r at the end of a block may be the first half of \r\n: it waits for the next block.
+        cut = len(data) - 1 if not final and data.endswith("\r") else len(data)
+        parts = _LINE_END.split(data[:cut])
+        carry = parts.pop() + data[cut:]
+        if final and carry:
+            parts.append(carry)
+            carry = ""
+        line += len(parts)
+        return parts
+
     with path.open("rb") as f:
         while True:
             block = f.read(_BLOCK)
             final = not block
-            pending = decoder.getstate()[0]
             while True:
                 try:
                     text = decoder.decode(block, final=final)
                     break
-                except UnicodeDecodeError:
+                except UnicodeDecodeError as exc:
+                    good, rest = exc.object[:exc.start], exc.object[exc.start:]
+                    yield from split(codecs.getincrementaldecoder(encodings[index])().decode(good), False)
                     following = encodings[index + 1] if index + 1 < len(encodings) else None
                     if following is None or not (ascii_so_far or following == "gb18030"):
-                        raise _MixedEncoding(line + carry.count("\n") + 1) from None
+                        raise _MixedEncoding(line + 1) from None
                     index += 1
+                    state["encoding"] = following
                     decoder = codecs.getincrementaldecoder(following)()
-                    block, pending = pending + block, b""
-            state["encoding"] = encodings[index]
-            if ascii_so_far and not text.isascii():
-                ascii_so_far = False
-            data = carry + text
-            # A \r at the end of a block may be the first half of \r\n: it waits for the next block.
-            cut = len(data) - 1 if not final and data.endswith("\r") else len(data)
-            parts = _LINE_END.split(data[:cut])
-            carry = parts.pop() + data[cut:]
-            line += len(parts)
-            yield from parts
+                    block = rest
+            yield from split(text, final)
             if final:
-                if carry:
-                    yield carry
                 return
 
 
