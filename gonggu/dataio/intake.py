@@ -552,7 +552,13 @@ def intake_run(
         region_code = user.region.code if user is not None and getattr(user, "region", None) is not None else ""
     ctx = IntakeContext(user=user, as_of=as_of, region_code=region_code, file_label=label, batch=batch,
                         options={**options, "checksum": checksum})
-    return fmt.run(path=path, ctx=ctx, dry_run=dry_run, progress=progress, stored_path=stored_path, batch=batch)
+    try:
+        return fmt.run(path=path, ctx=ctx, dry_run=dry_run, progress=progress, stored_path=stored_path,
+                       batch=batch)
+    except MemoryError:
+        # The transaction is rolled back by then; people get the reason, not a Python exception name.
+        log.warning("import of %s (%s): out of memory", label, fmt.key)
+        raise UserFacingError(f"文件 {label} 太大，服务器内存不足，未导入任何数据：请按乡镇拆分后分别导入。") from None
 
 
 def intake_upload(*, format_key: str, user, uploaded, as_of: dt.date | None = None, sheet: str = "") -> IntakeBatch:
