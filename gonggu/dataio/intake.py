@@ -290,21 +290,17 @@ class IntakeFormat:
         """Stage and check the rows chunk by chunk, adding each chunk's counts and problems to `result`."""
         size = self.chunk_rows
         for chunk in _chunked(sheet.rows, size):
-            if size is None:
-                tick(0, max(len(chunk), 1))
             staged, _unknown = self.stage(replace(sheet, rows=chunk), ctx)
             del chunk
-            done = result.rows + staged.read
-            tick(done // 3 if size is None else done, done if size is None else done + size)
             self.validate(ctx, staged)
             staged.settle()
             staged.problems.sort(key=lambda p: p.row)
-            result.rows = done
+            result.rows += staged.read
             result.accepted += len(staged.rows)
             result.rejected.extend(staged.problems)
             result.warnings.extend(staged.warnings)
-            if size is None:
-                tick(done // 2, done)
+            # Checked is half the work of a whole-set format; a chunked one knows only that more may follow.
+            tick(result.rows if size else result.rows // 2, result.rows + (size or 0))
             yield staged
 
     def run(self, *, path: Path, ctx: IntakeContext, dry_run: bool, progress: Progress | None,
