@@ -70,22 +70,41 @@ def _patterns():
     yield from walk(get_resolver().url_patterns, "", {})
 
 
-def _model_of(callback):
-    """The first model class the view's source names, looked up in the view module's globals."""
+def _model_in(func):
     from django.db import models
 
-    func = getattr(callback, "view_class", None) or callback
     func = inspect.unwrap(func)
+    try:
+        source = inspect.getsource(func)
+    except (OSError, TypeError):
+        return None, ""
+    names = getattr(func, "__globals__", None) or vars(sys.modules[func.__module__])
+    for match in _MODEL_NAMES.finditer(source):
+        candidate = names.get(match.group(1) or match.group(2))
+        if isinstance(candidate, type) and issubclass(candidate, models.Model):
+            return candidate, source
+    return None, source
+
+
+def _model_of(callback):
+    """The model behind an object URL: the one its `…_get_for_user` selector reads, else the first the view names."""
+    func = inspect.unwrap(getattr(callback, "view_class", None) or callback)
     try:
         source = inspect.getsource(func)
     except (OSError, TypeError):
         return None
     names = getattr(func, "__globals__", None) or vars(sys.modules[func.__module__])
-    for match in _MODEL_NAMES.finditer(source):
-        candidate = names.get(match.group(1) or match.group(2))
-        if isinstance(candidate, type) and issubclass(candidate, models.Model):
-            return candidate
-    return None
+    selector = re.search(r"([\w.]*_get_for_user)\(", source)
+    if selector:
+        target = None
+        for i, part in enumerate(selector.group(1).split(".")):
+            target = names.get(part) if i == 0 else getattr(target, part, None)
+        if callable(target):
+            model, _ = _model_in(target)
+            if model is not None:
+                return model
+    model, _ = _model_in(func)
+    return model
 
 
 def _region_of(obj) -> str | None:
