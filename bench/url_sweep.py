@@ -100,6 +100,13 @@ def _model_of(callback):
         for i, part in enumerate(selector.group(1).split(".")):
             target = names.get(part) if i == 0 else getattr(target, part, None)
         if callable(target):
+            from django.db import models
+
+            # The selector's return annotation names the model (`-> MonitoringCase`), else its body does.
+            hint = getattr(target, "__annotations__", {}).get("return")
+            hint = target.__globals__.get(hint) if isinstance(hint, str) else hint
+            if isinstance(hint, type) and issubclass(hint, models.Model):
+                return hint
             model, _ = _model_in(target)
             if model is not None:
                 return model
