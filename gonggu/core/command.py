@@ -40,6 +40,9 @@ class GongguCommand(BaseCommand):
             sys.exit(1)
         except CommandError:
             raise
+        except MemoryError:
+            self.stderr.write("错误：内存不足，操作未完成。请把文件拆小后重试，或联系管理员。")
+            sys.exit(1)
         except Exception as exc:
             # A dropped database connection is an outage, not a bug: one line, no traceback. Commands whose
             # writes are atomic say more themselves (ImportConnectionLost).

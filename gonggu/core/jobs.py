@@ -64,6 +64,12 @@ def job_running(job_id: int) -> Iterator[tuple[Job, Progress]]:
         yield job, _Throttled(job_id)
     except UserFacingError as exc:
         Job.objects.filter(pk=job_id).update(status=Job.Status.FAILED, message=exc.message, finished_at=timezone.now())
+    except MemoryError:
+        log.exception("job %s ran out of memory", job_id)
+        Job.objects.filter(pk=job_id).update(
+            status=Job.Status.FAILED, message="任务失败：服务器内存不足，本次未完成。请把文件拆小后重新提交，或联系管理员。",
+            finished_at=timezone.now(),
+        )
     except Exception as exc:  # noqa: BLE001 - a job must end with a status, whatever happened
         log.exception("job %s failed", job_id)
         Job.objects.filter(pk=job_id).update(

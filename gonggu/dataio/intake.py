@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path
 
 from django.core.files import File
@@ -35,7 +36,7 @@ from gonggu.core.errors import ImportConnectionLost, UserFacingError, committed_
 from gonggu.core.uploads import file_sha256, stored_name, upload_save
 from gonggu.core.uploads import stored_path as kept_file
 
-from .columns import ColumnSpec
+from .columns import ColumnSpec, HeaderMatch
 from .models import IntakeBatch, IntakeIssue
 from .readers import Sheet, read_sheet
 
@@ -113,6 +114,8 @@ class IntakeContext:
     file_label: str
     batch: IntakeBatch | None = None
     options: dict = field(default_factory=dict)
+    # What a format's checks carry from one chunk of rows to the next (keys already seen …).
+    state: dict = field(default_factory=dict)
 
     @property
     def scope_prefix(self) -> str | None:
@@ -206,6 +209,11 @@ class IntakeFormat:
     # place); otherwise the same file twice is a duplicate.
     refuse_duplicates: bool = True
     description: str = ""
+    # Rows read, staged, checked and written this many at a time, so memory stays bounded on a file of any
+    # size (a format whose checks carry what they need from chunk to chunk in `ctx.state`). None: the whole
+    # file is one chunk, for formats whose checks compare every row with all others or whose writer
+    # replaces a set; their checks all run before the batch's transaction opens.
+    chunk_rows: int | None = None
 
     # --- who may ---------------------------------------------------------------------------------------
 
@@ -249,16 +257,25 @@ class IntakeFormat:
     # --- the pipeline --------------------------------------------------------------------------------------
 
     def read(self, path: Path, ctx: IntakeContext) -> Sheet:
-        return read_sheet(path, file_label=ctx.file_label, spec=self.spec, sheet=ctx.options.get("sheet"))
+        """The sheet with its header found; its rows are read as the pipeline consumes them."""
+        return read_sheet(path, file_label=ctx.file_label, spec=self.spec, sheet=ctx.options.get("sheet"),
+                          stream=True)
+
+    def check_header(self, sheet: Sheet, ctx: IntakeContext) -> HeaderMatch:
+        """The header against the format's columns: a wrong file is refused before its body is read."""
+        return self.spec.match_headers(sheet.header, file_label=ctx.file_label)
 
     def stage(self, sheet: Sheet, ctx: IntakeContext) -> tuple[Staged, list[str]]:
+        """Parse the cells of `sheet.rows` (one chunk of the file, a list)."""
         match = self.spec.match_headers(sheet.header, file_label=ctx.file_label)
         if not sheet.rows:
             raise UserFacingError(f"文件 {ctx.file_label} 只有表头，没有数据行，未导入。")
         today = timezone.localdate()
         staged = Staged(rows=[], read=len(sheet.rows))
         parse_row = self.spec.parse_row
-        memo: dict = {}
+        memo = ctx.state.setdefault("_parse_memo", {})
+        if len(memo) > 100_000:
+            memo.clear()  # distinct cells of repeating columns: a few hundred in a real list
         for number, cells in sheet.rows:
             values, problems = parse_row(cells, match.positions, today=today, memo=memo)
             if problems:
@@ -268,34 +285,62 @@ class IntakeFormat:
             staged.rows.append(StagedRow(number, values))
         return staged, match.unknown
 
+    def checked_chunks(self, sheet: Sheet, ctx: IntakeContext, result: IntakeResult,
+                       tick: Progress) -> Iterator[Staged]:
+        """Stage and check the rows chunk by chunk, adding each chunk's counts and problems to `result`."""
+        size = self.chunk_rows
+        for chunk in _chunked(sheet.rows, size):
+            staged, _unknown = self.stage(replace(sheet, rows=chunk), ctx)
+            del chunk
+            self.validate(ctx, staged)
+            staged.settle()
+            staged.problems.sort(key=lambda p: p.row)
+            result.rows += staged.read
+            result.accepted += len(staged.rows)
+            result.rejected.extend(staged.problems)
+            result.warnings.extend(staged.warnings)
+            # Checked is half the work of a whole-set format; a chunked one knows only that more may follow.
+            tick(result.rows if size else result.rows // 2, result.rows + (size or 0))
+            yield staged
+
     def run(self, *, path: Path, ctx: IntakeContext, dry_run: bool, progress: Progress | None,
             stored_path: str | None, batch: IntakeBatch | None) -> IntakeResult:
-        """Read, stage, validate and (unless a dry run) promote one file."""
+        """Read, stage, validate and (unless a dry run) promote one file, chunk by chunk."""
         tick = progress or (lambda done, total: None)
         sheet = self.read(path, ctx)
-        tick(0, max(len(sheet.rows), 1))
-        staged, unknown = self.stage(sheet, ctx)
-        total = staged.read
-        tick(total // 3, total)
-        self.validate(ctx, staged)
-        staged.settle()
-        tick(total // 2, total)
-        result = IntakeResult(format=self, file_label=ctx.file_label, rows=total, accepted=len(staged.rows),
-                              rejected=sorted(staged.problems, key=lambda p: p.row), warnings=staged.warnings,
-                              unknown_columns=unknown, dry_run=dry_run, layout=sheet.layout)
+        unknown = self.check_header(sheet, ctx).unknown
+        result = IntakeResult(format=self, file_label=ctx.file_label, unknown_columns=unknown, dry_run=dry_run,
+                              layout=sheet.layout)
+        chunks = self.checked_chunks(sheet, ctx, result, tick)
+        if dry_run or self.chunk_rows is None:
+            chunks = list(chunks)  # a dry run writes nothing; a whole-set format is checked before writing
         if dry_run:
             return result
         # `sheet`: the worksheet the user asked for (read again for the 退回表); `sheet_name`: the one read.
         layout = {"text": result.layout, "sheet": ctx.options.get("sheet") or "", "sheet_name": sheet.sheet_name,
                   "header_row": sheet.header_row, "header": [h or "" for h in sheet.header]}
         try:
-            result.batch, result.written = _promote(self, ctx, staged, result, layout=layout, path=path,
+            result.batch, result.written = _promote(self, ctx, chunks, result, layout=layout, path=path,
                                                     stored_path=stored_path, batch=batch)
         except DuplicateFile as dup:
             return IntakeResult(format=self, file_label=ctx.file_label, rows=dup.batch.rows,
                                 duplicate_of=dup.batch)
-        tick(total, total)
+        tick(result.rows, result.rows)
         return result
+
+
+def _chunked(rows: Iterable, size: int | None) -> Iterator[list]:
+    """Lists of `size` rows (all rows when None); at least one list, empty for a file with only a header."""
+    if size is None:
+        yield list(rows)
+        return
+    rows = iter(rows)
+    chunk = list(islice(rows, size))
+    yield chunk
+    while chunk:
+        chunk = list(islice(rows, size))
+        if chunk:
+            yield chunk
 
 
 # --- registry of formats -----------------------------------------------------------------------------------
@@ -336,8 +381,14 @@ def _keep_file(path: Path, file_label: str, kind: str) -> str:
     return stored_name(stored)
 
 
-def _promote(fmt: IntakeFormat, ctx: IntakeContext, staged: Staged, result: IntakeResult, *, layout: dict,
-             path: Path, stored_path: str | None, batch: IntakeBatch | None) -> tuple[IntakeBatch, Written]:
+def _promote(fmt: IntakeFormat, ctx: IntakeContext, chunks: Iterable[Staged], result: IntakeResult, *,
+             layout: dict, path: Path, stored_path: str | None,
+             batch: IntakeBatch | None) -> tuple[IntakeBatch, Written]:
+    """Write the checked chunks in one transaction with the batch, its issues and the audit row.
+
+    A chunked format's rows are still being read and checked here: an error in the middle of the file rolls
+    back every chunk already written, so an import is whole or nothing.
+    """
     checksum = ctx.options["checksum"]
     kept = stored_path or _keep_file(path, ctx.file_label, fmt.key.split(".")[0])
     committing = False
@@ -351,17 +402,20 @@ def _promote(fmt: IntakeFormat, ctx: IntakeContext, staged: Staged, result: Inta
             batch.status = IntakeBatch.Status.APPLYING
             batch.region_code = ctx.region_code or ""
             batch.save()
-            written = fmt.promote(ctx, staged.rows)
-            IntakeIssue.objects.bulk_create(_issue_rows(batch, staged.problems, IntakeIssue.Kind.REJECTED),
-                                            batch_size=2000)
-            IntakeIssue.objects.bulk_create(_issue_rows(batch, staged.warnings, IntakeIssue.Kind.WARNING),
-                                            batch_size=2000)
-            batch.region_code = fmt.region_for(ctx, staged.rows) or batch.region_code
+            written, rows = Written(), []
+            for staged in chunks:
+                rows = staged.rows
+                _add(written, fmt.promote(ctx, rows))
+                IntakeIssue.objects.bulk_create(_issue_rows(batch, staged.problems, IntakeIssue.Kind.REJECTED),
+                                                batch_size=2000)
+                IntakeIssue.objects.bulk_create(_issue_rows(batch, staged.warnings, IntakeIssue.Kind.WARNING),
+                                                batch_size=2000)
+            batch.region_code = fmt.region_for(ctx, rows) or batch.region_code
             batch.status = IntakeBatch.Status.APPLIED
             batch.validated_at = batch.validated_at or now
             batch.applied_at = now
             batch.rows, batch.accepted = result.rows, result.accepted
-            batch.rejected_rows, batch.warning_count = staged.rejected_count, len(staged.warnings)
+            batch.rejected_rows, batch.warning_count = result.rejected_rows, len(result.warnings)
             batch.created, batch.updated = written.created, written.updated
             batch.unchanged, batch.unmatched = written.unchanged, written.unmatched
             batch.unknown_columns, batch.layout = result.unknown_columns, layout
@@ -373,7 +427,7 @@ def _promote(fmt: IntakeFormat, ctx: IntakeContext, staged: Staged, result: Inta
             audit_log(user=ctx.user, action="import", object_type="intake_batch", object_id=batch.pk,
                       region_code=batch.region_code,
                       summary=(f"导入{fmt.title} {ctx.file_label}：{result.rows} 行，导入 {result.accepted}，"
-                               f"拒收 {staged.rejected_count}")[:300],
+                               f"拒收 {result.rejected_rows}")[:300],
                       detail={"format": fmt.key, "checksum": checksum,
                               "as_of": ctx.as_of.isoformat() if ctx.as_of else None})
             committing = True
@@ -398,6 +452,14 @@ def _promote(fmt: IntakeFormat, ctx: IntakeContext, staged: Staged, result: Inta
             raise
         raise error from None
     return batch, written
+
+
+def _add(total: Written, part: Written) -> None:
+    total.created += part.created
+    total.updated += part.updated
+    total.unchanged += part.unchanged
+    total.unmatched += part.unmatched
+    total.report.update(part.report)
 
 
 class DuplicateFile(Exception):
@@ -486,7 +548,13 @@ def intake_run(
         region_code = user.region.code if user is not None and getattr(user, "region", None) is not None else ""
     ctx = IntakeContext(user=user, as_of=as_of, region_code=region_code, file_label=label, batch=batch,
                         options={**options, "checksum": checksum})
-    return fmt.run(path=path, ctx=ctx, dry_run=dry_run, progress=progress, stored_path=stored_path, batch=batch)
+    try:
+        return fmt.run(path=path, ctx=ctx, dry_run=dry_run, progress=progress, stored_path=stored_path,
+                       batch=batch)
+    except MemoryError:
+        # The transaction is rolled back by then; people get the reason, not a Python exception name.
+        log.warning("import of %s (%s): out of memory", label, fmt.key)
+        raise UserFacingError(f"文件 {label} 太大，服务器内存不足，未导入任何数据：请按乡镇拆分后分别导入。") from None
 
 
 def intake_upload(*, format_key: str, user, uploaded, as_of: dt.date | None = None, sheet: str = "") -> IntakeBatch:

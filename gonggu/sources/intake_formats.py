@@ -7,6 +7,8 @@ many rows matched the registry.
 
 from __future__ import annotations
 
+import hashlib
+
 from django.db import connection
 
 from gonggu.accounts.permissions import Role
@@ -28,6 +30,7 @@ class DeptFormat(IntakeFormat):
     group = "部门数据"
     perm = Perm.IMPORT_DEPT
     needs_as_of = True
+    chunk_rows = 50_000
 
     def __init__(self, source: SourceDef):
         self.source = source
@@ -52,9 +55,9 @@ class DeptFormat(IntakeFormat):
             raise UserFacingError(f"你只能导入本部门（{mine}）的数据，不能导入{self.source.label}。")
         super().check_allowed(user)
 
-    def stage(self, sheet, ctx: IntakeContext):
+    def check_header(self, sheet, ctx: IntakeContext):
         try:
-            return super().stage(sheet, ctx)
+            return super().check_header(sheet, ctx)
         except UserFacingError as exc:
             hint = _suggest_source(sheet.header, self.source)
             if not hint:
@@ -72,39 +75,72 @@ class DeptFormat(IntakeFormat):
 
     def validate(self, ctx: IntakeContext, staged: Staged) -> None:
         """One person, one fact per key in a file (formats.md): identical rows merge, per-year amounts add up,
-        conflicting rows are refused naming the row they conflict with."""
+        conflicting rows are refused naming the row they conflict with.
+
+        The file comes in chunks, so each key is remembered compactly across them (a digest of the key, the
+        first row's number and a digest of its content); amounts to add to a row of an earlier chunk, already
+        written, wait in `carry` for the next `promote`.
+        """
         src = self.source
         date_columns = [f.column for f in src.fields if f.kind == "date"]
         year_columns = [f.column for f in src.fields if f.kind == "year"]
         amount_columns = [f.column for f in src.fields if f.kind == "amount"]
-        first: dict[tuple, StagedRow] = {}
+        key_columns = year_columns if src.per_year else date_columns
+        first: dict[bytes, int] = ctx.state.setdefault("first", {})
+        carry: dict[int, dict[str, object]] = ctx.state.setdefault("carry", {})
+        here: dict[int, StagedRow] = {}
         for row in staged.rows:
             v = row.values
-            key = (v["身份证号"], *(v[c] for c in (year_columns if src.per_year else date_columns)))
+            key = _digest((v["身份证号"], *(v[c] for c in key_columns)))
+            content = int.from_bytes(_digest((self._values(row), v["姓名"]), size=8))
             earlier = first.get(key)
             if earlier is None:
-                first[key] = row
+                first[key] = row.number << 64 | content
+                here[row.number] = row
                 continue
+            number = earlier >> 64
             if src.per_year:
+                target = here.get(number)
                 for c in amount_columns:
                     if v.get(c) is not None:
-                        earlier.values[c] = (earlier.values.get(c) or 0) + v[c]
-                staged.warn(row, "身份证号", f"与第 {earlier.number} 行是同一人同一年度，金额已相加合并")
+                        into = target.values if target is not None else carry.setdefault(number, {})
+                        into[c] = (into.get(c) or 0) + v[c]
+                staged.warn(row, "身份证号", f"与第 {number} 行是同一人同一年度，金额已相加合并")
                 row.extra["_rejected"] = True  # merged into the earlier row: not a fact of its own
                 continue
-            if self._values(row) == self._values(earlier) and v["姓名"] == earlier.values["姓名"]:
-                staged.warn(row, "身份证号", f"与第 {earlier.number} 行完全相同，已合并")
+            if earlier & _LOW64 == content:
+                staged.warn(row, "身份证号", f"与第 {number} 行完全相同，已合并")
                 row.extra["_rejected"] = True
                 continue
-            staged.reject(row, "身份证号", f"同一人在第 {earlier.number} 行已有一条内容不同的记录，请核实后只保留一条")
+            staged.reject(row, "身份证号", f"同一人在第 {number} 行已有一条内容不同的记录，请核实后只保留一条")
 
     def promote(self, ctx: IntakeContext, rows: list[StagedRow]) -> Written:
         batch = ctx.batch
+        self._add_carried(ctx)
+        if not rows:
+            return Written()
         bulk_insert(Fact._meta.db_table, FACT_COLUMNS,
                     ((batch.pk, self.source.key, ctx.as_of, r.number, r.values["身份证号"], r.values["姓名"],
                       *self._values(r)) for r in rows))
-        matched = _count_matched(batch.pk)
+        matched = _count_matched([r.values["身份证号"] for r in rows])
         return Written(created=len(rows), unmatched=len(rows) - matched)
+
+    def _add_carried(self, ctx: IntakeContext) -> None:
+        """Amounts of later rows merged into rows written with an earlier chunk (per-year lists), set-based."""
+        carry = ctx.state.get("carry")
+        if not carry:
+            return
+        with connection.cursor() as cursor:
+            for column, store in self.stores.items():
+                pairs = [(number, values[column]) for number, values in carry.items()
+                         if values.get(column) is not None]
+                for part in _slices(pairs, 400):
+                    cursor.execute(
+                        f"UPDATE sources_fact SET {store} = COALESCE({store}, 0) + c.column2 "
+                        f"FROM (VALUES {', '.join(['(%s, %s)'] * len(part))}) AS c "
+                        "WHERE sources_fact.batch_id = %s AND sources_fact.row_number = c.column1",
+                        [*(x for pair in part for x in pair), ctx.batch.pk])
+        carry.clear()
 
     def region_for(self, ctx: IntakeContext, rows: list[StagedRow]) -> str:
         return ctx.region_code or _infer_region(ctx.batch.pk)
@@ -131,12 +167,27 @@ def _suggest_source(headers: list, current: SourceDef) -> str:
     return ""
 
 
-def _count_matched(batch_id: int) -> int:
+def _digest(value: tuple, size: int = 16) -> bytes:
+    return hashlib.blake2b(repr(value).encode(), digest_size=size).digest()
+
+
+_LOW64 = (1 << 64) - 1
+
+
+def _slices(items: list, size: int):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _count_matched(numbers: list[str]) -> int:
+    """How many of these rows (one chunk) name a person of the registry."""
+    found: set[str] = set()
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT COUNT(*) FROM sources_fact f WHERE f.batch_id = %s AND EXISTS "
-            "(SELECT 1 FROM registry_person p WHERE p.id_number = f.id_number)", [batch_id])
-        return cursor.fetchone()[0]
+        for part in _slices(sorted(set(numbers)), 900):
+            cursor.execute("SELECT DISTINCT id_number FROM registry_person "
+                           f"WHERE id_number IN ({', '.join(['%s'] * len(part))})", part)
+            found.update(n for (n,) in cursor.fetchall())
+    return sum(1 for n in numbers if n in found)
 
 
 def _infer_region(batch_id: int) -> str:

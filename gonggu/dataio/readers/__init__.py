@@ -28,6 +28,7 @@ combined into one. `Sheet.layout` says in Chinese what was recognised.
 
 from __future__ import annotations
 
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,6 +69,7 @@ def read_sheet(
     file_label: str | None = None,
     sheet: str | None = None,
     spec: ColumnSpec | None = None,
+    stream: bool = False,
 ) -> Sheet:
     """Read one sheet (the first, or the one named `sheet`) of a workbook, HTML table or CSV/TXT file.
 
@@ -75,6 +77,10 @@ def read_sheet(
     30 non-empty ones that names the most of the spec's columns (title rows above are skipped), or two
     adjacent rows combined when that names more (a merged group title over its columns).
     A CSV/TXT file or an HTML page has one table: `sheet` is not used for them.
+
+    With `stream` the rows are an iterator that reads a CSV/TXT file as it is consumed (constant memory on any
+    size; errors in the body are raised while iterating); only the rows up to the header have been read when
+    this returns, so a caller can refuse a wrong header before the body is read. Workbooks are read whole.
     """
     path = Path(path)
     label = file_label or path.name
@@ -100,14 +106,19 @@ def read_sheet(
     else:
         _refuse_other_markup(head, label)
         grid = _read_text(path, label, ext, head)
-    return _assemble(grid, label, spec)
+    sheet_ = _assemble(grid, label, spec)
+    if not stream:
+        sheet_.rows = list(sheet_.rows)
+    return sheet_
 
 
 # --- header ------------------------------------------------------------------------------------------
 
 
 def _assemble(grid: _Grid, label: str, spec: ColumnSpec | None) -> Sheet:
-    rows = grid.rows
+    body = iter(grid.rows)
+    # Only the rows the header may be in (and the one below, for a two-row header) are read here.
+    rows = list(islice(body, HEADER_SEARCH_ROWS + 1))
     where = f" 的工作表「{grid.sheet_name}」" if grid.encoding is None and grid.sheet_name else " "
     if not rows:
         raise UserFacingError(f"文件 {label}{where}没有任何内容。")
@@ -122,7 +133,7 @@ def _assemble(grid: _Grid, label: str, spec: ColumnSpec | None) -> Sheet:
         where_header = f"表头在第 {header_row} 行{'（' + skipped + '）' if skipped else ''}"
     del rows[: start + header_rows]
     return Sheet(
-        file_label=label, header=header, header_row=header_row, rows=rows, sheet_name=grid.sheet_name,
+        file_label=label, header=header, header_row=header_row, rows=chain(rows, body), sheet_name=grid.sheet_name,
         encoding=grid.encoding, header_rows=header_rows, layout=f"{grid.source}；{where_header}",
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -48,7 +48,7 @@ class Sheet:
     file_label: str
     header: list[str | None]
     header_row: int
-    rows: list[Row]
+    rows: list[Row] | Iterator[Row]  # an iterator when read with `stream=True`
     sheet_name: str = ""
     encoding: str | None = None
     header_rows: int = 1
@@ -106,7 +106,7 @@ class _Compact:
 class _Grid:
     """What a format reader hands to the header logic: non-empty rows plus what it recognised."""
 
-    rows: list[Row]
+    rows: Iterable[Row]              # a CSV's rows are a generator that reads the file as it is consumed
     sheet_name: str
     source: str                      # first part of Sheet.layout, e.g. "GBK 编码的 CSV"
     encoding: str | None = None
