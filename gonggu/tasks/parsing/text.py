@@ -213,11 +213,23 @@ def _document_title(text: str) -> str:
 
 
 def _first_title(text: str) -> str:
-    for line in text.splitlines():
-        line = _squash(line)
+    """The first line that can name the list, looked for above the table only: a header row
+    ("序号 工作任务 牵头单位…") names the columns and the rows under it are tasks, so a list without a
+    title line keeps the name of its document instead."""
+    for raw in text.splitlines():
+        line = _squash(raw)
+        if _is_header_row(raw):
+            break
         if line and not _JUNK_LINE.match(line):
             return line[:80]
     return ""
+
+
+def _is_header_row(line: str) -> bool:
+    """A row of column names, whether its cells are TAB-separated (flattened tables) or joined by
+    spaces (rows of .docx/.xlsx tables, one line each)."""
+    cells = line.split("\t") if "\t" in line else line.split()
+    return _is_header_cells(cells) or _is_column_header_line(line)
 
 
 def _make_task(
