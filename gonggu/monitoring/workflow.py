@@ -10,7 +10,7 @@ Three procedures, each one status enum and one transition table (seed 001 第三
 
 Every transition names who may do it (role and level) and its guards. A guard is a named function
 `guard(obj, ctx) -> str | None` returning the reason in Chinese when the step must be refused. Each
-transition is carried out by exactly one service in `services.py` (registered with
+transition is carried out by exactly one service in the `services` package (registered with
 `transition_service`), which calls `check` before changing anything, so a refused step changes nothing.
 """
 
