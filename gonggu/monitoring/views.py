@@ -19,6 +19,7 @@ from gonggu.core.codes import Level, in_scope_q
 from gonggu.core.errors import NotFoundInScope, UserFacingError
 from gonggu.core.idnumber import mask
 from gonggu.core.uploads import stored_file_response, stored_path
+from gonggu.core.web import refusal_message
 from gonggu.regions.models import Region
 from gonggu.registry.models import Household, Person
 from gonggu.rules.catalog import CATALOG
@@ -218,7 +219,7 @@ def clue_new(request):
                                  risk_types=d["risk_types"], source_note=d["source_note"], name=d["name"],
                                  id_number=d["id_number"], phone=d["phone"])
         except UserFacingError as exc:
-            messages.error(request, exc.message)
+            refusal_message(request, exc)  # carries the link to the household's open case
         else:
             messages.success(request, "线索已登记，识别时限从发现日期起计算。")
             return redirect("monitoring:clue_detail", clue.pk)

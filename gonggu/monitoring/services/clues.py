@@ -9,6 +9,7 @@ import secrets
 
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from gonggu.core.access import Perm
@@ -26,6 +27,7 @@ from ..models import (
     PublicCounter,
 )
 from ..workflow import (
+    CASE_ACTIVE,
     CASE_PENDING,
     CaseStatus,
     Ctx,
@@ -209,6 +211,7 @@ def clue_create(*, user, channel: str, village: Region, household: Household | N
             raise UserFacingError(f"身份证号有误：{exc}。") from None
         household = household or _household_of(number)
     if household is not None:
+        _refuse_if_case_open(household)
         existing = _open_clue_for(household, number)
         if existing is not None:
             raise UserFacingError(f"该户已有待受理的线索（{existing.discovered_on:%Y-%m-%d}，"
@@ -220,6 +223,16 @@ def clue_create(*, user, channel: str, village: Region, household: Household | N
         created_by=user, updated_by=user,
     )
     return clue
+
+
+def _refuse_if_case_open(household: Household) -> None:
+    """A household already in a procedure or monitored is handled on its case, not through a new clue: the
+    refusal links to the case (issue #18 item 7). Only staff are told; the public page never says."""
+    case = household.monitoring_cases.filter(status__in=CASE_ACTIVE).order_by("-id").first()
+    if case is not None:
+        raise UserFacingError(
+            f"该户已有监测档案（{case.get_status_display()}），不能再登记线索；新的困难情况请在监测档案中办理。",
+            link=("查看监测档案", reverse("monitoring:case_detail", args=[case.pk])))
 
 
 def clue_from_warning(warning, *, user) -> Clue | None:
