@@ -4,10 +4,9 @@ an object along its table, uploads and date checks."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
-from django.utils import timezone
-
+from gonggu.core.clock import today as _today
 from gonggu.core.errors import UserFacingError
 from gonggu.core.uploads import stored_name, upload_save
 
@@ -17,7 +16,7 @@ from ..models import (
     MonitoringCase,
 )
 from ..workflow import (
-    SERVICES,
+    TABLES,
     Ctx,
     check,
     transition,
@@ -29,19 +28,7 @@ from ..workflow import (
 def transition_service(procedure: str, name: str):
     """Registers the one service that carries out a transition of the tables in `workflow.py`."""
 
-    def decorator(fn: Callable) -> Callable:
-        key = (procedure, name)
-        if key in SERVICES:
-            raise RuntimeError(f"transition {key} already has a service")
-        transition(procedure, name)  # the transition must exist
-        SERVICES[key] = fn
-        return fn
-
-    return decorator
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
+    return TABLES[procedure].service(name)
 
 
 def _actor_name(user) -> str:
