@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from gonggu.core.access import get_in_scope
 from gonggu.core.codes import in_scope_q
-from gonggu.core.errors import NotFoundInScope
 from gonggu.core.models import AuditEvent
 
 from .models import User
@@ -27,7 +27,4 @@ def failed_logins_for_user(actor: User, *, text: str = "") -> QuerySet[AuditEven
 
 
 def user_get_for_user(actor: User, pk: int) -> User:
-    user = users_for_user(actor).filter(pk=pk).first()
-    if user is None:
-        raise NotFoundInScope("用户")
-    return user
+    return get_in_scope(users_for_user(actor), actor, pk, what="用户", field=None)

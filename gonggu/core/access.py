@@ -14,7 +14,7 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .codes import code_in_prefix
+from .codes import code_in_prefix, in_scope_q
 from .errors import NotFoundInScope
 
 
@@ -68,3 +68,19 @@ def can_see_code(user, code: str) -> bool:
 def ensure_in_scope(user, code: str) -> None:
     if not can_see_code(user, code):
         raise NotFoundInScope()
+
+
+def get_in_scope(model_or_qs, user, pk, *, what: str = "记录", field: str | None = "region_code"):
+    """Row `pk` of a model or queryset if it lies in the user's region, else `NotFoundInScope(what)`: a row
+    outside the region looks exactly like a missing one.
+
+    The region is checked on `field` (a region code, or a path to one such as "notice__region_code"); pass
+    `field=None` for a queryset that a `*_for_user` selector has already limited to the user.
+    """
+    qs = model_or_qs._default_manager.all() if isinstance(model_or_qs, type) else model_or_qs
+    if field is not None:
+        qs = qs.filter(in_scope_q(field, user.scope_prefix))
+    row = qs.filter(pk=pk).first()
+    if row is None:
+        raise NotFoundInScope(what)
+    return row

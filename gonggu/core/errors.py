@@ -9,10 +9,12 @@ from collections.abc import Callable
 class UserFacingError(Exception):
     """Bad input or a refused action: the message is shown as is; no traceback."""
 
-    def __init__(self, message: str, *, field: str | None = None):
+    def __init__(self, message: str, *, field: str | None = None, link: tuple[str, str] | None = None):
         super().__init__(message)
         self.message = message
         self.field = field
+        # (label, url) of the record that explains the refusal, e.g. the open case a clue would duplicate.
+        self.link = link
 
     def __str__(self) -> str:
         return self.message

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from gonggu.core.access import get_in_scope
 from gonggu.core.codes import in_scope_q
-from gonggu.core.errors import NotFoundInScope
 
 from .intake import FORMATS, formats_for_user
 from .models import IntakeBatch, IntakeIssue
@@ -22,10 +22,7 @@ def intake_batches_for_user(user, *, format_key: str = "") -> QuerySet[IntakeBat
 
 
 def intake_batch_get_for_user(user, pk: int) -> IntakeBatch:
-    batch = intake_batches_for_user(user).filter(pk=pk).first()
-    if batch is None:
-        raise NotFoundInScope("批次")
-    return batch
+    return get_in_scope(intake_batches_for_user(user), user, pk, what="批次", field=None)
 
 
 def intake_batch_issues(batch: IntakeBatch, kind: str) -> QuerySet[IntakeIssue]:

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from gonggu.core.access import get_in_scope
 from gonggu.core.codes import in_scope_q
-from gonggu.core.errors import NotFoundInScope
 from gonggu.rules.catalog import CATALOG
 from gonggu.rules.models import Finding
 from gonggu.rules.selectors import latest_runs, live_counts
@@ -38,10 +38,7 @@ def projects_for_user(user, *, status: str = "", year: int | None = None, q: str
 
 
 def project_get_for_user(user, pk: int) -> Project:
-    project = Project.objects.filter(in_scope_q("region_code", user.scope_prefix), pk=pk).first()
-    if project is None:
-        raise NotFoundInScope("项目")
-    return project
+    return get_in_scope(Project, user, pk, what="项目")
 
 
 @dataclass

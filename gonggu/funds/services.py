@@ -9,7 +9,6 @@ the same checks (`checks.py`, `ledger_defs.py`); `fund_use_record` and `payment_
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import transaction
@@ -21,16 +20,9 @@ from . import checks
 from .models import FundUse, Payment, Project, ProjectEvent
 from .workflow import DATE_FIELD, PROJECT, Ctx, check, reasons
 
-SERVICES: dict[str, Callable] = {}
-
 
 def transition_service(name: str):
-    def decorator(fn: Callable) -> Callable:
-        if name in SERVICES or name not in PROJECT:
-            raise RuntimeError(f"project transition {name} has no table row or two services")
-        SERVICES[name] = fn
-        return fn
-    return decorator
+    return PROJECT.service(name)
 
 
 def _actor_name(user) -> str:
@@ -136,7 +128,7 @@ def project_reject(*, user, project: Project, reason: str, today=None) -> Projec
 
 def project_step(name: str, **kwargs) -> Project:
     """The one service of step `name` (pages choose the step from the transition table)."""
-    return SERVICES[name](**kwargs)
+    return PROJECT.services[name](**kwargs)
 
 
 def fund_use_record(*, user, region_code: str, doc_no: str, project_no: str, executed_on: dt.date,

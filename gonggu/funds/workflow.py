@@ -3,7 +3,7 @@
 申报 → 审核论证 → 入库 → 公告公示 → 纳入年度计划 → 开工 → 竣工 → 验收. Every transition names its guards:
 named functions `guard(project, ctx) -> str | None` returning the reason in Chinese when the step must be
 refused (who may act, the step's date, the seed's preconditions). Each transition is carried out by exactly
-one service in `services.py`, which calls `check` before changing anything, so a refused step changes nothing.
+one service in `services.py` (registered on the table, `gonggu.core.workflow.Workflow`), which calls `check` before changing anything, so a refused step changes nothing.
 Each step's date is kept on the project (`DATE_FIELD`); an import derives the status from those dates
 (`status_from_dates`), so a library kept in a spreadsheet arrives where it stands.
 """
@@ -11,13 +11,12 @@ Each step's date is kept on the project (`DATE_FIELD`); an import derives the st
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
 from gonggu.core.access import Perm
 from gonggu.core.codes import code_in_prefix
 from gonggu.core.errors import UserFacingError
+from gonggu.core.workflow import Ctx, Transition, Workflow
+from gonggu.core.workflow import T as _T
 
 from .models import ProjectStatus
 
@@ -34,16 +33,6 @@ STATUS_OF_DATE = {
     "planned_on": S.PLANNED, "started_on": S.STARTED, "completed_on": S.COMPLETED,
     "accepted_on": S.ACCEPTED,
 }
-
-
-@dataclass
-class Ctx:
-    user: Any
-    today: dt.date
-    data: dict = field(default_factory=dict)
-
-
-Guard = Callable[[Any, Ctx], "str | None"]
 
 
 def _in_scope(project, user) -> bool:
@@ -125,22 +114,12 @@ def reason_given(project, ctx: Ctx) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    sources: frozenset
-    target: str
-    guards: tuple[Guard, ...]
-    fields: tuple[str, ...] = ("on",)   # what the step's form asks: on (办理日期), place, reason
-
-
 def T(name, label, sources, target, *guards, fields=("on",)) -> Transition:
-    src = frozenset(sources if isinstance(sources, set | frozenset | list | tuple) else {sources})
-    return Transition(name, label, src, target, guards, fields)
+    """A row of the project table; a step's form asks at least the date it was done (on)."""
+    return _T(name, label, sources, target, *guards, fields=fields)
 
 
-PROJECT = {t.name: t for t in [
+PROJECT = Workflow("project", [
     T("propose", "项目申报", set(), S.PROPOSED, ledger_user),
     T("review", "审核论证", S.PROPOSED, S.REVIEWED, reviewer, date_in_order, funds_planned),
     T("enter", "纳入项目库", S.REVIEWED, S.LIBRARY, county_user, date_in_order, funds_planned, link_and_targets),
@@ -151,7 +130,7 @@ PROJECT = {t.name: t for t in [
     T("complete", "竣工", S.STARTED, S.COMPLETED, ledger_user, date_in_order),
     T("accept", "竣工验收", S.COMPLETED, S.ACCEPTED, reviewer, date_in_order),
     T("reject", "审核不予通过", {S.PROPOSED, S.REVIEWED}, S.REJECTED, reviewer, reason_given, fields=("reason",)),
-]}
+], refusal="项目当前为「{status}」，不能办理「{label}」。", status_label=lambda project: status_label(project.status))
 
 STATUS_LABELS = dict(ProjectStatus.choices)
 
@@ -168,23 +147,13 @@ def check(name: str, project, ctx: Ctx) -> None:
 
 
 def reasons(name: str, project, ctx: Ctx) -> list[str]:
-    t = PROJECT[name]
-    found = []
-    if t.sources and project.status not in t.sources:
-        found.append(f"项目当前为「{status_label(project.status)}」，不能办理「{t.label}」。")
     ctx.data.setdefault("_step", name)
-    for guard in t.guards:
-        reason = guard(project, ctx)
-        if reason:
-            found.append(reason)
-    return found
+    return PROJECT.reasons(name, project, ctx)
 
 
 def available(project, user, today: dt.date) -> list[Transition]:
     """Steps whose status matches and whose first guard (who may act) lets this user act."""
-    ctx = Ctx(user=user, today=today)
-    return [t for t in PROJECT.values()
-            if t.sources and project.status in t.sources and t.guards[0](project, ctx) is None]
+    return PROJECT.available(project, user, today)
 
 
 def status_from_dates(values: dict) -> str:

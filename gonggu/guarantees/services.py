@@ -14,25 +14,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from gonggu.core.errors import UserFacingError
+from gonggu.core.workflow import Ctx
 from gonggu.ledgers.kinds import ledger_get
 from gonggu.ledgers.services import ledger_row_save
-from gonggu.monitoring.workflow import Ctx
 
 from . import workflow
 from .models import DropoutFile, DropoutStatus, HousingRenovation, Persuasion
 
-SERVICES: dict[tuple[str, str], Callable] = {}
-
 
 def _registered(table: str, name: str):
-    def wrap(func):
-        SERVICES[table, name] = func
-        return func
-    return wrap
+    return workflow.TABLES[table].service(name)
 
 
 def step_service(table: str, name: str) -> Callable:
-    return SERVICES[table, name]
+    return workflow.TABLES[table].services[name]
 
 
 def _apply(table: str, name: str, row, *, user, data: dict, today: dt.date | None, note: str = ""):

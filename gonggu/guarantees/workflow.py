@@ -5,7 +5,7 @@
 - 控辍保学 (001 第二部分 一(二)1②③): 劝返 (每次一条劝返记录) → 复学; 劝返不少于三次仍不复学的报县联合劝返
   工作组 → 联合劝返三次以上仍拒不返校的经批准办理延缓入学或休学 → 超龄后离校标注、台账销号.
 
-The pattern is monitoring's (gonggu.monitoring.workflow): a transition names its source statuses, its target,
+The engine is the one of every procedure (gonggu.core.workflow): a transition names its source statuses, its target,
 its guards — named functions `guard(row, ctx) -> str | None` returning the reason in Chinese — and the step
 form's fields. Each transition is carried out by exactly one service in `services.py`, which checks every
 guard before changing anything, so a refused step changes nothing.
@@ -14,19 +14,16 @@ guard before changing anything, so a refused step changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 
 from gonggu.core.access import Perm
 from gonggu.core.codes import Level, code_in_prefix
-from gonggu.core.errors import UserFacingError
 from gonggu.core.idnumber import birth_date
-from gonggu.monitoring.workflow import Ctx
+from gonggu.core.workflow import Ctx, Guard, T, Transition, Workflow
 
 from .models import DropoutStatus, RenovationStatus, RenovationType
 
-Guard = Callable[[object, Ctx], "str | None"]
+REFUSAL = "当前为「{status}」，不能办理「{label}」。"
 
 # 拆除重建、选址新建、新建 floor areas (001 第二部分 三(二)3③): 1人户 ≥ 20㎡, 2人户 ≥ 30㎡, 3人户 ≥ 40㎡,
 # 3人以上户人均 ≥ 13㎡.
@@ -167,24 +164,8 @@ def solved(row, ctx: Ctx) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    sources: frozenset
-    target: str
-    guards: tuple[Guard, ...]
-    fields: tuple[str, ...] = ()      # the step form: model fields (or "reason") the step records
-    level: str = ""
-
-
-def T(name, label, sources, target, *guards, fields=(), level=""):
-    src = frozenset(sources if isinstance(sources, set | frozenset | list | tuple) else {sources})
-    return Transition(name, label, src, target, guards, fields, level)
-
-
 R = RenovationStatus
-RENOVATION = {t.name: t for t in [
+RENOVATION = Workflow("renovation", [
     T("village_review", "村级评议", R.APPLIED, R.VILLAGE, village_user,
       dated("village_reviewed_on", "村级评议日期", (("applied_on", "申请日期"),)),
       fields=("village_reviewed_on",), level="village"),
@@ -213,7 +194,7 @@ RENOVATION = {t.name: t for t in [
       fields=("closed_on", "old_house_demolished")),
     T("reject", "不予列入改造对象", {R.APPLIED, R.VILLAGE, R.TOWNSHIP}, R.REJECTED, ledger_editor, reason_given,
       fields=("reason",)),
-]}
+], refusal=REFUSAL)
 
 
 # --- 控辍保学 -------------------------------------------------------------------------------------------
@@ -275,7 +256,7 @@ def age_on(born: dt.date, on: dt.date) -> int:
 
 
 D_ = DropoutStatus
-DROPOUT = {t.name: t for t in [
+DROPOUT = Workflow("dropout", [
     T("return", "复学", {D_.PERSUADING, D_.REPORTED, D_.DEFERRED}, D_.RETURNED, ledger_editor,
       dated("returned_on", "复学日期", (("found_on", "发现日期"),)), fields=("returned_on",)),
     T("report", "报县联合劝返工作组", D_.PERSUADING, D_.REPORTED, ledger_editor,
@@ -285,23 +266,16 @@ DROPOUT = {t.name: t for t in [
       fields=("approved_on", "approved_by")),
     T("close", "超龄离校标注、台账销号", D_.DEFERRED, D_.CLOSED, ledger_editor,
       dated("closed_on", "销号日期", (("approved_on", "批准日期"),)), over_age, fields=("closed_on",)),
-]}
+], refusal=REFUSAL)
 
-TABLES = {"renovation": RENOVATION, "dropout": DROPOUT}
+TABLES: dict[str, Workflow] = {"renovation": RENOVATION, "dropout": DROPOUT}
 
 
 def check(table: str, name: str, row, ctx: Ctx) -> None:
     """Raise UserFacingError with the first reason that refuses the step; change nothing."""
-    t = TABLES[table][name]
-    if row.status not in t.sources:
-        raise UserFacingError(f"当前为「{row.get_status_display()}」，不能办理「{t.label}」。")
-    for guard in t.guards:
-        reason = guard(row, ctx)
-        if reason:
-            raise UserFacingError(reason)
+    TABLES[table].check(name, row, ctx)
 
 
 def available(table: str, row, user, today: dt.date) -> list[Transition]:
     """Steps whose source matches and whose first guard (who may act) lets this user act: the forms to show."""
-    ctx = Ctx(user=user, today=today)
-    return [t for t in TABLES[table].values() if row.status in t.sources and t.guards[0](row, ctx) is None]
+    return TABLES[table].available(row, user, today)

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
+from gonggu.core.access import get_in_scope
 from gonggu.core.codes import in_scope_q
-from gonggu.core.errors import NotFoundInScope
 from gonggu.core.idnumber import InvalidIdNumber, normalize
 
 from .kinds import LEDGERS, LedgerKind
@@ -72,10 +72,7 @@ def ledger_rows_for_user(user, kind: LedgerKind, filters: LedgerFilters | None =
 
 
 def ledger_row_get_for_user(user, kind: LedgerKind, pk: int):
-    row = ledger_rows_for_user(user, kind).filter(pk=pk).first()
-    if row is None:
-        raise NotFoundInScope("台账记录")
-    return row
+    return get_in_scope(ledger_rows_for_user(user, kind), user, pk, what="台账记录", field=None)
 
 
 def ledger_row_history(row) -> list[dict]:

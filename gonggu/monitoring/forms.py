@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.utils import timezone
+
+from gonggu.core.clock import today as _today
 
 from .choices import Department, EliminationMethod, MeasureCategory, MonitoringType, RiskType
 from .services import APPROVAL_BODIES
@@ -16,10 +17,6 @@ PHOTO_INPUT = forms.ClearableFileInput(attrs={"accept": "image/*"})
 
 # HTML date inputs want ISO dates whatever the locale prints.
 DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
-
-
-def _today():
-    return timezone.localdate()
 
 
 class RiskTypesField(forms.MultipleChoiceField):
@@ -84,6 +81,15 @@ class VerifyForm(forms.Form):
     risk_types = RiskTypesField(required=False)
     commitment_signed_on = forms.DateField(label="承诺授权书签订日期", required=False, **DATE)
     commitment_scan = forms.FileField(label="承诺授权书扫描件或照片", required=False)
+
+    @staticmethod
+    def initial_for(case) -> dict:
+        return {"risk_types": case.risk_type_list, "monitoring_type": case.monitoring_type}
+
+    def step_data(self) -> dict:
+        d = self.cleaned_data
+        income = d["income_estimate"]
+        return {**d, "form": {"income_estimate": str(income) if income is not None else ""}}
 
 
 class CompareForm(forms.Form):
@@ -194,6 +200,9 @@ class EliminationVerifyForm(forms.Form):
 
     def guarantees(self) -> dict:
         return {key: self.cleaned_data.get(key, False) for key, _ in GUARANTEES}
+
+    def step_data(self) -> dict:
+        return {**self.cleaned_data, "guarantees": self.guarantees()}
 
 
 class MarkForm(forms.Form):

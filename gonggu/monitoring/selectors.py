@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from gonggu.core.access import Perm
+from gonggu.core.access import Perm, get_in_scope
 from gonggu.core.codes import Level, in_scope_q
-from gonggu.core.errors import NotFoundInScope
 from gonggu.registry.models import Household
 
 from .deadlines import Clock, Clocks
@@ -41,11 +40,8 @@ def cases_for_user(user) -> QuerySet[MonitoringCase]:
 
 
 def case_get_for_user(user, pk: int) -> MonitoringCase:
-    case = cases_for_user(user).select_related("household", "household__village", "officer", "notice",
-                                               "clue").filter(pk=pk).first()
-    if case is None:
-        raise NotFoundInScope("监测对象")
-    return case
+    return get_in_scope(MonitoringCase.objects.select_related("household", "household__village", "officer",
+                                                              "notice", "clue"), user, pk, what="监测对象")
 
 
 def clues_for_user(user) -> QuerySet[Clue]:
@@ -53,10 +49,7 @@ def clues_for_user(user) -> QuerySet[Clue]:
 
 
 def clue_get_for_user(user, pk: int) -> Clue:
-    clue = clues_for_user(user).select_related("village", "household").filter(pk=pk).first()
-    if clue is None:
-        raise NotFoundInScope("线索")
-    return clue
+    return get_in_scope(Clue.objects.select_related("village", "household"), user, pk, what="线索")
 
 
 def notices_for_user(user) -> QuerySet[Notice]:
@@ -64,57 +57,34 @@ def notices_for_user(user) -> QuerySet[Notice]:
 
 
 def notice_get_for_user(user, pk: int) -> Notice:
-    notice = notices_for_user(user).select_related("village", "village__parent").filter(pk=pk).first()
-    if notice is None:
-        raise NotFoundInScope("公示")
-    return notice
+    return get_in_scope(Notice.objects.select_related("village", "village__parent"), user, pk, what="公示")
 
 
 def objection_get_for_user(user, pk: int) -> Objection:
-    obj = Objection.objects.filter(in_scope_q("notice__region_code", user.scope_prefix), pk=pk).select_related(
-        "notice", "case").first()
-    if obj is None:
-        raise NotFoundInScope("异议")
-    return obj
+    return get_in_scope(Objection.objects.select_related("notice", "case"), user, pk, what="异议",
+                        field="notice__region_code")
 
 
 def elimination_get_for_user(user, pk: int) -> Elimination:
-    obj = Elimination.objects.filter(in_scope_q("region_code", user.scope_prefix), pk=pk).select_related(
-        "case", "case__household", "notice").first()
-    if obj is None:
-        raise NotFoundInScope("风险消除程序")
-    return obj
+    return get_in_scope(Elimination.objects.select_related("case", "case__household", "notice"), user, pk,
+                        what="风险消除程序")
 
 
 def nolabour_get_for_user(user, pk: int) -> NoLabourDesignation:
-    obj = NoLabourDesignation.objects.filter(in_scope_q("region_code", user.scope_prefix), pk=pk).select_related(
-        "case", "case__household", "notice").first()
-    if obj is None:
-        raise NotFoundInScope("兜底保障户认定")
-    return obj
+    return get_in_scope(NoLabourDesignation.objects.select_related("case", "case__household", "notice"), user,
+                        pk, what="兜底保障户认定")
 
 
 def measure_get_for_user(user, pk: int) -> Measure:
-    obj = Measure.objects.filter(in_scope_q("region_code", user.scope_prefix), pk=pk).select_related(
-        "case", "household").first()
-    if obj is None:
-        raise NotFoundInScope("帮扶措施")
-    return obj
+    return get_in_scope(Measure.objects.select_related("case", "household"), user, pk, what="帮扶措施")
 
 
 def visit_get_for_user(user, pk: int) -> Visit:
-    obj = Visit.objects.filter(in_scope_q("region_code", user.scope_prefix), pk=pk).first()
-    if obj is None:
-        raise NotFoundInScope("走访记录")
-    return obj
+    return get_in_scope(Visit, user, pk, what="走访记录")
 
 
 def household_get_for_user(user, pk: int) -> Household:
-    obj = Household.objects.filter(in_scope_q("region_code", user.scope_prefix), pk=pk).select_related(
-        "village", "village__parent").first()
-    if obj is None:
-        raise NotFoundInScope("农户")
-    return obj
+    return get_in_scope(Household.objects.select_related("village", "village__parent"), user, pk, what="农户")
 
 
 def households_search(user, text: str, *, village_code: str | None = None, limit: int = 20) -> list[Household]:

@@ -19,6 +19,8 @@ from gonggu.core.codes import Level, in_scope_q
 from gonggu.core.errors import NotFoundInScope, UserFacingError
 from gonggu.core.idnumber import mask
 from gonggu.core.uploads import stored_file_response, stored_path
+from gonggu.core.web import refusal_message
+from gonggu.core.workflow import call_service
 from gonggu.regions.models import Region
 from gonggu.registry.models import Household, Person
 from gonggu.rules.catalog import CATALOG
@@ -53,7 +55,10 @@ from .selectors import (
     work_queue,
 )
 from .workflow import (
+    ELIMINATION,
     ELIMINATION_ACTIVE,
+    IDENTIFICATION,
+    NOLABOUR,
     NOLABOUR_ACTIVE,
     CaseStatus,
     Procedure,
@@ -218,7 +223,7 @@ def clue_new(request):
                                  risk_types=d["risk_types"], source_note=d["source_note"], name=d["name"],
                                  id_number=d["id_number"], phone=d["phone"])
         except UserFacingError as exc:
-            messages.error(request, exc.message)
+            refusal_message(request, exc)  # carries the link to the household's open case
         else:
             messages.success(request, "线索已登记，识别时限从发现日期起计算。")
             return redirect("monitoring:clue_detail", clue.pk)
@@ -313,22 +318,26 @@ def case_detail(request, pk: int):
     notices = case_notices(case)
     for n in notices:
         n.state = notice_state(n)
+    transitions = available(Procedure.IDENTIFICATION, case, user)
+    elim_steps = available(Procedure.ELIMINATION, elimination, user) if elimination else []
+    nolabour_steps = available(Procedure.NOLABOUR, nolabour, user) if nolabour else []
     return render(request, "monitoring/case_detail.html", {
         "case": case, "household": household, "members": members, "clocks": Clocks().for_case(case),
         # Imported records carry only the dates of their ledger: the notice start stands for the selection.
         "steps": [(label, getattr(case, field) or (case.notice_start if field == "selected_on" else None))
                   for label, field in IDENT_STEPS],
-        "transitions": available(Procedure.IDENTIFICATION, case, user),
+        "transitions": transitions, "ident_forms": _step_forms(IDENTIFICATION, transitions, case),
         "notices": notices, "events": case_events(case),
         "measures": case.measures.select_related("beneficiary").order_by("start_on"),
         "visits": case.visits.order_by("-visited_on")[:12],
         "checks": plan_checks(case) if case.status not in (CaseStatus.REJECTED,) else [],
         "verdict": elimination_verdict(case, user=user),
         "elimination": elimination,
-        "elim_transitions": available(Procedure.ELIMINATION, elimination, user) if elimination else [],
+        "elim_transitions": elim_steps, "elim_forms": _step_forms(ELIMINATION, elim_steps, elimination),
         "elim_active": elimination is not None and elimination.status in ELIMINATION_ACTIVE,
         "nolabour": nolabour,
-        "nolabour_transitions": available(Procedure.NOLABOUR, nolabour, user) if nolabour else [],
+        "nolabour_transitions": nolabour_steps,
+        "nolabour_forms": _step_forms(NOLABOUR, nolabour_steps, nolabour),
         "nolabour_active": nolabour is not None and nolabour.status in NOLABOUR_ACTIVE,
         "can_start_elimination": case.status == CaseStatus.MONITORING and (
             plan_editor or village_user(case, ctx) is None),
@@ -339,15 +348,10 @@ def case_detail(request, pk: int):
         "can_green": case.procedure_open and not case.green_channel and (
             village_user(case, ctx) is None or county_user(case, ctx) is None),
         "officers": officers_for_case(case) if reviewer else [],
+        # The step forms come from the tables (`*_forms`); these are the forms outside the procedures.
         "forms": {
-            "verify": f.VerifyForm(initial={"risk_types": case.risk_type_list,
-                                            "monitoring_type": case.monitoring_type}),
-            "compare": f.CompareForm(), "select": f.SelectForm(), "approve": f.ApproveForm(),
-            "announce": f.AnnounceForm(), "enter": f.EnterForm(), "reason": f.ReasonForm(), "note": f.NoteForm(),
             "officer": f.OfficerForm(), "plan": f.PlanForm(initial={"summary": case.plan_summary}),
-            "measure": f.MeasureForm(), "elim_verify": f.EliminationVerifyForm(), "mark": f.MarkForm(),
-            "nl_verify": f.NoLabourVerifyForm(), "nl_mark": f.NoLabourMarkForm(), "application": f.ApplicationForm(),
-            "green": f.GreenChannelForm(),
+            "measure": f.MeasureForm(), "application": f.ApplicationForm(), "green": f.GreenChannelForm(),
         },
         "active_members": [m for m in members if m.active],
         "assistance_open": s._assistance_allowed(case) is None,
@@ -367,44 +371,34 @@ def case_step(request, pk: int, name: str):
     user = request.user
     case = case_get_for_user(user, pk)
     url = _case_url(case)
-    form_class = {"verify": f.VerifyForm, "compare": f.CompareForm, "select": f.SelectForm,
-                  "township_review": f.NoteForm, "county_approve": f.ApproveForm, "announce": f.AnnounceForm,
-                  "enter": f.EnterForm, "return": f.ReasonForm, "resubmit": f.NoteForm, "reselect": f.NoteForm,
-                  "reject": f.ReasonForm}.get(name)
-    if form_class is None:
+    # `open` (empty sources) starts from a clue, not on the case page.
+    t = IDENTIFICATION.get(name)
+    if t is None or not t.sources:
         raise Http404
-    d = _parsed(request, form_class, url)
-    if d is None:
-        return redirect(url)
+    return _step(request, IDENTIFICATION, t, url, case=case, cases=[case])
+
+
+def _step_forms(table, transitions, obj) -> list:
+    """(transition, its empty form) for each step the user may take: the step forms of the case page."""
+    pairs = []
+    for t in transitions:
+        form_class = getattr(f, t.form) if t.form else None
+        initial = form_class.initial_for(obj) if hasattr(form_class, "initial_for") else None
+        pairs.append((t, form_class(initial=initial) if form_class else None))
+    return pairs
+
+
+def _step(request, table, t, url: str, **objects):
+    """One step from the table: its form (named by the row), then the one service registered for it."""
+    data = {}
+    if t.form:
+        form = getattr(f, t.form)(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.error(request, _form_errors(form))
+            return redirect(url)
+        data = form.step_data() if hasattr(form, "step_data") else form.cleaned_data
     try:
-        if name == "verify":
-            s.case_verify(case=case, user=user, verified_on=d["verified_on"], findings=d["findings"],
-                          monitoring_type=d["monitoring_type"], risk_types=d["risk_types"],
-                          commitment_signed_on=d["commitment_signed_on"], commitment_scan=d["commitment_scan"],
-                          form={"income_estimate": str(d["income_estimate"]) if d["income_estimate"] is not None
-                                else ""})
-        elif name == "compare":
-            s.case_compare(case=case, user=user, result_note=d["result_note"])
-        elif name == "select":
-            s.case_select(cases=[case], user=user, notice_start=d["notice_start"], notice_end=d["notice_end"],
-                          contact=d["contact"], note=d["note"])
-        elif name == "township_review":
-            s.case_township_review(case=case, user=user, note=d["note"])
-        elif name == "county_approve":
-            s.case_county_approve(case=case, user=user, approval_body=d["approval_body"], note=d["note"])
-        elif name == "announce":
-            s.case_announce(cases=[case], user=user, announced_on=d["announced_on"], place=d["place"],
-                            photo=d["photo"])
-        elif name == "enter":
-            s.case_enter(case=case, user=user, entered_on=d["entered_on"], note=d["note"])
-        elif name == "return":
-            s.case_return(case=case, user=user, reason=d["reason"])
-        elif name == "resubmit":
-            s.case_resubmit(case=case, user=user, note=d["note"])
-        elif name == "reselect":
-            s.case_reselect(case=case, user=user, note=d["note"])
-        elif name == "reject":
-            s.case_reject(case=case, user=user, reason=d["reason"])
+        call_service(table.services[t.name], user=request.user, **data, **objects)
     except UserFacingError as exc:
         return _refused(request, exc, url)
     messages.success(request, "已办理。")
@@ -585,53 +579,11 @@ def elimination_step(request, pk: int, name: str):
     case = case_get_for_user(user, pk)
     url = _case_url(case) + "#elimination"
     elim = case.eliminations.order_by("-id").first()
-    try:
-        if name == "start":
-            d = _parsed(request, f.ApplicationForm, url)
-            if d is None:
-                return redirect(url)
-            s.elimination_start(case=case, user=user, application=d["application"])
-        else:
-            if elim is None:
-                raise Http404
-            form_class = {"verify": f.EliminationVerifyForm, "select": f.SelectForm, "township_review": f.NoteForm,
-                          "county_approve": f.NoteForm, "announce": f.AnnounceForm, "mark": f.MarkForm,
-                          "return": f.ReasonForm, "resubmit": f.NoteForm, "reselect": f.NoteForm,
-                          "reject": f.ReasonForm}.get(name)
-            if form_class is None:
-                raise Http404
-            form = form_class(request.POST, request.FILES)
-            if not form.is_valid():
-                messages.error(request, _form_errors(form))
-                return redirect(url)
-            d = form.cleaned_data
-            if name == "verify":
-                s.elimination_verify(elimination=elim, user=user, verified_on=d["verified_on"],
-                                     guarantees=form.guarantees(), no_new_risk=d["no_new_risk"], note=d["note"])
-            elif name == "select":
-                s.elimination_select(eliminations=[elim], user=user, notice_start=d["notice_start"],
-                                     notice_end=d["notice_end"], contact=d["contact"], note=d["note"])
-            elif name == "township_review":
-                s.elimination_township_review(elimination=elim, user=user, note=d["note"])
-            elif name == "county_approve":
-                s.elimination_county_approve(elimination=elim, user=user, note=d["note"])
-            elif name == "announce":
-                s.elimination_announce(eliminations=[elim], user=user, announced_on=d["announced_on"],
-                                       place=d["place"], photo=d["photo"])
-            elif name == "mark":
-                s.elimination_mark(elimination=elim, user=user, method=d["method"], marked_on=d["marked_on"])
-            elif name == "return":
-                s.elimination_return(elimination=elim, user=user, reason=d["reason"])
-            elif name == "resubmit":
-                s.elimination_resubmit(elimination=elim, user=user, note=d["note"])
-            elif name == "reselect":
-                s.elimination_reselect(elimination=elim, user=user, note=d["note"])
-            elif name == "reject":
-                s.elimination_reject(elimination=elim, user=user, reason=d["reason"])
-    except UserFacingError as exc:
-        return _refused(request, exc, url)
-    messages.success(request, "已办理。")
-    return redirect(url)
+    t = ELIMINATION.get(name)
+    # `start` (empty sources) creates the procedure on the case; every other step needs one.
+    if t is None or (t.sources and elim is None):
+        raise Http404
+    return _step(request, ELIMINATION, t, url, case=case, elimination=elim, eliminations=[elim])
 
 
 @require_POST
@@ -641,44 +593,10 @@ def nolabour_step(request, pk: int, name: str):
     case = case_get_for_user(user, pk)
     url = _case_url(case) + "#nolabour"
     obj = case.nolabour_designations.order_by("-id").first()
-    try:
-        if name == "start":
-            s.nolabour_start(case=case, user=user)
-        else:
-            if obj is None:
-                raise Http404
-            form_class = {"verify": f.NoLabourVerifyForm, "select": f.SelectForm, "township_determine": f.NoteForm,
-                          "county_file": f.NoteForm, "mark": f.NoLabourMarkForm, "return": f.ReasonForm,
-                          "resubmit": f.NoteForm, "reselect": f.NoteForm, "reject": f.ReasonForm}.get(name)
-            if form_class is None:
-                raise Http404
-            d = _parsed(request, form_class, url)
-            if d is None:
-                return redirect(url)
-            if name == "verify":
-                s.nolabour_verify(designation=obj, user=user, verified_on=d["verified_on"], basis=d["basis"],
-                                  note=d["note"])
-            elif name == "select":
-                s.nolabour_select(designations=[obj], user=user, notice_start=d["notice_start"],
-                                  notice_end=d["notice_end"], contact=d["contact"], note=d["note"])
-            elif name == "township_determine":
-                s.nolabour_township_determine(designation=obj, user=user, note=d["note"])
-            elif name == "county_file":
-                s.nolabour_county_file(designation=obj, user=user, note=d["note"])
-            elif name == "mark":
-                s.nolabour_mark(designation=obj, user=user, marked_on=d["marked_on"])
-            elif name == "return":
-                s.nolabour_return(designation=obj, user=user, reason=d["reason"])
-            elif name == "resubmit":
-                s.nolabour_resubmit(designation=obj, user=user, note=d["note"])
-            elif name == "reselect":
-                s.nolabour_reselect(designation=obj, user=user, note=d["note"])
-            elif name == "reject":
-                s.nolabour_reject(designation=obj, user=user, reason=d["reason"])
-    except UserFacingError as exc:
-        return _refused(request, exc, url)
-    messages.success(request, "已办理。")
-    return redirect(url)
+    t = NOLABOUR.get(name)
+    if t is None or (t.sources and obj is None):
+        raise Http404
+    return _step(request, NOLABOUR, t, url, case=case, designation=obj, designations=[obj])
 
 
 # --- notices --------------------------------------------------------------------------------------

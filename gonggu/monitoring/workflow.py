@@ -10,23 +10,21 @@ Three procedures, each one status enum and one transition table (seed 001 第三
 
 Every transition names who may do it (role and level) and its guards. A guard is a named function
 `guard(obj, ctx) -> str | None` returning the reason in Chinese when the step must be refused. Each
-transition is carried out by exactly one service in `services.py` (registered with
+transition is carried out by exactly one service in the `services` package (registered with
 `transition_service`), which calls `check` before changing anything, so a refused step changes nothing.
+The tables are instances of the one engine, `gonggu.core.workflow.Workflow`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import models
 from django.utils import timezone
 
 from gonggu.core.access import Perm
 from gonggu.core.codes import Level
-from gonggu.core.errors import UserFacingError
+from gonggu.core.workflow import Ctx, Guard, T, Transition, Workflow
 
 MIN_NOTICE_DAYS = 5      # 公示不少于5天 (001 第三部分 一(二)2③, 4②, 5②)
 MIN_MONTHS_TO_EXIT = 3   # 从识别帮扶至退出的时间不少于3个月 (004 task 4)
@@ -91,18 +89,6 @@ class Procedure(models.TextChoices):
 
 
 # --- context and guards ---------------------------------------------------------------------------
-
-
-@dataclass
-class Ctx:
-    """What a guard may look at besides the object: who acts, on which date, with which form data."""
-
-    user: Any
-    today: dt.date
-    data: dict = field(default_factory=dict)
-
-
-Guard = Callable[[Any, Ctx], "str | None"]
 
 
 def _case(obj):
@@ -352,81 +338,80 @@ SAFETY_NET_BASES = (
 # --- the transition tables ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    sources: frozenset
-    target: str
-    guards: tuple[Guard, ...]
-    level: str   # village / township / county / reviewer — for work queues and step forms
-
-
-def T(name, label, sources, target, *guards, level):
-    src = frozenset(sources if isinstance(sources, set | frozenset | list | tuple) else {sources})
-    return Transition(name, label, src, target, guards, level)
-
-
 C = CaseStatus
-IDENTIFICATION = {t.name: t for t in [
+IDENTIFICATION = Workflow(Procedure.IDENTIFICATION, [
     # `open` creates the case from a clue (its region is the clue's village).
     T("open", "受理线索并启动识别程序", set(), C.VERIFYING, village_user, level="village"),
-    T("verify", "入户核实", C.VERIFYING, C.COMPARING, village_user, verification_recorded, level="village"),
-    T("compare", "信息比对", C.COMPARING, C.SELECTING, village_user, commitment_recorded, level="village"),
-    T("select", "村级初选并公示", C.SELECTING, C.NOTICE, village_user, notice_period_valid, level="village"),
-    T("township_review", "乡级审核", C.NOTICE, C.COUNTY, township_user, notice_closed_cleanly, level="township"),
-    T("county_approve", "县级审批", C.COUNTY, C.ANNOUNCE, county_user, notice_closed_cleanly, level="county"),
-    T("announce", "结果公告", C.ANNOUNCE, C.ENTRY, township_user, level="township"),
-    T("enter", "录入建档", C.ENTRY, C.MONITORING, village_user, approval_date_reached, level="village"),
+    T("verify", "入户核实", C.VERIFYING, C.COMPARING, village_user, verification_recorded,
+      level="village", form="VerifyForm"),
+    T("compare", "信息比对", C.COMPARING, C.SELECTING, village_user, commitment_recorded,
+      level="village", form="CompareForm", hint="附上县级信息比对结果：该户未办结的部门筛查预警和最新规则检查结果会一并存档。"),
+    T("select", "村级初选并公示", C.SELECTING, C.NOTICE, village_user, notice_period_valid,
+      level="village", form="SelectForm", hint="公示不少于 5 天（含首尾两天）；多户一并公示请在“我的待办”中操作。"),
+    T("township_review", "乡级审核", C.NOTICE, C.COUNTY, township_user, notice_closed_cleanly,
+      level="township", form="NoteForm"),
+    T("county_approve", "县级审批", C.COUNTY, C.ANNOUNCE, county_user, notice_closed_cleanly,
+      level="county", form="ApproveForm"),
+    T("announce", "结果公告", C.ANNOUNCE, C.ENTRY, township_user, level="township", form="AnnounceForm"),
+    T("enter", "录入建档", C.ENTRY, C.MONITORING, village_user, approval_date_reached,
+      level="village", form="EnterForm"),
     T("return", "退回修改", {C.NOTICE, C.COUNTY}, C.RETURNED, reviewer_of_current_step, reason_given,
-      level="reviewer"),
-    T("resubmit", "修改后重新报送", C.RETURNED, C.NOTICE, village_user, notice_closed_cleanly, level="village"),
-    T("reselect", "重新初选", C.RETURNED, C.SELECTING, village_user, level="village"),
+      level="reviewer", form="ReasonForm"),
+    T("resubmit", "修改后重新报送", C.RETURNED, C.NOTICE, village_user, notice_closed_cleanly,
+      level="village", form="NoteForm"),
+    T("reselect", "重新初选", C.RETURNED, C.SELECTING, village_user, level="village", form="NoteForm"),
     T("reject", "不予纳入", {C.VERIFYING, C.COMPARING, C.SELECTING, C.RETURNED, C.NOTICE, C.COUNTY}, C.REJECTED,
-      owner_of_current_step, reason_given, level="reviewer"),
-]}
+      owner_of_current_step, reason_given, level="reviewer", form="ReasonForm"),
+])
 
 E = EliminationStatus
-ELIMINATION = {t.name: t for t in [
+ELIMINATION = Workflow(Procedure.ELIMINATION, [
     # `start` creates the procedure: its source is the case's status, checked by `case_open`.
     T("start", "提出风险消除", set(), E.VERIFYING, village_user_or_officer, case_open, no_elimination_in_progress,
       three_months_since_approval, income_above_line, no_open_guarantee_warnings, measures_implemented,
-      level="village"),
-    T("verify", "入户核查", E.VERIFYING, E.SELECTING, village_user, guarantees_confirmed, level="village"),
-    T("select", "村级初选并公示", E.SELECTING, E.NOTICE, village_user, notice_period_valid, level="village"),
-    T("township_review", "乡级审核", E.NOTICE, E.COUNTY, township_user, notice_closed_cleanly, level="township"),
+      level="village", form="ApplicationForm"),
+    T("verify", "入户核查", E.VERIFYING, E.SELECTING, village_user, guarantees_confirmed,
+      level="village", form="EliminationVerifyForm"),
+    T("select", "村级初选并公示", E.SELECTING, E.NOTICE, village_user, notice_period_valid,
+      level="village", form="SelectForm"),
+    T("township_review", "乡级审核", E.NOTICE, E.COUNTY, township_user, notice_closed_cleanly,
+      level="township", form="NoteForm"),
     T("county_approve", "县级审批（或抽查确定）", E.COUNTY, E.ANNOUNCE, county_user, notice_closed_cleanly,
-      three_months_since_approval, level="county"),
-    T("announce", "结果公告", E.ANNOUNCE, E.MARKING, township_user, level="township"),
+      three_months_since_approval, level="county", form="NoteForm"),
+    T("announce", "结果公告", E.ANNOUNCE, E.MARKING, township_user, level="township", form="AnnounceForm"),
     T("mark", "系统标注风险消除", E.MARKING, E.DONE, village_user, method_chosen, three_months_since_approval,
-      level="village"),
+      level="village", form="MarkForm"),
     T("return", "退回修改", {E.NOTICE, E.COUNTY}, E.RETURNED, reviewer_of_current_step, reason_given,
-      level="reviewer"),
-    T("resubmit", "修改后重新报送", E.RETURNED, E.NOTICE, village_user, notice_closed_cleanly, level="village"),
-    T("reselect", "重新初选", E.RETURNED, E.SELECTING, village_user, level="village"),
+      level="reviewer", form="ReasonForm"),
+    T("resubmit", "修改后重新报送", E.RETURNED, E.NOTICE, village_user, notice_closed_cleanly,
+      level="village", form="NoteForm"),
+    T("reselect", "重新初选", E.RETURNED, E.SELECTING, village_user, level="village", form="NoteForm"),
     T("reject", "不予消除", {E.VERIFYING, E.SELECTING, E.RETURNED, E.NOTICE, E.COUNTY}, E.REJECTED,
-      owner_of_current_step, reason_given, level="reviewer"),
-]}
+      owner_of_current_step, reason_given, level="reviewer", form="ReasonForm"),
+])
 
 N = NoLabourStatus
-NOLABOUR = {t.name: t for t in [
+NOLABOUR = Workflow(Procedure.NOLABOUR, [
     T("start", "提出兜底保障户认定", set(), N.VERIFYING, village_user, case_open, no_designation_in_progress,
       whole_household_no_labour, level="village"),
-    T("verify", "入户核查", N.VERIFYING, N.SELECTING, village_user, safety_net_confirmed, level="village"),
-    T("select", "村级初选并公示", N.SELECTING, N.NOTICE, village_user, notice_period_valid, level="village"),
+    T("verify", "入户核查", N.VERIFYING, N.SELECTING, village_user, safety_net_confirmed,
+      level="village", form="NoLabourVerifyForm"),
+    T("select", "村级初选并公示", N.SELECTING, N.NOTICE, village_user, notice_period_valid,
+      level="village", form="SelectForm"),
     T("township_determine", "乡级确定", N.NOTICE, N.FILING, township_user, notice_closed_cleanly,
-      level="township"),
-    T("county_file", "县级备案", N.FILING, N.MARKING, county_user, level="county"),
-    T("mark", "系统标注", N.MARKING, N.DONE, village_user, level="village"),
+      level="township", form="NoteForm"),
+    T("county_file", "县级备案", N.FILING, N.MARKING, county_user, level="county", form="NoteForm"),
+    T("mark", "系统标注", N.MARKING, N.DONE, village_user, level="village", form="NoLabourMarkForm"),
     T("return", "退回修改", {N.NOTICE, N.FILING}, N.RETURNED, reviewer_of_current_step, reason_given,
-      level="reviewer"),
-    T("resubmit", "修改后重新报送", N.RETURNED, N.NOTICE, village_user, notice_closed_cleanly, level="village"),
-    T("reselect", "重新初选", N.RETURNED, N.SELECTING, village_user, level="village"),
+      level="reviewer", form="ReasonForm"),
+    T("resubmit", "修改后重新报送", N.RETURNED, N.NOTICE, village_user, notice_closed_cleanly,
+      level="village", form="NoteForm"),
+    T("reselect", "重新初选", N.RETURNED, N.SELECTING, village_user, level="village", form="NoteForm"),
     T("reject", "不予认定", {N.VERIFYING, N.SELECTING, N.RETURNED, N.NOTICE, N.FILING}, N.REJECTED,
-      owner_of_current_step, reason_given, level="reviewer"),
-]}
+      owner_of_current_step, reason_given, level="reviewer", form="ReasonForm"),
+])
 
-TABLES = {
+TABLES: dict[str, Workflow] = {
     Procedure.IDENTIFICATION: IDENTIFICATION,
     Procedure.ELIMINATION: ELIMINATION,
     Procedure.NOLABOUR: NOLABOUR,
@@ -464,40 +449,17 @@ def transition(procedure: str, name: str) -> Transition:
 
 
 def check(procedure: str, name: str, obj, ctx: Ctx, *, skip_status: bool = False) -> None:
-    """Raise UserFacingError with the first reason that refuses the step; change nothing."""
-    t = transition(procedure, name)
-    if not skip_status and obj.status not in t.sources:
-        raise UserFacingError(f"当前状态为「{obj.get_status_display()}」，不能办理「{t.label}」。")
-    for guard in t.guards:
-        reason = guard(obj, ctx)
-        if reason:
-            raise UserFacingError(reason)
+    TABLES[procedure].check(name, obj, ctx, skip_status=skip_status)
 
 
 def reasons(procedure: str, name: str, obj, ctx: Ctx, *, skip_status: bool = False) -> list[str]:
-    """Every reason that refuses the step (for pages that explain why not)."""
-    t = transition(procedure, name)
-    found = []
-    if not skip_status and obj.status not in t.sources:
-        found.append(f"当前状态为「{obj.get_status_display()}」，不能办理「{t.label}」。")
-    for guard in t.guards:
-        reason = guard(obj, ctx)
-        if reason:
-            found.append(reason)
-    return found
+    return TABLES[procedure].reasons(name, obj, ctx, skip_status=skip_status)
 
 
 def available(procedure: str, obj, user) -> list[Transition]:
-    """Transitions whose status matches and whose role/level guard lets this user act (forms to show)."""
-    ctx = Ctx(user=user, today=timezone.localdate())
-    result = []
-    for t in TABLES[procedure].values():
-        if obj.status not in t.sources:
-            continue
-        if t.guards and t.guards[0](obj, ctx) is None:
-            result.append(t)
-    return result
+    return TABLES[procedure].available(obj, user, timezone.localdate())
 
 
-# Filled by `services.transition_service`: (procedure, name) → the one service that carries it out.
-SERVICES: dict[tuple[str, str], Callable] = {}
+def service_of(procedure: str, name: str) -> Callable:
+    """The one service that carries out a step (registered by `services.transition_service`)."""
+    return TABLES[procedure].services[name]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -209,6 +208,3 @@ def parameters_table(*, until: int | None = None) -> dict:
     return {"years": years, "yearly": yearly, "scalar": scalar,
             "monitoring_line": MONITORING_LINE}
 
-
-def today() -> dt.date:
-    return timezone.localdate()

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from gonggu.core.access import get_in_scope
 from gonggu.core.codes import in_scope_q
-from gonggu.core.errors import NotFoundInScope
 from gonggu.regions.models import Region
 
 from .evidence import department_label
@@ -24,11 +24,8 @@ def warnings_for_user(user) -> QuerySet[Warning]:
 
 def warning_get_for_user(user, pk: int) -> Warning:
     """The warning if it lies in the user's region; otherwise NotFoundInScope, exactly like a missing one."""
-    warning = warnings_for_user(user).select_related("household", "verified_by", "first_run") \
-        .filter(pk=pk).first()
-    if warning is None:
-        raise NotFoundInScope("预警")
-    return warning
+    return get_in_scope(warnings_for_user(user).select_related("household", "verified_by", "first_run"), user, pk,
+                        what="预警", field=None)
 
 
 def _category_q(category: str) -> Q:

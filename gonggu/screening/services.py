@@ -25,7 +25,7 @@ from .models import (
     WarningEvent,
     WarningStatus,
 )
-from .workflow import note_missing, transition_refused
+from .workflow import WARNING, note_missing, transition_refused
 from .write import WriteResult, warnings_write
 
 __all__ = ["screening_run", "warning_verify", "screening_settings_update", "warnings_write", "ScreeningOutcome"]
@@ -176,6 +176,12 @@ def warning_verify(*, warning: Warning, user, outcome: str, note: str = "") -> W
                   summary=f"核实预警 {locked.rule} 户 {locked.household.household_no}：{outcome.label}",
                   detail={"outcome": outcome.value, "note": note})
     return locked
+
+
+# Every outcome step of the warning table is carried out by `warning_verify` (the lapse of a run is written
+# set-based by write.py, not by a per-warning service).
+for _outcome in OUTCOMES:
+    WARNING.service(_outcome.value)(warning_verify)
 
 
 def screening_settings_update(*, user, red_days: int, orange_days: int, yellow_days: int,

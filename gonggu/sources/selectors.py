@@ -8,8 +8,8 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from gonggu.accounts.permissions import Role
+from gonggu.core.access import get_in_scope
 from gonggu.core.codes import in_scope_q
-from gonggu.core.errors import NotFoundInScope
 from gonggu.dataio.models import IntakeIssue
 
 from .models import Batch, Fact
@@ -35,10 +35,7 @@ def batches_for_user(user, *, source: str = "") -> QuerySet[Batch]:
 
 
 def batch_get_for_user(user, pk: int) -> Batch:
-    batch = batches_for_user(user).filter(pk=pk).first()
-    if batch is None:
-        raise NotFoundInScope("批次")
-    return batch
+    return get_in_scope(batches_for_user(user), user, pk, what="批次", field=None)
 
 
 def batch_rejected_rows(batch: Batch) -> QuerySet[IntakeIssue]:

@@ -1,6 +1,6 @@
 """Task documents as counties write them in running text: nested numbering, units named inline.
 
-The house styles read here (besides the tables and lists of the seed documents, `parsing.py`):
+The house styles read here (besides the tables and lists of the seed documents, the `parsing` package):
 
 - numbering ``一、`` / ``（一）`` / ``1.`` / ``（1）`` / ``①`` as nested levels: an entry with entries below it
   is a heading of their path, every entry without (a ``①`` under ``（2）`` too) is a task;
@@ -106,7 +106,7 @@ def read_outline(lines: list[str], split_units, split_title, tidy, find_dated_ph
                  is_junk) -> tuple[str, list[OutlineTask]]:
     """(title lines before the first entry, tasks) of a document in the styles above.
 
-    The helpers of `parsing.py` are passed in (this module stays independent of its shapes).
+    The helpers of the `parsing` package are passed in (this module stays independent of its shapes).
     """
     root = _Node(0, "")
     stack = [root]

@@ -15,7 +15,7 @@ from django.db.models import Case, CharField, Count, F, Max, OuterRef, Q, QueryS
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from gonggu.core.access import Perm
+from gonggu.core.access import Perm, get_in_scope
 from gonggu.core.codes import in_scope_q
 from gonggu.core.errors import NotFoundInScope
 
@@ -59,10 +59,7 @@ def units_for_user(user) -> QuerySet[Unit]:
 
 
 def unit_get_for_user(user, pk: int) -> Unit:
-    unit = units_for_user(user).select_related("region").filter(pk=pk).first()
-    if unit is None:
-        raise NotFoundInScope("单位")
-    return unit
+    return get_in_scope(units_for_user(user).select_related("region"), user, pk, what="单位", field=None)
 
 
 def unit_directory(user, *, kind: str = "", q: str = "") -> QuerySet[Unit]:
@@ -84,10 +81,7 @@ def task_lists_for_user(user) -> QuerySet[TaskList]:
 
 
 def task_list_get_for_user(user, pk: int) -> TaskList:
-    task_list = task_lists_for_user(user).select_related("region").filter(pk=pk).first()
-    if task_list is None:
-        raise NotFoundInScope("任务清单")
-    return task_list
+    return get_in_scope(task_lists_for_user(user).select_related("region"), user, pk, what="任务清单", field=None)
 
 
 def task_list_overview(user) -> QuerySet[TaskList]:
@@ -108,19 +102,13 @@ def tasks_for_user(user) -> QuerySet[Task]:
 
 
 def task_get_for_user(user, pk: int) -> Task:
-    task = tasks_for_user(user).select_related("task_list", "closed_by").filter(pk=pk).first()
-    if task is None:
-        raise NotFoundInScope("任务")
-    return task
+    return get_in_scope(tasks_for_user(user).select_related("task_list", "closed_by"), user, pk, what="任务",
+                        field=None)
 
 
 def draft_get_for_user(user, pk: int) -> ImportDraft:
-    draft = None
-    if is_manager(user):
-        draft = ImportDraft.objects.filter(in_scope_q("region_code", user.scope_prefix), pk=pk).first()
-    if draft is None:
-        raise NotFoundInScope("导入预览")
-    return draft
+    return get_in_scope(ImportDraft.objects.all() if is_manager(user) else ImportDraft.objects.none(), user, pk,
+                        what="导入预览")
 
 
 def open_drafts_for_user(user) -> QuerySet[ImportDraft]:
@@ -297,10 +285,7 @@ def inbox_for_user(user) -> QuerySet[Reminder]:
 
 
 def reminder_get_for_user(user, pk: int) -> Reminder:
-    reminder = inbox_for_user(user).filter(pk=pk).first()
-    if reminder is None:
-        raise NotFoundInScope("催办")
-    return reminder
+    return get_in_scope(inbox_for_user(user), user, pk, what="催办", field=None)
 
 
 def unread_count(user) -> int:

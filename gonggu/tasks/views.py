@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from gonggu.core.access import Perm, require_perm
+from gonggu.core.access import Perm, get_in_scope, require_perm
 from gonggu.core.audit import audit_log
 from gonggu.core.errors import NotFoundInScope, UserFacingError
 from gonggu.core.models import AuditEvent
 from gonggu.core.uploads import stored_file_response, stored_name, stored_path, upload_save
+from gonggu.core.web import on_refusal, refusal_message, refusal_to_form
 
 from . import selectors as sel
 from . import services
@@ -150,7 +151,7 @@ def task_draft_row(request, pk: int, index: int):
                                       responsible=d["responsible"], deadline_text=d["deadline_text"],
                                       due_date=d["due_date"], no=d["no"])
         except UserFacingError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            refusal_to_form(form, exc)
     if form.errors:
         if _htmx(request):
             return _row_partial(request, draft, index, form=form)  # htmx swaps only 2xx responses
@@ -174,14 +175,11 @@ def task_draft_row_edit(request, pk: int, index: int):
 
 @require_POST
 @require_perm(Perm.MANAGE_TASKS)
+@on_refusal(lambda request, pk, **_: reverse("task_draft", args=[pk]))
 def task_draft_row_exclude(request, pk: int, index: int):
     draft = sel.draft_get_for_user(request.user, pk)
-    try:
-        services.draft_row_exclude(user=request.user, draft=draft, index=index,
-                                   excluded=request.POST.get("excluded") == "1")
-    except UserFacingError as exc:
-        messages.error(request, exc.message)
-        return redirect("task_draft", pk=draft.pk)
+    services.draft_row_exclude(user=request.user, draft=draft, index=index,
+                               excluded=request.POST.get("excluded") == "1")
     draft.refresh_from_db()
     if _htmx(request):
         return _row_partial(request, draft, index)
@@ -190,13 +188,10 @@ def task_draft_row_exclude(request, pk: int, index: int):
 
 @require_POST
 @require_perm(Perm.MANAGE_TASKS)
+@on_refusal("task_draft")
 def task_draft_save(request, pk: int):
     draft = sel.draft_get_for_user(request.user, pk)
-    try:
-        task_list = services.draft_save(user=request.user, draft=draft, title=request.POST.get("title"))
-    except UserFacingError as exc:
-        messages.error(request, exc.message)
-        return redirect("task_draft", pk=draft.pk)
+    task_list = services.draft_save(user=request.user, draft=draft, title=request.POST.get("title"))
     unmapped = sel.unmapped_names(task_list)
     messages.success(request, f"已保存任务清单“{task_list.title}”，共 {task_list.tasks.count()} 项任务。")
     if unmapped:
@@ -207,12 +202,10 @@ def task_draft_save(request, pk: int):
 
 @require_POST
 @require_perm(Perm.MANAGE_TASKS)
+@on_refusal(lambda request, **_: reverse("task_list_index"))
 def task_draft_discard(request, pk: int):
     draft = sel.draft_get_for_user(request.user, pk)
-    try:
-        services.draft_discard(user=request.user, draft=draft)
-    except UserFacingError as exc:
-        messages.error(request, exc.message)
+    services.draft_discard(user=request.user, draft=draft)
     return redirect("task_list_index")
 
 
@@ -246,19 +239,17 @@ def task_list_detail(request, pk: int):
 
 @require_POST
 @require_perm(Perm.MANAGE_TASKS)
+@on_refusal("task_list_detail")
 def task_list_settings(request, pk: int):
     task_list = sel.task_list_get_for_user(request.user, pk)
     form = TaskListSettingsForm(request.POST)
     if not form.is_valid():
         messages.error(request, _errors(form))
     else:
-        try:
-            services.task_list_update(user=request.user, task_list=task_list, title=form.cleaned_data["title"],
-                                      report_recurrence=form.recurrence(),
-                                      asks_breakdown=form.cleaned_data["asks_breakdown"])
-            messages.success(request, "清单设置已保存。")
-        except UserFacingError as exc:
-            messages.error(request, exc.message)
+        services.task_list_update(user=request.user, task_list=task_list, title=form.cleaned_data["title"],
+                                  report_recurrence=form.recurrence(),
+                                  asks_breakdown=form.cleaned_data["asks_breakdown"])
+        messages.success(request, "清单设置已保存。")
     return redirect("task_list_detail", pk=task_list.pk)
 
 
@@ -321,8 +312,8 @@ def task_list_units(request, pk: int):
                                                   unit=d.get("unit"), kind=d.get("kind") or UnitKind.DEPARTMENT,
                                                   region=guess_region(task_list.region, d["name"], d.get("kind")))
                 messages.success(request, f"“{d['name']}”已对应到单位“{unit.name}”。")
-            except UserFacingError as exc:
-                messages.error(request, f"“{d['name']}”：{exc.message}")
+            except UserFacingError as exc:  # the message names the unit name it refused
+                refusal_message(request, exc, prefix=f"“{d['name']}”：")
         else:
             messages.error(request, _errors(form))
         return redirect("task_list_units", pk=task_list.pk)
@@ -386,7 +377,16 @@ def task_detail(request, pk: int):
 
 
 def _back(task, anchor: str = ""):
-    return redirect(reverse("task_detail", args=[task.pk]) + (f"#{anchor}" if anchor else ""))
+    return redirect(_task_url(task.pk, anchor))
+
+
+def _task_url(pk: int, anchor: str = "") -> str:
+    return reverse("task_detail", args=[pk]) + (f"#{anchor}" if anchor else "")
+
+
+def _to_task(anchor: str = ""):
+    """Where a refused step on a task goes back to (`on_refusal`)."""
+    return lambda request, pk, **_: _task_url(pk, anchor)
 
 
 @require_POST
@@ -403,7 +403,7 @@ def task_report(request, pk: int):
                                    problems=d["problems"], next_steps=d["next_steps"], percent=d["percent"],
                                    claims_done=d["claims_done"], files=files)
         except UserFacingError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            refusal_to_form(form, exc)
         else:
             messages.success(request, "进展已报送。")
             return _back(task, "reports")
@@ -425,7 +425,7 @@ def task_target(request, pk: int):
                                 measures=d["measures"], time_node=d["time_node"], leader=d["leader"],
                                 person=d["person"])
         except UserFacingError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            refusal_to_form(form, exc)
         else:
             messages.success(request, "年度目标已添加。")
             return _back(task, "breakdown")
@@ -437,10 +437,8 @@ def task_target(request, pk: int):
 @require_POST
 @require_perm(Perm.REPORT_TASKS)
 def task_target_delete(request, pk: int):
-    target = YearTarget.objects.select_related("task", "unit").filter(
-        pk=pk, unit__in=sel.units_of_user(request.user)).first()
-    if target is None:
-        raise NotFoundInScope("年度目标")
+    target = get_in_scope(YearTarget.objects.select_related("task", "unit").filter(
+        unit__in=sel.units_of_user(request.user)), request.user, pk, what="年度目标", field=None)
     task = target.task
     services.target_delete(user=request.user, target=target)
     messages.success(request, "已删除年度目标。")
@@ -453,9 +451,8 @@ def task_concern_check(request, pk: int):
     concern = TaskConcern.objects.select_related("task").filter(pk=pk).first()
     if concern is None or not sel.tasks_for_user(request.user).filter(pk=concern.task_id).exists():
         raise NotFoundInScope("关注问题")
-    unit = sel.units_of_user(request.user).filter(pk=request.POST.get("unit") or 0).first()
-    if unit is None:
-        raise NotFoundInScope("单位")
+    unit = get_in_scope(sel.units_of_user(request.user), request.user, request.POST.get("unit") or 0, what="单位",
+                        field=None)
     try:
         check = services.concern_check(user=request.user, concern=concern, unit=unit,
                                        checked=request.POST.get("checked") == "1", note=request.POST.get("note", ""))
@@ -472,18 +469,16 @@ def task_concern_check(request, pk: int):
 
 @require_POST
 @require_perm(Perm.MANAGE_TASKS)
+@on_refusal(_to_task("checklist"))
 def task_concerns(request, pk: int):
     task = sel.task_get_for_user(request.user, pk)
     area = request.POST.get("area", "")
-    try:
-        if request.POST.get("detach") == "1":
-            services.concerns_detach(user=request.user, task=task, area_key=area)
-            messages.success(request, f"已取消关联“{area}”。")
-        else:
-            added = services.concerns_attach(user=request.user, task=task, area_key=area)
-            messages.success(request, f"已关联“{area}”的关注问题 {added} 条。")
-    except UserFacingError as exc:
-        messages.error(request, exc.message)
+    if request.POST.get("detach") == "1":
+        services.concerns_detach(user=request.user, task=task, area_key=area)
+        messages.success(request, f"已取消关联“{area}”。")
+    else:
+        added = services.concerns_attach(user=request.user, task=task, area_key=area)
+        messages.success(request, f"已关联“{area}”的关注问题 {added} 条。")
     return _back(task, "checklist")
 
 
@@ -496,16 +491,14 @@ def _manager_task(request, pk: int):
 
 @require_POST
 @require_perm(Perm.MANAGE_TASKS)
+@on_refusal(_to_task("units"))
 def task_assign(request, pk: int):
     task = _manager_task(request, pk)
     form = AssignForm(request.POST, units=sel.units_for_user(request.user).filter(is_active=True))
     if form.is_valid():
-        try:
-            services.task_assign(user=request.user, task=task, unit=form.cleaned_data["unit"],
-                                 role=form.cleaned_data["role"])
-            messages.success(request, "已分配。")
-        except UserFacingError as exc:
-            messages.error(request, exc.message)
+        services.task_assign(user=request.user, task=task, unit=form.cleaned_data["unit"],
+                             role=form.cleaned_data["role"])
+        messages.success(request, "已分配。")
     else:
         messages.error(request, _errors(form))
     return _back(task, "units")
@@ -515,9 +508,7 @@ def task_assign(request, pk: int):
 @require_perm(Perm.MANAGE_TASKS)
 def task_unassign(request, pk: int, link: int):
     task = _manager_task(request, pk)
-    item = task.assignments.filter(pk=link).select_related("unit").first()
-    if item is None:
-        raise NotFoundInScope("任务单位")
+    item = get_in_scope(task.assignments.select_related("unit"), request.user, link, what="任务单位", field=None)
     services.task_unit_remove(user=request.user, task=task, link=item)
     messages.success(request, f"已移除“{item.name}”。")
     return _back(task, "units")
@@ -525,16 +516,14 @@ def task_unassign(request, pk: int, link: int):
 
 @require_POST
 @require_perm(Perm.MANAGE_TASKS)
+@on_refusal(_to_task())
 def task_deadline(request, pk: int):
     task = _manager_task(request, pk)
     form = DeadlineForm(request.POST)
     if form.is_valid():
-        try:
-            services.task_deadline_set(user=request.user, task=task, due_date=form.cleaned_data["due_date"],
-                                       note=form.cleaned_data["note"])
-            messages.success(request, "完成期限已确定。")
-        except UserFacingError as exc:
-            messages.error(request, exc.message)
+        services.task_deadline_set(user=request.user, task=task, due_date=form.cleaned_data["due_date"],
+                                   note=form.cleaned_data["note"])
+        messages.success(request, "完成期限已确定。")
     else:
         messages.error(request, _errors(form))
     return _back(task)
@@ -560,15 +549,13 @@ def task_remind(request, pk: int):
 
 @require_POST
 @require_perm(Perm.MANAGE_TASKS)
+@on_refusal(_to_task())
 def task_close(request, pk: int):
     task = _manager_task(request, pk)
     form = CloseForm(request.POST)
     if form.is_valid():
-        try:
-            services.task_close(user=request.user, task=task, note=form.cleaned_data["note"])
-            messages.success(request, "已办结销号。")
-        except UserFacingError as exc:
-            messages.error(request, exc.message)
+        services.task_close(user=request.user, task=task, note=form.cleaned_data["note"])
+        messages.success(request, "已办结销号。")
     else:
         messages.error(request, "请填写销号说明（办结依据）。")
     return _back(task)
@@ -576,13 +563,11 @@ def task_close(request, pk: int):
 
 @require_POST
 @require_perm(Perm.MANAGE_TASKS)
+@on_refusal(_to_task())
 def task_reopen(request, pk: int):
     task = _manager_task(request, pk)
-    try:
-        services.task_reopen(user=request.user, task=task, note=request.POST.get("note", ""))
-        messages.success(request, "已撤销销号。")
-    except UserFacingError as exc:
-        messages.error(request, exc.message)
+    services.task_reopen(user=request.user, task=task, note=request.POST.get("note", ""))
+    messages.success(request, "已撤销销号。")
     return _back(task)
 
 
@@ -683,7 +668,7 @@ def task_unit_new(request):
             unit = services.unit_create(user=user, name=d["name"], kind=d["kind"], region=d["region"] or user.region,
                                         aliases=form.alias_list(), members=d["members"])
         except UserFacingError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            refusal_to_form(form, exc)
         else:
             messages.success(request, f"已新增单位“{unit.name}”。")
             return redirect("task_units")
@@ -703,7 +688,7 @@ def task_unit_edit(request, pk: int):
             services.unit_update(user=user, unit=unit, name=d["name"], kind=d["kind"], is_active=d["is_active"],
                                  aliases=form.alias_list(), members=d["members"])
         except UserFacingError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            refusal_to_form(form, exc)
         else:
             messages.success(request, f"单位“{unit.name}”已保存。")
             return redirect("task_units")

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from conftest import make_user
 from gonggu.accounts.permissions import Role
+from gonggu.core.errors import UserFacingError
 from gonggu.screening.models import Warning, WarningStatus
 from gonggu.screening.services import warning_verify
 
@@ -175,6 +176,38 @@ def test_cadre_clue_by_village_users_of_that_village(regions, hh, village_clerk,
         clue = s.clue_create(user=village_clerk, **args)
         refused(s.clue_create, contains="已有待受理的线索", user=village_clerk, **args)
     assert clue.discovered_on == D(2025, 3, 1) and clue.created_by == village_clerk
+
+
+def test_clue_for_a_household_with_an_open_case_is_refused_with_a_link(hh, village_clerk):
+    # Issue #18 item 7: a household already monitored (or in identification) is handled on its case.
+    case = CaseFactory(household=hh)
+    args = dict(channel=Channel.CADRE, village=hh.village, household=hh, discovered_on=D(2025, 3, 1),
+                difficulty="务工受伤", risk_types=["因意外事故"])
+    with at("2025-03-03"):
+        with pytest.raises(UserFacingError) as exc:
+            s.clue_create(user=village_clerk, **args)
+    assert "该户已有监测档案（监测帮扶中）" in exc.value.message
+    assert exc.value.link == ("查看监测档案", reverse("monitoring:case_detail", args=[case.pk]))
+    assert not Clue.objects.exists()
+    # Once the risk is eliminated the case is closed and a new clue may be registered.
+    case.status = "eliminated"
+    case.save(update_fields=["status"])
+    with at("2025-03-03"):
+        assert s.clue_create(user=village_clerk, **args).household == hh
+
+
+def test_clue_form_shows_the_link_to_the_open_case(hh, village_clerk, login):
+    case = CaseFactory(household=hh, status="verifying")
+    client = login(village_clerk)
+    with at("2025-03-03"):
+        page = client.post(reverse("monitoring:clue_new"), {
+            "village": hh.region_code, "household": hh.pk, "discovered_on": "2025-03-01",
+            "difficulty": "务工受伤", "risk_types": ["因意外事故"]})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "该户已有监测档案（待入户核实）" in html
+    assert f'<a href="{reverse("monitoring:case_detail", args=[case.pk])}">查看监测档案</a>' in html
+    assert not Clue.objects.exists()
 
 
 def test_social_clue_by_county_users(regions, hh, county_admin, village_clerk, other_county_user):

@@ -74,3 +74,31 @@ def test_stored_upload_is_named_as_uploaded_in_messages(tmp_path):
     with pytest.raises(UserFacingError) as exc:
         parse_file(path, document="县里的清单.docx")
     assert "县里的清单.docx" in exc.value.message and "0a1b2c" not in exc.value.message
+
+
+def test_header_row_is_not_the_title():
+    # Issue #18 item 7: a list that starts with its header row has no title line; the header names
+    # the columns and the first row is a task, so neither may become the list's title.
+    text = "序号\t工作任务\t牵头单位\t责任单位\t完成时限\n1\t完善监测机制。建立台账。\t县乡村振兴局\t各乡镇\t2024年6月30日前\n"
+    parsed = parse_text(text)
+    assert len(parsed.tasks) == 1
+    assert parsed.title == ""
+    titled = parse_text("某县2024年巩固拓展脱贫攻坚成果任务\n" + text)
+    assert titled.title == "某县2024年巩固拓展脱贫攻坚成果任务"
+
+
+def test_header_row_of_an_xlsx_is_not_the_title(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "清单.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Sheet1")
+    for r, row in enumerate([["序号", "工作任务", "牵头单位", "责任单位", "完成时限"],
+                             ["1", "完善监测机制。建立台账。", "县乡村振兴局", "各乡镇", "2024年6月30日前"]]):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    book.close()
+    parsed = parse_file(path, document="2024年任务清单.xlsx")
+    assert [t.title for t in parsed.tasks] == ["完善监测机制"]
+    assert "工作任务" not in parsed.title and "牵头单位" not in parsed.title
+    assert parsed.document == "2024年任务清单.xlsx"
