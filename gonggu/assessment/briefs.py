@@ -214,6 +214,8 @@ def brief_docx(brief: Brief) -> bytes:
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt
 
+    from gonggu.dataio.printing import frame_document
+
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
@@ -252,6 +254,8 @@ def brief_docx(brief: Brief) -> bytes:
             p.add_run(f"{line.value}{when}{note}")
         if part.note:
             doc.add_paragraph(part.note)
+    frame_document(doc, title=f"{brief.region.name}巩固拓展脱贫攻坚成果“一口清”", unit=brief.region_name,
+                   on=brief.today)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

@@ -11,6 +11,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from gonggu.core.idnumber import mask
+from gonggu.dataio.printing import frame_document
 from gonggu.registry.choices import PersonStatus, Relation
 
 from .models import Notice
@@ -84,6 +85,7 @@ def notice_docx(notice: Notice) -> bytes:
                                        line.risk_types), strict=True):
             cell.text = str(value)
     doc.add_paragraph(f"共 {len(lines)} 户。")
+    frame_document(doc, title=notice.title, unit=notice.issuer, on=notice.start_on)
     sign = doc.add_paragraph(notice.issuer)
     sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     date = doc.add_paragraph(f"{notice.start_on:%Y年%m月%d日}")

@@ -55,6 +55,22 @@ class WarningFilter:
     overdue: bool = False
     category: str = "all"
 
+    @classmethod
+    def from_data(cls, data) -> WarningFilter:
+        """The list page's filters from its query string (or the export button's POST of the same fields)."""
+        f = cls(status=data.get("status", ""), rule=data.get("rule", ""), grade=data.get("grade", ""),
+                department=data.get("department", ""), village=data.get("village", "").strip(),
+                overdue=data.get("overdue") == "1", category=data.get("category", "all"))
+        if f.category not in CATEGORIES:
+            f.category = "all"
+        if f.village and not f.village.isdigit():
+            f.village = ""
+        return f
+
+    def as_query(self) -> dict[str, str]:
+        return {"status": self.status, "rule": self.rule, "grade": self.grade, "department": self.department,
+                "village": self.village, "overdue": "1" if self.overdue else "", "category": self.category}
+
 
 def warning_list_for_user(user, f: WarningFilter, *, today: dt.date | None = None) -> QuerySet[Warning]:
     qs = warnings_for_user(user).filter(_category_q(f.category)).select_related("household")

@@ -87,13 +87,7 @@ def warning_inbox(request):
 @require_perm(Perm.VIEW_REGISTRY)
 def warning_list(request):
     g = request.GET
-    f = WarningFilter(status=g.get("status", ""), rule=g.get("rule", ""), grade=g.get("grade", ""),
-                      department=g.get("department", ""), village=g.get("village", "").strip(),
-                      overdue=g.get("overdue") == "1", category=g.get("category", "all"))
-    if f.category not in CATEGORIES:
-        f.category = "all"
-    if f.village and not f.village.isdigit():
-        f.village = ""
+    f = WarningFilter.from_data(g)
     page = Paginator(warning_list_for_user(request.user, f), 50).get_page(g.get("page"))
     departments = sorted({d for d in warnings_for_user(request.user).values_list("department", flat=True)})
     return render(request, "screening/warning_list.html", {
