@@ -15,6 +15,7 @@ from gonggu.core.idnumber import mask
 from gonggu.regions.exports import ListExport, filters_of, list_export
 from gonggu.regions.models import Region
 from gonggu.registry.models import Household
+from gonggu.rules.words import plain_words
 
 from .deadlines import Clocks
 from .models import Clue
@@ -79,7 +80,7 @@ def clue_list_export(request):
             hh = c.household
             yield (_township(names, c.region_code), names.get(c.region_code, ""), c.region_code,
                    hh.household_no if hh else "", hh.head_name if hh else c.name, mask(c.id_number) if c.id_number else "",
-                   c.get_channel_display(), c.discovered_on, c.risk_types, c.difficulty, c.get_status_display(),
+                   c.get_channel_display(), c.discovered_on, c.risk_types, plain_words(c.difficulty), c.get_status_display(),
                    _clocks(clocks.for_clue(c)))
 
     return list_export(request, ListExport(
@@ -130,7 +131,7 @@ def compliance_export(request):
 
     rows = ((_township(names, x["region_code"]), names.get(x["region_code"], ""), x["region_code"],
              titles.get(x["rule"], x["rule"]), x["household_no"], heads.get((x["region_code"], x["household_no"]), ""),
-             mask(x.get("id_number")) if x.get("id_number") else "", x["detail"]) for x in findings)
+             mask(x.get("id_number")) if x.get("id_number") else "", plain_words(x["detail"])) for x in findings)
     return list_export(request, ListExport(
         title=f"程序合规检查问题（检查日{as_of:%Y-%m-%d}）",
         headers=("乡镇", "村", "村代码", "问题", "户编号", "户主", "身份证号", "说明"), rows=rows,

@@ -14,6 +14,7 @@ from gonggu.regions.models import Region
 
 from .catalog import CATALOG
 from .selectors import quality_findings, rule_findings
+from .words import plain_words
 
 HEADERS = ("乡镇", "村", "村代码", "问题", "等级", "户编号", "身份证号", "说明")
 GRADES = {"red": "红色", "orange": "橙色", "yellow": "黄色", "info": "提示"}
@@ -29,7 +30,7 @@ def _export(request, title: str, qs, filters: dict, object_type: str):
             rule = CATALOG.rules.get(f.rule)
             yield (names.get(f.region_code[:9].ljust(12, "0"), ""), names.get(f.region_code, ""), f.region_code,
                    rule.title if rule else f.rule, GRADES.get(f.grade, f.grade), f.household_no,
-                   mask(f.id_number) if f.id_number else "", f.detail)
+                   mask(f.id_number) if f.id_number else "", plain_words(f.detail))
 
     return list_export(request, ListExport(
         title=title, headers=HEADERS, rows=rows(), count=qs.count(), object_type=object_type, filters=filters,

@@ -10,6 +10,7 @@ from gonggu.core.access import Perm, require_perm
 from gonggu.core.idnumber import mask
 from gonggu.regions.exports import ListExport, list_export
 from gonggu.rules.catalog import CATALOG
+from gonggu.rules.words import plain_words
 
 from .evidence import department_label
 from .models import VERIFIED_STATUSES, Grade, WarningStatus
@@ -45,7 +46,7 @@ def warning_list_export(request):
                    w.household.head_name if w.household_id else "", mask(w.id_number) if w.id_number else "",
                    names.get(w.region_code[:9].ljust(12, "0"), ""), names.get(w.region_code, ""), w.region_code,
                    department_label(w.department), _label(WarningStatus, w.status), w.first_raised_on, w.deadline,
-                   w.verification_note)
+                   plain_words(w.verification_note))
 
     title = "预警清单" if f.category == "all" else CATEGORIES[f.category] + "清单"
     return list_export(request, ListExport(
