@@ -21,6 +21,7 @@ from django.utils import timezone
 from gonggu.core.codes import in_scope_q
 from gonggu.registry.choices import HouseholdType, LabourAbility, PersonStatus, SchoolStatus
 from gonggu.registry.models import Household, IncomeAccount, Person
+from gonggu.rules.words import rule_title
 
 from . import inputs
 
@@ -442,7 +443,7 @@ def compute_income_growth(ctx: EvalContext) -> FigureData:
         data.missing = Missing(dt.date(year - 1, 1, 1), f"脱贫户缺少 {year - 1} 年收入数据，无法计算增长")
     growth = inputs_param("rural_income_growth", year)
     if growth is not None:
-        data.target = Target(">=", growth, f"≥ {growth * 100:.1f}%（本省农村居民收入增速，参数 rural_income_growth {year}）",
+        data.target = Target(">=", growth, f"≥ {growth * 100:.1f}%（本省农村居民收入增速，参数“农村居民人均可支配收入增幅”{year} 年）",
                              FIG_INCOME_SOURCE, FIG_INCOME_QUOTE)
     return data
 
@@ -598,7 +599,7 @@ def compliance_compute(rules: tuple[str, ...], population: str) -> Callable[[Eva
                        failing=Count("id", filter=Q(failing=True)))
         for comps in rows.values():
             comps["ok"] = comps["cases"] - comps["failing"]
-        data = FigureData(rows, run.as_of, f"监测帮扶记录，程序合规规则 {'、'.join(rules)}（{run.as_of:%Y-%m-%d} 运行）")
+        data = FigureData(rows, run.as_of, f"监测帮扶记录，程序合规规则{'、'.join(f'“{rule_title(r)}”' for r in rules)}（{run.as_of:%Y-%m-%d} 运行）")
         if not rows:
             data.missing = Missing(None, f"本区域没有{POPULATION_LABEL[population]}", not_applicable=True)
         return data
@@ -748,13 +749,13 @@ REGISTERED: list[Figure] = [
     Figure(
         code="INCOME-GROWTH", title="脱贫人口人均纯收入增长", indicator="11",
         formula="（本年脱贫户纯收入合计 ÷ 本年人口）÷（上年纯收入合计 ÷ 上年人口）− 1，只计两年都有收入记录的脱贫户",
-        unit="%", target=Target("", None, "不低于本省和全国农村居民收入增速（需设置参数 rural_income_growth）",
+        unit="%", target=Target("", None, "不低于本省和全国农村居民收入增速（需设置参数“农村居民人均可支配收入增幅”）",
                                 FIG_INCOME_SOURCE, FIG_INCOME_QUOTE),
         compute=compute_income_growth, value=value_income_growth, numerator="households",
         drill=drill_income_growth),
     Figure(
         code="INCOME-LOW", title="收入较低的脱贫户", indicator="11",
-        formula="最新收入年度人均纯收入低于“收入较低”标准（规则参数 low_income_line，默认 10000 元）的脱贫户数",
+        formula="最新收入年度人均纯收入低于“收入较低”标准（规则参数“收入较低脱贫户标准”，默认 10000 元）的脱贫户数",
         unit="户", target=WATCH_INCOME, compute=compute_income_low, value=_count("low"), numerator="low",
         denominator="households", drill=drill_income_low, lower_is_better=True),
     Figure(

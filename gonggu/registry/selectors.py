@@ -86,6 +86,13 @@ class HouseholdSearch:
     notes: list[str] = field(default_factory=list)
 
 
+def household_type_counts(prefix: str | None) -> dict[str, int]:
+    """Households of a region by type (脱贫户, 监测户 …): the one count of households and of 监测户 that the home
+    page, the 一口清 and the assessment pages show."""
+    return {r["household_type"]: r["n"] for r in Household.objects.filter(in_scope_q("region_code", prefix))
+            .values("household_type").annotate(n=Count("id")).order_by()}
+
+
 def households_for_user(user) -> QuerySet[Household]:
     return Household.objects.filter(in_scope_q("region_code", user.scope_prefix))
 

@@ -113,6 +113,14 @@ def _region_names(codes) -> dict[str, str]:
     return dict(Region.objects.filter(code__in=full).values_list("code", "name"))
 
 
+def pending_warning_counts(prefix: str | None, *, today: dt.date | None = None) -> tuple[int, int]:
+    """(待核实, of which past the deadline) warnings of a region, every grade: the one count the screening
+    summary, the 一口清 and the home page show."""
+    today = today or timezone.localdate()
+    pending = Warning.objects.filter(in_scope_q("region_code", prefix), status=WarningStatus.PENDING)
+    return pending.count(), pending.filter(deadline__lt=today).count()
+
+
 def open_summary_for_user(user) -> dict:
     """Open warnings of the user's region by rule, grade, township, department; and totals by status."""
     from gonggu.rules.catalog import CATALOG
@@ -130,9 +138,10 @@ def open_summary_for_user(user) -> dict:
         key = row["region_code"][:9]
         townships[key] = townships.get(key, 0) + row["n"]
     names = _region_names(townships)
+    pending, overdue = pending_warning_counts(user.scope_prefix, today=today)
     return {
-        "open": status_counts.get(WarningStatus.PENDING, 0),
-        "overdue": open_qs.filter(deadline__lt=today).count(),
+        "open": pending,
+        "overdue": overdue,
         "verified": sum(status_counts.get(s, 0) for s in VERIFIED_STATUSES),
         "lapsed": status_counts.get(WarningStatus.LAPSED, 0),
         "by_status": [(s.label, status_counts.get(s.value, 0)) for s in WarningStatus],

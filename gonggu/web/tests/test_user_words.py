@@ -28,6 +28,7 @@ SKIP = re.compile(r"/static/|/logout|/photo|/evidence/|/download|template|\.xlsx
                   r"/jobs/\d+/progress")
 PER_PATTERN = 2      # pages opened per URL pattern and role: enough to see each page's wording
 HREF = re.compile(r"""href="(/[^"#]*)""")
+DOCUMENT_LINK = re.compile(r"/docx/$")
 EXPORT_FORM = re.compile(r"""<form[^>]*method="post"[^>]*action="(/[^"]*(?:export|docx|brief)[^"]*)\"""", re.I)
 
 
@@ -54,7 +55,7 @@ def _walk(client: Client, allowed: set[str], problems: list[str], exports: set[s
         if per_name[name] >= PER_PATTERN:
             continue
         per_name[name] += 1
-        response = client.get(url)
+        response = client.get(url, follow=True)
         opened += 1
         if response.status_code >= 500:
             problems.append(f"{url}: HTTP {response.status_code}")
@@ -66,6 +67,7 @@ def _walk(client: Client, allowed: set[str], problems: list[str], exports: set[s
         if words:
             problems.append(f"{url}: {', '.join(words[:8])}")
         exports.update(EXPORT_FORM.findall(page))
+        exports.update(h for h in HREF.findall(page) if DOCUMENT_LINK.search(h))
         for href in HREF.findall(page):
             href = href.replace("&amp;", "&")
             if href not in seen and not SKIP.search(href):
@@ -90,7 +92,8 @@ def test_pages_exports_and_documents_speak_user_words(demo):
         exports: set[str] = set()
         opened += _walk(client, allowed, problems, exports)
         for url in sorted(exports):
-            response = client.post(url, follow=True)
+            fetch = client.get if DOCUMENT_LINK.search(url) and "/notices/" not in url else client.post
+            response = fetch(url, follow=True)
             kind = response.get("Content-Type", "")
             if "spreadsheetml" in kind:
                 text = xlsx_text(response.content)
