@@ -14,7 +14,7 @@ from gonggu.rules.words import plain_words
 
 from .evidence import department_label
 from .models import VERIFIED_STATUSES, Grade, WarningStatus
-from .selectors import CATEGORIES, WarningFilter, _region_names, statistics_for_user, warning_list_for_user
+from .selectors import CATEGORIES, WarningFilter, region_names, statistics_for_user, warning_list_for_user
 
 WARNING_HEADERS = ("等级", "预警规则", "户编号", "户主", "身份证号", "乡镇", "村", "村代码", "部门", "状态",
                    "首次预警日期", "核实期限", "核实结果说明")
@@ -37,7 +37,7 @@ def _title(code: str) -> str:
 def warning_list_export(request):
     f = WarningFilter.from_data(request.POST)
     qs = warning_list_for_user(request.user, f).order_by("region_code", "status", "deadline", "id")
-    names = _region_names({c[:9] for c in qs.values_list("region_code", flat=True).distinct()}
+    names = region_names({c[:9] for c in qs.values_list("region_code", flat=True).distinct()}
                           | set(qs.values_list("region_code", flat=True).distinct()))
 
     def rows():

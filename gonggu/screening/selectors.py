@@ -108,7 +108,7 @@ def latest_runs(user, limit: int = 5) -> list[ScreeningRun]:
     return list(runs[:limit])
 
 
-def _region_names(codes) -> dict[str, str]:
+def region_names(codes) -> dict[str, str]:
     full = {c.ljust(12, "0") for c in codes if c}
     return dict(Region.objects.filter(code__in=full).values_list("code", "name"))
 
@@ -137,7 +137,7 @@ def open_summary_for_user(user) -> dict:
     for row in by_village:
         key = row["region_code"][:9]
         townships[key] = townships.get(key, 0) + row["n"]
-    names = _region_names(townships)
+    names = region_names(townships)
     pending, overdue = pending_warning_counts(user.scope_prefix, today=today)
     return {
         "open": pending,
@@ -233,7 +233,7 @@ def statistics_for_user(user, *, category: str = "risk", since: dt.date | None =
     aggregates = _rate_aggregates(today)
     village_values = list(qs.values("region_code").annotate(**aggregates).order_by("region_code"))
     department_values = list(qs.values("department").annotate(**aggregates).order_by("department"))
-    names = _region_names({v["region_code"] for v in village_values} | {v["region_code"][:9] for v in village_values})
+    names = region_names({v["region_code"] for v in village_values} | {v["region_code"][:9] for v in village_values})
     villages = [_rate_row(v["region_code"], names.get(v["region_code"], v["region_code"]), v) for v in village_values]
     townships: dict[str, RateRow] = {}
     total = RateRow(key="", name="合计")
