@@ -16,10 +16,11 @@ from django.core.management import call_command
 from django.test import Client
 
 from gonggu.accounts.models import User
+from gonggu.core.models import AuditEvent
 from gonggu.registry.models import Household
 from gonggu.web.demo import demo_build
 
-from .words import visible_text
+from .words import docx_text, visible_text
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 30)
@@ -54,6 +55,11 @@ def test_headline_counts_agree_and_a_restart_keeps_entered_data(db, settings, tm
     summary = _figures(client.get("/screening/").content.decode())
     statistics = _figures(client.get("/screening/statistics/?category=all").content.decode())
     brief = _brief_figures(client.get("/assessment/brief/410199000000/").content.decode())
+
+    # The 一口清 as Word: framed for printing (unit, title, date on top; page n of m below) and audited.
+    document = docx_text(client.get("/assessment/brief/410199000000/docx/").content)
+    assert "示范县巩固拓展脱贫攻坚成果“一口清”" in document and "NUMPAGES" in document
+    assert AuditEvent.objects.filter(object_type="assessment.brief", action="export").exists()
 
     assert set(home) == {"households", "monitored", "assisted", "pending_warnings", "overdue_warnings"}
     assert home["households"] >= 60 and home["monitored"] > 0 and home["assisted"] > 0
