@@ -48,8 +48,13 @@ def unit_name(user) -> str:
 
 
 def _by_township(spec: ListExport, names: dict[str, str]):
+    used: set[str] = set()
     for prefix, rows in itertools.groupby(spec.rows, key=lambda r: str(r[spec.region_at])[:TOWNSHIP_DIGITS]):
-        yield names.get(prefix, prefix or "未分乡镇"), spec.headers, rows
+        name = names.get(prefix, prefix or "未分乡镇")
+        if name in used:   # two counties of a province may each have a 城关镇: the code tells them apart
+            name = f"{name}{prefix}"
+        used.add(name)
+        yield name, spec.headers, rows
 
 
 def list_workbook(spec: ListExport, *, user, sheet_limit: int = MAX_ROWS - 2) -> bytes:
