@@ -25,7 +25,8 @@ DATA_DIR = Path(os.environ.get("GONGGU_DATA_DIR") or BASE_DIR / "data").resolve(
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = os.environ.get("GONGGU_SECRET_KEY", "gonggu-development-only-not-secret")
-DEBUG = os.environ.get("GONGGU_DEBUG", "1") == "1"
+# Off unless a developer asks for it: users must never see Django's debug page (tracebacks, settings).
+DEBUG = os.environ.get("GONGGU_DEBUG", "0") == "1"
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("GONGGU_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 
 INSTALLED_APPS = [

@@ -15,8 +15,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from gonggu.core.codes import in_scope_q
+from gonggu.monitoring.selectors import open_case_household_count
 from gonggu.registry.choices import HouseholdType, MonitoringType, PersonStatus
 from gonggu.registry.models import Household, Person
+from gonggu.registry.selectors import household_type_counts
+from gonggu.screening.selectors import pending_warning_counts
 
 from . import inputs
 from .figures import FIGURES, EvalContext, Result, evaluate
@@ -54,8 +57,7 @@ def _n(value) -> str:
 
 
 def _households_section(prefix: str, date: dt.date | None) -> Section:
-    households = {r["household_type"]: r["n"] for r in Household.objects.filter(in_scope_q("region_code", prefix))
-                  .values("household_type").annotate(n=Count("id")).order_by()}
+    households = household_type_counts(prefix)
     persons = {r["household__household_type"]: r["n"] for r in Person.objects.filter(
         in_scope_q("region_code", prefix), status=PersonStatus.ACTIVE)
         .values("household__household_type").annotate(n=Count("id")).order_by()}
@@ -92,7 +94,7 @@ def _monitoring_section(prefix: str, today: dt.date, date: dt.date | None) -> Se
         section.lines.append(Line(f"{today.year} 年风险消除", NO_DATA, note=reason))
         return section
     case_date = timezone.localdate(last)
-    n_open = open_cases.values("household_id").distinct().count()
+    n_open = open_case_household_count(prefix)
     risks: dict[str, int] = {}
     for text, n in open_cases.values_list("risk_types").annotate(n=Count("id")).order_by():
         for risk in [r for r in (text or "").split("、") if r] or ["未注明"]:
@@ -178,11 +180,11 @@ def _warnings_problems_section(prefix: str, today: dt.date) -> Section:
     else:
         qs = Warning.objects.filter(in_scope_q("region_code", prefix), status="待核实")
         grades = {r["grade"]: r["n"] for r in qs.values("grade").annotate(n=Count("id")).order_by()}
-        overdue = qs.filter(deadline__lt=today).count()
+        pending, overdue = pending_warning_counts(prefix, today=today)
         last = Warning.objects.filter(in_scope_q("region_code", prefix)).order_by("-updated_at") \
             .values_list("updated_at", flat=True).first()
         labels = {"red": "红色", "orange": "橙色", "yellow": "黄色", "info": "提示"}
-        text = f"{_n(sum(grades.values()))} 条（" + "、".join(
+        text = f"{_n(pending)} 条（" + "、".join(
             f"{labels.get(g, g or '无等级')} {n}" for g, n in grades.items()) + f"），其中逾期 {overdue} 条"
         section.lines.append(Line("待核实的筛查预警", text if grades else "0 条", timezone.localdate(last) if last else None))
     summary = problem_summary(prefix, today=today)
@@ -237,6 +239,8 @@ def brief_docx(brief: Brief) -> bytes:
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt
 
+    from gonggu.dataio.printing import frame_document
+
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
@@ -275,6 +279,8 @@ def brief_docx(brief: Brief) -> bytes:
             p.add_run(f"{line.value}{when}{note}")
         if part.note:
             doc.add_paragraph(part.note)
+    frame_document(doc, title=f"{brief.region.name}巩固拓展脱贫攻坚成果“一口清”", unit=brief.region_name,
+                   on=brief.today)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from gonggu.core.codes import CODE_LENGTH, in_scope_q
 from gonggu.core.errors import NotFoundInScope, UserFacingError
+from gonggu.monitoring.selectors import open_case_household_count
 from gonggu.regions.models import Region
+from gonggu.registry.choices import HouseholdType
+from gonggu.registry.selectors import household_type_counts
+from gonggu.screening.selectors import pending_warning_counts
 
 from .models import IndicatorSystem, NegativeItem, Problem, ProblemSource
 from .workflow import DUE_SOON_DAYS, OPEN_STATUSES, ProblemStatus
@@ -168,3 +173,20 @@ def problem_counts_by_source(prefix: str | None) -> list[dict]:
                  output_field=IntegerField())
     return list(problems_in_scope(prefix).values("source").annotate(
         n=Count("id"), open=Count("id", filter=Q(status__in=OPEN_STATUSES)), o=order).order_by("o"))
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The counts a county reads first, each from the one selector of the app that owns it."""
+    households: int
+    monitored: int              # 监测户 in the registry
+    assisted: int               # households 监测帮扶中 (approved, risk not eliminated)
+    pending_warnings: int       # 待核实 warnings, every grade
+    overdue_warnings: int
+
+
+def headline_counts(prefix: str | None, *, today: dt.date) -> Headline:
+    types = household_type_counts(prefix)
+    pending, overdue = pending_warning_counts(prefix, today=today)
+    return Headline(households=sum(types.values()), monitored=types.get(HouseholdType.MONITORED, 0),
+                    assisted=open_case_household_count(prefix), pending_warnings=pending, overdue_warnings=overdue)

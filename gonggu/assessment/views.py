@@ -538,6 +538,8 @@ def brief_page(request, code: str):
 @require_perm(*VIEW)
 def brief_download(request, code: str):
     brief = _brief(request, code)
+    audit_log(request=request, action=AuditEvent.Action.EXPORT, object_type="assessment.brief",
+              object_id=brief.region.code, region_code=brief.region.code, summary=f"下载一口清：{brief.region_name}")
     response = HttpResponse(brief_docx(brief),
                             content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     name = f"{brief.region.name}一口清{brief.today:%Y%m%d}.docx"

@@ -77,9 +77,13 @@ def job_running(job_id: int) -> Iterator[tuple[Job, Progress]]:
             finished_at=timezone.now(),
         )
     else:
+        # The progress was written to the row by `_Throttled`, not to this in-memory copy: a finished job's
+        # counts are the row's (the last throttled write may have been skipped, so done is at least total).
+        done, total = Job.objects.filter(pk=job_id).values_list("done", "total").get()
+        total = max(total, job.total)
         Job.objects.filter(pk=job_id).update(
             status=Job.Status.DONE, result=job.result, message=job.message, finished_at=timezone.now(),
-            done=max(job.done, job.total),
+            done=max(done, job.done, total), total=total,
         )
 
 

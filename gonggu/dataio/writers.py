@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 
 import xlsxwriter
 
 from .columns import ColumnSpec
+from .printing import frame_worksheet
 
 MAX_ROWS = 1_048_575  # one header row leaves this many data rows per worksheet
 # A text cell starting with one of these is a formula to Excel or WPS once the sheet is re-saved as CSV and
@@ -24,8 +26,16 @@ def write_xlsx(
     *,
     text_columns: set[str] | None = None,
     widths: dict[str, int] | None = None,
+    title: str = "",
+    unit: str = "",
+    on: dt.date | None = None,
+    max_rows: int = MAX_ROWS,
 ) -> bytes:
-    """Return the bytes of a workbook; each sheet is (name, headers, rows)."""
+    """Return the bytes of a workbook; each sheet is (name, headers, rows).
+
+    With a title the sheet is a report: a title row and a unit/date row above the header (the readers skip
+    title rows, so it still reads back). Every sheet is framed for printing (`printing.frame_worksheet`).
+    """
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_numbers": False,
                                         "strings_to_formulas": False, "strings_to_urls": False})
@@ -33,18 +43,25 @@ def write_xlsx(
     text_fmt = book.add_format({"num_format": "@"})
     text_columns = text_columns or set()
     widths = widths or {}
+    title_fmt = book.add_format({"bold": True, "font_size": 14, "align": "center"})
+    top = 2 if title else 0
+
     def new_sheet(sheet_name: str, headers: Sequence[str]):
         ws = book.add_worksheet(sheet_name[:31])
+        if title:
+            ws.merge_range(0, 0, 0, max(len(headers) - 1, 1), title, title_fmt)
+            ws.write_string(1, 0, "　".join(t for t in (unit, f"导出日期：{on:%Y-%m-%d}" if on else "") if t))
         for c, h in enumerate(headers):
-            ws.write_string(0, c, h, bold)
+            ws.write_string(top, c, h, bold)
             ws.set_column(c, c, widths.get(h, max(10, len(h) * 2 + 2)), text_fmt if h in text_columns else None)
-        ws.freeze_panes(1, 0)
+        ws.freeze_panes(top + 1, 0)
+        frame_worksheet(ws, title=title or sheet_name, unit=unit, on=on, header_rows=top + 1)
         return ws
 
     for name, headers, rows in sheets:
         part, count, ws = 1, 0, None
         for row in rows:
-            if ws is None or count >= MAX_ROWS:
+            if ws is None or count >= min(max_rows, MAX_ROWS - top):
                 ws = new_sheet(name if part == 1 else f"{name}({part})", headers)
                 part += 1
                 count = 0
@@ -53,9 +70,10 @@ def write_xlsx(
                 if value is None or value == "":
                     continue
                 if headers[c] in text_columns or isinstance(value, str):
-                    ws.write_string(count, c, _inert(str(value)), text_fmt if headers[c] in text_columns else None)
+                    ws.write_string(top + count, c, _inert(str(value)),
+                                    text_fmt if headers[c] in text_columns else None)
                 else:
-                    ws.write(count, c, value)
+                    ws.write(top + count, c, value)
         if ws is None:
             new_sheet(name, headers)
     book.close()

@@ -7,24 +7,12 @@ import io
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from gonggu.dataio.printing import frame_document
+
 HEADERS = ("序号", "项目编号", "项目名称", "所在地", "项目类型", "计划资金（元）", "联农带农机制", "绩效目标")
-
-
-def _page_number(paragraph) -> None:
-    run = paragraph.add_run()
-    for tag, text in (("begin", None), (None, "PAGE"), ("end", None)):
-        if tag:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), tag)
-        else:
-            element = OxmlElement("w:instrText")
-            element.set(qn("xml:space"), "preserve")
-            element.text = text
-        run._r.append(element)
 
 
 def library_notice_docx(*, title: str, unit: str, on, place: str, rows: list[tuple]) -> bytes:
@@ -52,11 +40,7 @@ def library_notice_docx(*, title: str, unit: str, on, place: str, rows: list[tup
     for text in (unit, f"{on:%Y年%m月%d日}"):
         p = doc.add_paragraph(text)
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    footer = doc.sections[0].footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run("第 ")
-    _page_number(footer)
-    footer.add_run(" 页")
+    frame_document(doc, title=title, unit=unit, on=on, landscape=True)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

@@ -11,6 +11,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from gonggu.core.idnumber import mask
+from gonggu.dataio.printing import frame_document
 from gonggu.registry.choices import PersonStatus, Relation
 
 from .models import Notice
@@ -37,8 +38,15 @@ def notice_lines(notice: Notice) -> list[NoticeLine]:
 
     heads = dict(Person.objects.filter(household_id__in=[c.household_id for c in cases], relation=Relation.HEAD,
                                        status=PersonStatus.ACTIVE).values_list("household_id", "id_number"))
+    # A household whose case was reopened can stand on a notice with two cases; the list names it once
+    # (its latest case: the current monitoring type and risks).
+    latest: dict[int, object] = {}
+    for c in cases:
+        if c.household_id not in latest or c.pk > latest[c.household_id].pk:
+            latest[c.household_id] = c
+    once = [c for c in cases if latest[c.household_id] is c]
     return [NoticeLine(i, c.household.head_name, mask(heads.get(c.household_id, "")), c.size,
-                       c.monitoring_type or "—", c.risk_types or "—") for i, c in enumerate(cases, start=1)]
+                       c.monitoring_type or "—", c.risk_types or "—") for i, c in enumerate(once, start=1)]
 
 
 def notice_body(notice: Notice) -> str:
@@ -84,6 +92,7 @@ def notice_docx(notice: Notice) -> bytes:
                                        line.risk_types), strict=True):
             cell.text = str(value)
     doc.add_paragraph(f"共 {len(lines)} 户。")
+    frame_document(doc, title=notice.title, unit=notice.issuer, on=notice.start_on)
     sign = doc.add_paragraph(notice.issuer)
     sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     date = doc.add_paragraph(f"{notice.start_on:%Y年%m月%d日}")

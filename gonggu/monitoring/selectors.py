@@ -35,6 +35,13 @@ from .workflow import (
 # --- scoped querysets -----------------------------------------------------------------------------
 
 
+def open_case_household_count(prefix: str | None) -> int:
+    """Households 监测帮扶中 (approved, risk not yet eliminated) in a region: the one count the 一口清 and the home
+    page show."""
+    return (MonitoringCase.objects.filter(in_scope_q("region_code", prefix), status__in=CASE_APPROVED_OPEN)
+            .values("household_id").distinct().count())
+
+
 def cases_for_user(user) -> QuerySet[MonitoringCase]:
     return MonitoringCase.objects.filter(in_scope_q("region_code", user.scope_prefix))
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, views
+from . import exports, import_views, views
 
 app_name = "monitoring"
 
@@ -11,11 +11,13 @@ urlpatterns = [
     path("declare/regions/", views.declare_regions, name="declare_regions"),
     path("declare/status/", views.declare_status, name="declare_status"),
     path("clues/", views.clue_list, name="clue_list"),
+    path("clues/export/", exports.clue_list_export, name="clue_list_export"),
     path("clues/new/", views.clue_new, name="clue_new"),
     path("clues/<int:pk>/", views.clue_detail, name="clue_detail"),
     path("households/options/", views.household_options, name="household_options"),
     path("households/<int:pk>/timeline/", views.household_timeline_view, name="household_timeline"),
     path("cases/", views.case_list_view, name="case_list"),
+    path("cases/export/", exports.case_list_export, name="case_list_export"),
     path("cases/batch/<str:action>/", views.case_batch, name="case_batch"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/step/<str:name>/", views.case_step, name="case_step"),
@@ -30,6 +32,7 @@ urlpatterns = [
     path("measures/<int:pk>/end/", views.measure_end_view, name="measure_end"),
     path("visits/<int:pk>/photos/<int:n>/", views.visit_photo, name="visit_photo"),
     path("notices/", views.notice_list, name="notice_list"),
+    path("notices/export/", exports.notice_list_export, name="notice_list_export"),
     path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
     path("notices/<int:pk>/posting/", views.notice_posting, name="notice_posting"),
     path("notices/<int:pk>/objections/", views.objection_new, name="objection_new"),
@@ -38,6 +41,7 @@ urlpatterns = [
     path("notices/<int:pk>/photo/", views.notice_photo, name="notice_photo"),
     path("objections/<int:pk>/resolve/", views.objection_resolve, name="objection_resolve"),
     path("compliance/", views.compliance, name="compliance"),
+    path("compliance/export/", exports.compliance_export, name="compliance_export"),
     path("settings/", views.limits_view, name="limits"),
     # Monitoring history (formats.md): the intake pipeline's pages; the chooser, and the old addresses.
     path("imports/", import_views.import_home, name="import_home"),

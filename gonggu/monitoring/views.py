@@ -554,8 +554,6 @@ def visit_new(request, pk: int):
             else:
                 messages.success(request, "走访已登记。")
                 return redirect(_case_url(case) + "#visits")
-        else:
-            messages.error(request, _form_errors(form))
     last = case.visits.order_by("-visited_on").first()
     return render(request, "monitoring/visit_form.html", {"case": case, "form": form, "last": last,
                                                           "checks": plan_checks(case)})

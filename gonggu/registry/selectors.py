@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
@@ -21,6 +22,7 @@ from django.db import connection
 from django.db.models import BooleanField, Count, F, Func, Q, QuerySet
 from django.utils import timezone
 
+from gonggu.core.access import Perm
 from gonggu.core.codes import Level, code_range, in_scope_q
 from gonggu.core.errors import NotFoundInScope
 from gonggu.core.idnumber import InvalidIdNumber, mask, normalize
@@ -86,6 +88,13 @@ class HouseholdSearch:
     notes: list[str] = field(default_factory=list)
 
 
+def household_type_counts(prefix: str | None) -> dict[str, int]:
+    """Households of a region by type (脱贫户, 监测户 …): the one count of households and of 监测户 that the home
+    page, the 一口清 and the assessment pages show."""
+    return {r["household_type"]: r["n"] for r in Household.objects.filter(in_scope_q("region_code", prefix))
+            .values("household_type").annotate(n=Count("id")).order_by()}
+
+
 def households_for_user(user) -> QuerySet[Household]:
     return Household.objects.filter(in_scope_q("region_code", user.scope_prefix))
 
@@ -98,6 +107,11 @@ def _prefix_range_q(field_name: str, text: str) -> Q:
     """`field` starts with `text`, written as a range so that a B-tree index serves it (LIKE would not, on SQLite)."""
     upper = text[:-1] + chr(ord(text[-1]) + 1)
     return Q(**{f"{field_name}__gte": text, f"{field_name}__lt": upper})
+
+
+_ID_TAIL = re.compile(r"\d{3,7}[\dXx]")
+SHOWN_TAIL = 4        # a masked number (410122********123X) shows its last four characters
+TAIL_LIMIT = 500      # a four-digit tail matches about one person in ten thousand: a county gets a page or two
 
 
 def _looks_like_id(text: str) -> bool:
@@ -186,7 +200,20 @@ class _HouseholdQuery:
                 keys = list(persons_for_user(user).filter(id_number=number).values_list("household_id", flat=True))
                 keys += list(self._by_number().filter(household_no=text).values_list("pk", flat=True))
                 self.keys = keys
+            elif _ID_TAIL.fullmatch(text) and (len(text) <= SHOWN_TAIL or user.has_perm_code(Perm.UNMASK_ID)):
+                # The last digits of an identity number (what a clerk reads off a card or a masked list): the
+                # last four are on every masked number, more only for roles that may see the whole number.
+                # A household number starting with the same digits still matches.
+                tail = text.upper()
+                keys = list(persons_for_user(user).filter(id_number__endswith=tail)
+                            .values_list("household_id", flat=True)[:TAIL_LIMIT])
+                keys += list(self._by_number().filter(_prefix_range_q("household_no", text))
+                             .values_list("pk", flat=True)[:TAIL_LIMIT])
+                self.keys = keys
             elif text.isascii():
+                if _ID_TAIL.fullmatch(text):
+                    self.notes.append(f"按身份证号后 {SHOWN_TAIL} 位以上查找需要查看完整身份证号的权限，"
+                                      f"已按户编号查找；可输入后 {SHOWN_TAIL} 位。")
                 self.number_prefix = text
             else:
                 self.name = text   # the head's or any member's name (户主姓名 is a member's name too)

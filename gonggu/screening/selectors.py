@@ -52,6 +52,22 @@ class WarningFilter:
     overdue: bool = False
     category: str = "all"
 
+    @classmethod
+    def from_data(cls, data) -> WarningFilter:
+        """The list page's filters from its query string (or the export button's POST of the same fields)."""
+        f = cls(status=data.get("status", ""), rule=data.get("rule", ""), grade=data.get("grade", ""),
+                department=data.get("department", ""), village=data.get("village", "").strip(),
+                overdue=data.get("overdue") == "1", category=data.get("category", "all"))
+        if f.category not in CATEGORIES:
+            f.category = "all"
+        if f.village and not f.village.isdigit():
+            f.village = ""
+        return f
+
+    def as_query(self) -> dict[str, str]:
+        return {"status": self.status, "rule": self.rule, "grade": self.grade, "department": self.department,
+                "village": self.village, "overdue": "1" if self.overdue else "", "category": self.category}
+
 
 def warning_list_for_user(user, f: WarningFilter, *, today: dt.date | None = None) -> QuerySet[Warning]:
     qs = warnings_for_user(user).filter(_category_q(f.category)).select_related("household")
@@ -89,9 +105,17 @@ def latest_runs(user, limit: int = 5) -> list[ScreeningRun]:
     return list(runs[:limit])
 
 
-def _region_names(codes) -> dict[str, str]:
+def region_names(codes) -> dict[str, str]:
     full = {c.ljust(12, "0") for c in codes if c}
     return dict(Region.objects.filter(code__in=full).values_list("code", "name"))
+
+
+def pending_warning_counts(prefix: str | None, *, today: dt.date | None = None) -> tuple[int, int]:
+    """(待核实, of which past the deadline) warnings of a region, every grade: the one count the screening
+    summary, the 一口清 and the home page show."""
+    today = today or timezone.localdate()
+    pending = Warning.objects.filter(in_scope_q("region_code", prefix), status=WarningStatus.PENDING)
+    return pending.count(), pending.filter(deadline__lt=today).count()
 
 
 def open_summary_for_user(user) -> dict:
@@ -110,10 +134,11 @@ def open_summary_for_user(user) -> dict:
     for row in by_village:
         key = row["region_code"][:9]
         townships[key] = townships.get(key, 0) + row["n"]
-    names = _region_names(townships)
+    names = region_names(townships)
+    pending, overdue = pending_warning_counts(user.scope_prefix, today=today)
     return {
-        "open": status_counts.get(WarningStatus.PENDING, 0),
-        "overdue": open_qs.filter(deadline__lt=today).count(),
+        "open": pending,
+        "overdue": overdue,
         "verified": sum(status_counts.get(s, 0) for s in VERIFIED_STATUSES),
         "lapsed": status_counts.get(WarningStatus.LAPSED, 0),
         "by_status": [(s.label, status_counts.get(s.value, 0)) for s in WarningStatus],
@@ -205,7 +230,7 @@ def statistics_for_user(user, *, category: str = "risk", since: dt.date | None =
     aggregates = _rate_aggregates(today)
     village_values = list(qs.values("region_code").annotate(**aggregates).order_by("region_code"))
     department_values = list(qs.values("department").annotate(**aggregates).order_by("department"))
-    names = _region_names({v["region_code"] for v in village_values} | {v["region_code"][:9] for v in village_values})
+    names = region_names({v["region_code"] for v in village_values} | {v["region_code"][:9] for v in village_values})
     villages = [_rate_row(v["region_code"], names.get(v["region_code"], v["region_code"]), v) for v in village_values]
     townships: dict[str, RateRow] = {}
     total = RateRow(key="", name="合计")

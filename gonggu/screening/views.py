@@ -12,6 +12,7 @@ from gonggu.core.idnumber import mask
 from gonggu.core.jobs import job_start
 from gonggu.core.models import AuditEvent
 from gonggu.rules.catalog import CATALOG
+from gonggu.rules.words import rule_title
 
 from .evidence import department_label, render_items, render_params
 from .forms import RunForm, SettingForm, VerifyForm
@@ -43,7 +44,7 @@ def screening_summary(request):
     user = request.user
     summary = open_summary_for_user(user)
     charts = {
-        "rule": {"labels": [r["rule"] for r in summary["by_rule"]], "values": [r["count"] for r in summary["by_rule"]]},
+        "rule": {"labels": [rule_title(r["rule"]) for r in summary["by_rule"]], "values": [r["count"] for r in summary["by_rule"]]},
         "grade": [{"name": g["label"], "value": g["count"]} for g in summary["by_grade"] if g["count"]],
         "township": {"labels": [t["name"] for t in summary["by_township"]],
                      "values": [t["count"] for t in summary["by_township"]]},
@@ -87,13 +88,7 @@ def warning_inbox(request):
 @require_perm(Perm.VIEW_REGISTRY)
 def warning_list(request):
     g = request.GET
-    f = WarningFilter(status=g.get("status", ""), rule=g.get("rule", ""), grade=g.get("grade", ""),
-                      department=g.get("department", ""), village=g.get("village", "").strip(),
-                      overdue=g.get("overdue") == "1", category=g.get("category", "all"))
-    if f.category not in CATEGORIES:
-        f.category = "all"
-    if f.village and not f.village.isdigit():
-        f.village = ""
+    f = WarningFilter.from_data(g)
     page = Paginator(warning_list_for_user(request.user, f), 50).get_page(g.get("page"))
     departments = sorted({d for d in warnings_for_user(request.user).values_list("department", flat=True)})
     return render(request, "screening/warning_list.html", {

@@ -14,6 +14,8 @@ from collections import defaultdict
 import xlsxwriter
 from django.utils import timezone
 
+from gonggu.dataio.printing import frame_worksheet
+
 from .models import ProgressReport, TaskList, TaskUnit, UnitRole
 from .periods import recurrence_label
 from .selectors import LIGHTS, tasks_with_light
@@ -149,7 +151,7 @@ def task_list_xlsx(task_list: TaskList, *, today: dt.date | None = None) -> byte
     for c, name in enumerate(columns):
         ws.write_string(1, c, name, head_fmt)
     ws.freeze_panes(2, 0)
-    ws.repeat_rows(1)
+    frame_worksheet(ws, title=task_list.title, unit=task_list.region.name, on=timezone.localdate(), header_rows=2)
 
     row = 2
     for task, opened in zip(tasks, opening_headings(t.path for t in tasks), strict=True):

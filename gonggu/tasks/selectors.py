@@ -161,7 +161,15 @@ def _next_deadline(qs, *, task_ref: str, due_field: str, slot_filter: Q, today: 
             When(**{f"{due_field}__lt": F("next_slot")}, then=F(due_field)),
             default=Coalesce(F("next_slot"), F(due_field)),
         ),
-    ).annotate(light=_light("deadline", today=today, days=days, done=done))
+    ).annotate(
+        light=_light("deadline", today=today, days=days, done=done),
+        # Which of the two dates the light follows, said beside it: a report due date or the completion date.
+        deadline_kind=Case(
+            When(Q(next_slot__isnull=False) & (Q(**{f"{due_field}__isnull": True})
+                                               | Q(**{f"{due_field}__gte": F("next_slot")})), then=Value("报送期限")),
+            When(**{f"{due_field}__isnull": False}, then=Value("完成期限")),
+            default=Value(""), output_field=CharField()),
+    )
 
 
 def tasks_with_light(qs: QuerySet[Task], *, today: dt.date | None = None, units: QuerySet[Unit] | None = None,
@@ -184,6 +192,20 @@ class BoardFilter:
     unit: int | None = None
     unparsed: bool = False
     q: str = ""
+
+    @classmethod
+    def from_data(cls, data) -> BoardFilter:
+        """The board's filters from its query string, or from the POST of its export button (same names)."""
+        def number(name):
+            value = data.get(name, "")
+            return int(value) if value.isdigit() else None
+
+        return cls(light=data.get("light", "") if data.get("light") in LIGHTS else "", task_list=number("list"),
+                   unit=number("unit"), unparsed=data.get("unparsed") == "1", q=data.get("q", "").strip()[:50])
+
+    def as_query(self) -> dict:
+        return {"light": self.light, "list": self.task_list, "unit": self.unit, "unparsed": self.unparsed,
+                "q": self.q}
 
 
 def board_tasks(user, f: BoardFilter, *, today: dt.date | None = None) -> QuerySet[Task]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 urlpatterns = [
     path("", views.task_home, name="task_home"),
@@ -33,6 +33,7 @@ urlpatterns = [
     path("concerns/<int:pk>/check/", views.task_concern_check, name="task_concern_check"),
     path("evidence/<int:pk>/", views.task_evidence, name="task_evidence"),
     path("board/", views.task_board, name="task_board"),
+    path("board/export/", exports.task_board_export, name="task_board_export"),
     path("mine/", views.task_mine, name="task_mine"),
     path("inbox/", views.task_inbox, name="task_inbox"),
     path("inbox/<int:pk>/read/", views.task_inbox_read, name="task_inbox_read"),

@@ -340,11 +340,11 @@ def _task_context(request, task, **overrides) -> dict:
     unique_units = list({u.pk: u for u in assigned_units}.values())
     own_view = None if manager else my_units
     light_row = sel.tasks_with_light(type(task).objects.filter(pk=task.pk), units=own_view).values(
-        "light", "deadline").first() or {"light": "green", "deadline": None}
+        "light", "deadline", "deadline_kind").first() or {"light": "green", "deadline": None, "deadline_kind": ""}
     show_units = unique_units if manager else my_unit_list
     ctx = {
         "task": task, "manager": manager, "my_units": my_unit_list, "assigned": assigned, "today": timezone.localdate(),
-        "light": light_row["light"], "deadline": light_row["deadline"],
+        "light": light_row["light"], "deadline": light_row["deadline"], "deadline_kind": light_row["deadline_kind"],
         "reports": sel.task_reports(task, units=own_view),
         "slots": sel.task_slots(task, units=own_view)[:24],
         "targets": task.targets.select_related("unit").filter(**({} if manager else {"unit__in": my_units})),
@@ -583,15 +583,7 @@ def task_evidence(request, pk: int):
 
 
 def _board_filter(request) -> sel.BoardFilter:
-    g = request.GET
-
-    def number(name):
-        value = g.get(name, "")
-        return int(value) if value.isdigit() else None
-
-    return sel.BoardFilter(light=g.get("light", "") if g.get("light") in sel.LIGHTS else "",
-                           task_list=number("list"), unit=number("unit"), unparsed=g.get("unparsed") == "1",
-                           q=g.get("q", "").strip()[:50])
+    return sel.BoardFilter.from_data(request.GET)
 
 
 @require_perm(Perm.MANAGE_TASKS, Perm.REPORT_TASKS)

@@ -1,10 +1,12 @@
 """The main menu: one entry per module, shown only to roles that may use it."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
 from gonggu.core.access import Perm
+from gonggu.dataio.intake import formats_for_user
 
 
 @dataclass(frozen=True)
@@ -13,6 +15,8 @@ class NavItem:
     url_name: str
     # The role must allow one of these (none: everyone signed in).
     perm: Perm | tuple[Perm, ...] | None = None
+    # Where the page decides by more than the role's actions, the page's own test (so the menu never offers a 403).
+    check: Callable | None = None
 
 
 NAV_ITEMS = [
@@ -27,7 +31,7 @@ NAV_ITEMS = [
     NavItem("资金项目", "funds_home", Perm.VIEW_REGISTRY),
     NavItem("驻村帮扶", "stationing_teams", Perm.VIEW_REGISTRY),
     NavItem("部门数据", "batch_list", Perm.IMPORT_DEPT),
-    NavItem("数据导入", "intake_home", (Perm.IMPORT_DEPT, Perm.IMPORT_REGISTRY, Perm.EDIT_LEDGERS)),
+    NavItem("数据导入", "intake_home", check=lambda user: bool(formats_for_user(user))),
     NavItem("规则库", "rule_list", Perm.VIEW_REGISTRY),
     NavItem("数据质量", "quality_list", Perm.VIEW_REGISTRY),
     NavItem("参数设置", "param_list", Perm.MANAGE_RULES),
@@ -44,6 +48,8 @@ def nav_for(user, current_path: str) -> list[dict]:
     for item in NAV_ITEMS:
         perms = item.perm if isinstance(item.perm, tuple) else (item.perm,) if item.perm else ()
         if perms and not any(user.has_perm_code(p) for p in perms):
+            continue
+        if item.check is not None and not item.check(user):
             continue
         try:
             url = reverse(item.url_name)

@@ -16,16 +16,10 @@ from operator import or_
 from django.db.models import Count, Q
 
 from gonggu.core.codes import in_scope_q
+from gonggu.rules.words import rule_title
 
 from .. import inputs
 from .base import Drill, DrillRow, EvalContext, Figure, FigureData, Missing, Target, count_of, grouped
-
-
-def _rule_title(code: str) -> str:
-    from gonggu.rules.catalog import CATALOG
-
-    rule = CATALOG.rules.get(code)
-    return rule.title if rule is not None else code
 
 
 def _runs(ctx: EvalContext, rules: tuple[str, ...]) -> tuple[dict[str, inputs.RunInfo], list[str]]:
@@ -53,7 +47,7 @@ def _findings(runs: dict[str, inputs.RunInfo], prefix: str | None):
 def findings_compute(rules: tuple[str, ...], needs: str):
     def compute(ctx: EvalContext) -> FigureData:
         runs, never = _runs(ctx, rules)
-        titles = "、".join(_rule_title(c) for c in never)
+        titles = "、".join(rule_title(c) for c in never)
         qs = _findings(runs, ctx.prefix)
         if qs is None:
             return FigureData({}, None, needs, missing=Missing(
@@ -61,7 +55,7 @@ def findings_compute(rules: tuple[str, ...], needs: str):
         # A region without rows sums to 0 findings: the rules ran there and found nothing.
         rows = grouped(qs, "region_code", findings=Count("id"))
         as_of = min(run.as_of for run in runs.values())
-        basis = f"{needs}，规则 {'、'.join(_rule_title(c) for c in runs)}（{as_of:%Y-%m-%d} 起运行）"
+        basis = f"{needs}，规则 {'、'.join(rule_title(c) for c in runs)}（{as_of:%Y-%m-%d} 起运行）"
         if never:
             basis += f"；尚未运行：{titles}"
         return FigureData(rows, as_of, basis)
@@ -74,7 +68,7 @@ def findings_drill(rules: tuple[str, ...], title: str):
         qs = _findings(runs, prefix)
         if qs is None:
             return None
-        titles = {c: _rule_title(c) for c in rules}
+        titles = {c: rule_title(c) for c in rules}
 
         def row(f: dict) -> DrillRow:
             return DrillRow(household_no=f["household_no"] or "", head_name="", region_code=f["region_code"] or "",
@@ -93,7 +87,7 @@ def findings_figure(*, code: str, title: str, indicator: str, rules: tuple[str, 
     """问题数 of the given rules in scope: every finding is a problem to clear (target 0), or, for a `watch`
     figure (households at risk the seed asks to follow, not to avoid), 重点关注 without a target."""
     RULES_OF[code] = rules
-    names = "、".join(_rule_title(c) for c in rules)
+    names = "、".join(rule_title(c) for c in rules)
     target = (Target("", None, "重点关注（种子文件未设数值目标）", source, quote) if watch
               else Target("<=", Decimal(0), "无问题（0 条）", source, quote))
     return Figure(

@@ -10,6 +10,7 @@ from django.db.models import Count, F, FilteredRelation, Q, Sum
 from gonggu.core.codes import in_scope_q
 from gonggu.registry.choices import HouseholdType
 from gonggu.registry.models import Household, IncomeAccount
+from gonggu.rules.words import param_title
 
 from .base import (
     HOUSEHOLD_VALUES,
@@ -66,7 +67,7 @@ def growth_compute(param: str):
             data.missing = Missing(dt.date(year - 1, 1, 1), f"脱贫户缺少 {year - 1} 年收入数据，无法计算增长")
         growth = inputs_param(param, year)
         if growth is not None:
-            data.target = Target(">=", growth, f"≥ {growth * 100:.1f}%（{GROWTH_PARAMS[param]}，参数 {param} {year}）",
+            data.target = Target(">=", growth, f"≥ {growth * 100:.1f}%（{GROWTH_PARAMS[param]}，参数“{param_title(param)}”{year} 年）",
                                  FIG_INCOME_SOURCE, FIG_INCOME_QUOTE)
         return data
     return compute
@@ -183,7 +184,7 @@ def ratio_compute(param: str, household_type: str = HouseholdType.LIFTED):
                                    net_prev=Sum("net_income"), size_prev=Sum("household_size")).items():
             rows.setdefault(code, {}).update(comps)
         data = FigureData(rows, ctx.registry_date(),
-                          f"户籍台账收入账户（{year} 年、{year - 1} 年的{household_type}）；{label}（参数 {param}）",
+                          f"户籍台账收入账户（{year} 年、{year - 1} 年的{household_type}）；{label}（参数“{param_title(param)}”）",
                           extra={"year": year, "average": cur, "average_prev": prev})
         if not rows:
             data.missing = Missing(None, f"没有{household_type}的收入记录", not_applicable=True)
@@ -191,7 +192,7 @@ def ratio_compute(param: str, household_type: str = HouseholdType.LIFTED):
         absent = [str(y) for y, v in ((year - 1, prev), (year, cur)) if v is None or v <= 0]
         if absent:
             data.missing = Missing(dt.date(year - 1, 1, 1),
-                                   f"缺少 {'、'.join(absent)} 年的参数 {param}（{label}），请在规则库参数中设置")
+                                   f"缺少 {'、'.join(absent)} 年的参数“{param_title(param)}”（{label}），请在规则库参数中设置")
             return data
         for comps in rows.values():
             # Components must add up over villages: carry the average weighted by persons (Σ avg × size ÷ Σ size
@@ -227,40 +228,40 @@ FIGURES: list[Figure] = [
     Figure(
         code="INCOME-GROWTH", title="脱贫人口人均纯收入增长", indicator="11",
         formula="（本年脱贫户纯收入合计 ÷ 本年人口）÷（上年纯收入合计 ÷ 上年人口）− 1，只计两年都有收入记录的脱贫户",
-        unit="%", target=Target("", None, "不低于本省和全国农村居民收入增速（需设置参数 rural_income_growth）",
+        unit="%", target=Target("", None, "不低于本省和全国农村居民收入增速（需设置参数“农村居民人均可支配收入增幅”）",
                                 FIG_INCOME_SOURCE, FIG_INCOME_QUOTE),
         compute=compute_income_growth, value=value_income_growth, numerator="households",
         drill=drill_income_growth),
     Figure(
         code="INCOME-GROWTH-NATION", title="脱贫人口人均纯收入增长（对比全国）", indicator="11",
-        formula="同“脱贫人口人均纯收入增长”，对照全国农村居民人均可支配收入增速（参数 rural_income_growth_national）",
-        unit="%", target=Target("", None, "不低于全国农村居民收入增速（需设置参数 rural_income_growth_national）",
+        formula="同“脱贫人口人均纯收入增长”，对照全国农村居民人均可支配收入增速（参数“全国农村居民人均可支配收入增幅”）",
+        unit="%", target=Target("", None, "不低于全国农村居民收入增速（需设置参数“全国农村居民人均可支配收入增幅”）",
                                 FIG_INCOME_SOURCE, FIG_INCOME_QUOTE),
         compute=growth_compute("rural_income_growth_national"), value=value_income_growth, numerator="households",
         drill=drill_income_growth),
     Figure(
         code="INCOME-RATIO-PROVINCE", title="脱贫人口人均纯收入与全省农民收入之比（同比变化）", indicator="11",
         formula="本年（脱贫户纯收入合计 ÷ 人口 ÷ 本年全省农村居民人均可支配收入）− 上年同一比值；"
-                "全省收入为参数 rural_income_province",
+                "全省收入为参数“全省农村居民人均可支配收入”",
         unit="百分点", target=Target(">", Decimal(0), "同比提升（高于 0 个百分点）", RATIO_SOURCE, RATIO_QUOTE),
         compute=ratio_compute("rural_income_province"), value=value_ratio_change, numerator="households",
         drill=drill_income_drop),
     Figure(
         code="INCOME-RATIO-NATION", title="脱贫人口人均纯收入与全国农民收入之比（同比变化）", indicator="11",
         formula="本年（脱贫户纯收入合计 ÷ 人口 ÷ 本年全国农村居民人均可支配收入）− 上年同一比值；"
-                "全国收入为参数 rural_income_national",
+                "全国收入为参数“全国农村居民人均可支配收入”",
         unit="百分点", target=Target(">", Decimal(0), "同比提升（高于 0 个百分点）", RATIO_SOURCE, RATIO_QUOTE),
         compute=ratio_compute("rural_income_national"), value=value_ratio_change, numerator="households",
         drill=drill_income_drop),
     Figure(
         code="INCOME-RATIO-MONITORED", title="监测户人均纯收入与全省农民收入之比（同比变化）", indicator="11",
-        formula="本年（监测户纯收入合计 ÷ 人口 ÷ 本年全省农村居民人均可支配收入）− 上年同一比值（参数 rural_income_province）",
+        formula="本年（监测户纯收入合计 ÷ 人口 ÷ 本年全省农村居民人均可支配收入）− 上年同一比值（参数“全省农村居民人均可支配收入”）",
         unit="百分点", target=Target("", None, "重点关注（种子文件只对脱贫人口要求“两提升”）", RATIO_SOURCE, RATIO_QUOTE),
         compute=ratio_compute("rural_income_province", HouseholdType.MONITORED), value=value_ratio_change,
         numerator="households"),
     Figure(
         code="INCOME-LOW", title="收入较低的脱贫户", indicator="11",
-        formula="最新收入年度人均纯收入低于“收入较低”标准（规则参数 low_income_line，默认 10000 元）的脱贫户数",
+        formula="最新收入年度人均纯收入低于“收入较低”标准（规则参数“收入较低脱贫户标准”，默认 10000 元）的脱贫户数",
         unit="户", target=WATCH_INCOME, compute=compute_income_low, value=count_of("low"), numerator="low",
         denominator="households", drill=drill_income_low, lower_is_better=True),
     Figure(

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, F, OuterRef, Q
 
 from gonggu.core.codes import in_scope_q
+from gonggu.rules.words import rule_title
 
 from .. import inputs
 from .base import (
@@ -24,6 +25,10 @@ from .base import (
     share_of,
 )
 from .findings import findings_figure
+
+
+def _titles(rules: tuple[str, ...]) -> str:
+    return "、".join(f"“{rule_title(r)}”" for r in rules)
 
 
 def _cases(ctx: EvalContext, prefix, population: str):
@@ -60,14 +65,14 @@ def compliance_compute(rules: tuple[str, ...], population: str) -> Callable[[Eva
         found = inputs.findings(run, rules, None) if run is not None else None
         if found is None:
             return FigureData({}, None, "程序合规规则", missing=Missing(
-                ctx.year_start, f"尚未运行程序合规规则 {'、'.join(rules)}（规则库“程序合规”或 gonggu compliance）"))
+                ctx.year_start, f"尚未运行程序合规规则{_titles(rules)}（规则库“程序合规”页面运行）"))
         failing = Exists(found.filter(household_no=OuterRef("household__household_no"),
                                       region_code=OuterRef("region_code")))
         rows = grouped(cases.annotate(failing=failing), "region_code", cases=Count("id"),
                        failing=Count("id", filter=Q(failing=True)))
         for comps in rows.values():
             comps["ok"] = comps["cases"] - comps["failing"]
-        data = FigureData(rows, run.as_of, f"监测帮扶记录，程序合规规则 {'、'.join(rules)}（{run.as_of:%Y-%m-%d} 运行）")
+        data = FigureData(rows, run.as_of, f"监测帮扶记录，程序合规规则{_titles(rules)}（{run.as_of:%Y-%m-%d} 运行）")
         if not rows:
             data.missing = Missing(None, f"本区域没有{POPULATION_LABEL[population]}", not_applicable=True)
         return data

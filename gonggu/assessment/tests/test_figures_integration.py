@@ -128,7 +128,7 @@ def test_compliance_figures_from_a_stored_run(county_data, regions):
     assert (dev.numerator, dev.denominator, dev.status) == (2, 2, "pass")
     elim = result("ELIM-QUALITY", regions["county"])
     assert (elim.numerator, elim.denominator, elim.status) == (0, 1, "fail")
-    assert "C-ELIM-3M" in elim.basis and elim.data_date == TODAY
+    assert "纳入不满3个月即消除风险" in elim.basis and elim.data_date == TODAY
     # A rule the run did not evaluate still has no data, never a zero.
     assert result("MON-IDENTIFY-15D", regions["county"]).status == "nodata"
 

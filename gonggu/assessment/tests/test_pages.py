@@ -29,7 +29,7 @@ def test_county_self_evaluation_with_township_matrix(login, county_admin, county
     assert "脱贫人口和监测对象基本医保参保率" in page and "75.00%" in page and "≥ 99%" in page
     assert "城关镇" in page and "白沙镇" in page                       # the township matrix
     assert "暂无数据" in page                                           # housing list not imported
-    assert "000 成效巩固方面 3" in page                                 # the seed passage behind the target
+    assert "重点工作任务分解一览表》（河南省） 成效巩固方面 3" in page                                 # the seed passage behind the target
     assert "2025-11-03" in page
 
 

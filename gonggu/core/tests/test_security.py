@@ -74,7 +74,8 @@ def test_web_entry_points_choose_settings_like_the_gonggu_command(module, tmp_pa
     production = {"GONGGU_ENV": "production", "GONGGU_SECRET_KEY": "x" * 60, "GONGGU_ALLOWED_HOSTS": "gonggu.example",
                   "GONGGU_DATA_DIR": str(tmp_path)}
     assert _settings_seen_by(module, production) == "config.settings.production False True 31536000"
-    assert _settings_seen_by(module, {"GONGGU_DATA_DIR": str(tmp_path)}).startswith("config.settings.base True")
+    # Debug pages are off unless a developer asks for them (GONGGU_DEBUG=1): users never see a traceback.
+    assert _settings_seen_by(module, {"GONGGU_DATA_DIR": str(tmp_path)}).startswith("config.settings.base False")
 
 
 @override_settings(GONGGU_TRUSTED_PROXIES=["10.0.0.5", "192.168.1.0/24"])

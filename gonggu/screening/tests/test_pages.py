@@ -31,9 +31,9 @@ def test_overview_pages_are_scoped(name, other_county_user, county_admin, login,
 def test_summary_counts_and_run_button_for_county_admin(county_admin, township_reviewer, login, warnings):
     page = login(county_admin).get(reverse("screening_summary")).content.decode()
     assert "运行筛查" in page and "vendor/echarts-5.6.0.min.js" in page and "chart-data" in page
-    assert '<div class="n">3</div><div class="l">待核实预警</div>' in page
+    assert '<div class="n" data-figure="pending_warnings">3</div><div class="l">待核实预警</div>' in page
     township = login(township_reviewer).get(reverse("screening_summary")).content.decode()
-    assert '<div class="n">2</div><div class="l">待核实预警</div>' in township
+    assert '<div class="n" data-figure="pending_warnings">2</div><div class="l">待核实预警</div>' in township
     assert 'action="/screening/run/"' not in township
 
 

@@ -12,8 +12,8 @@ def light_label(light: str) -> str:
 
 
 @register.inclusion_tag("tasks/_light.html")
-def light_badge(light: str, deadline=None):
-    return {"light": light, "label": LIGHTS.get(light, ""), "deadline": deadline}
+def light_badge(light: str, deadline=None, kind: str = ""):
+    return {"light": light, "label": LIGHTS.get(light, ""), "deadline": deadline, "kind": kind}
 
 
 @register.filter
