@@ -22,7 +22,7 @@ def _choice(name: str, choices, *, required: bool = False, help: str = "", examp
 
 INCOME_COLUMNS = ("工资性收入", "生产经营性收入", "财产性收入", "转移性收入", "生产经营性支出")
 
-# The registry's own staging (importing_stage, in DuckDB) reads these cells; the kinds and value lists here
+# The registry's own staging (importing.stage, in DuckDB) reads these cells; the kinds and value lists here
 # describe them for the template, the format page and the 退回表.
 REGISTRY_SPEC = ColumnSpec(
     key="registry",

@@ -22,7 +22,7 @@ import pyarrow.csv as pacsv
 from gonggu.core.errors import UserFacingError
 from gonggu.dataio.readers import ACCEPTED, SPREADSHEET_EXTENSIONS, TEXT_EXTENSIONS, cell_text
 
-from .spec import REGISTRY_SPEC
+from ..spec import REGISTRY_SPEC
 
 # Canonical column -> the name the import uses for it in SQL.
 COLUMN_KEYS: dict[str, str] = {
