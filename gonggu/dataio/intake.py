@@ -139,6 +139,12 @@ class IntakeResult:
     duplicate_of: IntakeBatch | None = None
     dry_run: bool = False
     layout: str = ""
+    # The export recognised from the headers (国家防返贫监测信息系统 …), or empty: the format's own columns.
+    recognised: str = ""
+
+    @property
+    def recognised_format(self) -> str:
+        return self.recognised or f"{self.format.title}（本系统格式）"
 
     @property
     def rejected_rows(self) -> int:
@@ -163,6 +169,7 @@ class IntakeResult:
             "duplicate_of": self.duplicate_of.pk if self.duplicate_of else None,
             "dry_run": self.dry_run,
             "layout": self.layout,
+            "recognised_format": self.recognised_format,
         }
         data.update(self.format.json_extras(self))
         return data
@@ -174,7 +181,7 @@ class IntakeResult:
                     "内容完全相同，未重复导入。")
         w = self.written
         head = "校验完成（未写入任何数据）" if self.dry_run else "导入完成"
-        text = (f"{self.format.title} {self.file_label}：{head}。读取 {self.rows} 行，"
+        text = (f"{self.format.title} {self.file_label}：{head}（识别为{self.recognised_format}）。读取 {self.rows} 行，"
                 f"{'可导入' if self.dry_run else '导入'} {self.accepted} 行（新增 {w.created}，更新 {w.updated}，"
                 f"未变 {w.unchanged}），拒收 {self.rejected_rows} 行")
         if w.unmatched:
@@ -252,14 +259,23 @@ class IntakeFormat:
         return read_sheet(path, file_label=ctx.file_label, spec=self.spec, sheet=ctx.options.get("sheet"))
 
     def stage(self, sheet: Sheet, ctx: IntakeContext) -> tuple[Staged, list[str]]:
-        match = self.spec.match_headers(sheet.header, file_label=ctx.file_label)
+        # Another system's export (its own headers and values) is read through its dialect of the spec.
+        dialect = self.spec.recognise(sheet.header, file_label=ctx.file_label)
+        spec, header, extend = self.spec, sheet.header, None
+        if dialect is not None:
+            spec = dialect.spec_for(self.spec)
+            header, extend = dialect.adapt(sheet.header)
+            ctx.options["dialect"] = dialect
+        match = spec.match_headers(header, file_label=ctx.file_label)
         if not sheet.rows:
             raise UserFacingError(f"文件 {ctx.file_label} 只有表头，没有数据行，未导入。")
         today = timezone.localdate()
         staged = Staged(rows=[], read=len(sheet.rows))
-        parse_row = self.spec.parse_row
+        parse_row = spec.parse_row
         memo: dict = {}
         for number, cells in sheet.rows:
+            if extend is not None:
+                cells = extend(cells)
             values, problems = parse_row(cells, match.positions, today=today, memo=memo)
             if problems:
                 key = self.key_of(values)
@@ -280,14 +296,17 @@ class IntakeFormat:
         self.validate(ctx, staged)
         staged.settle()
         tick(total // 2, total)
+        dialect = ctx.options.get("dialect")
         result = IntakeResult(format=self, file_label=ctx.file_label, rows=total, accepted=len(staged.rows),
                               rejected=sorted(staged.problems, key=lambda p: p.row), warnings=staged.warnings,
-                              unknown_columns=unknown, dry_run=dry_run, layout=sheet.layout)
+                              unknown_columns=unknown, dry_run=dry_run, layout=sheet.layout,
+                              recognised=dialect.title if dialect is not None else "")
         if dry_run:
             return result
         # `sheet`: the worksheet the user asked for (read again for the 退回表); `sheet_name`: the one read.
         layout = {"text": result.layout, "sheet": ctx.options.get("sheet") or "", "sheet_name": sheet.sheet_name,
-                  "header_row": sheet.header_row, "header": [h or "" for h in sheet.header]}
+                  "header_row": sheet.header_row, "header": [h or "" for h in sheet.header],
+                  "recognised": result.recognised_format}
         try:
             result.batch, result.written = _promote(self, ctx, staged, result, layout=layout, path=path,
                                                     stored_path=stored_path, batch=batch)

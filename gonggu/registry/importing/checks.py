@@ -15,7 +15,6 @@ from ..choices import (
     WorkPlace,
 )
 from . import db
-from .read import KEY_COLUMNS
 from .sql import (
     AMOUNTS,
     COLUMN_ORDER,
@@ -45,7 +44,10 @@ class Checks:
         prefix = self.options.scope_prefix
         year_max = self.options.today.year
         checks: list[tuple[str, str, str]] = [
-            ("village", "village IS NULL", "'必填，不能为空'"),
+            # A village named rather than coded (an export of the national system) that the region tree does not
+            # have, or has twice: the reason names it (regions.names).
+            ("village", "village_error IS NOT NULL", "village_error"),
+            ("village", "village IS NULL AND village_error IS NULL", "'必填，不能为空'"),
             ("village", "village IS NOT NULL AND village_code IS NULL",
              f"'应为 12 位数字的村级区划代码，实际为' || {cell_shown('village')}"),
         ]
@@ -78,6 +80,12 @@ class Checks:
             ("insured", "insured IS NOT NULL AND insured_v IS NULL", f"'应填「是」或「否」，实际为' || {cell_shown('insured')}"),
             ("relocated", "relocated IS NOT NULL AND relocated_v IS NULL",
              f"'应填「是」或「否」，实际为' || {cell_shown('relocated')}"),
+        ]
+        if not self.incomes:
+            # No income in the file (an export of the national system): nothing about incomes to check.
+            self._reject_rows(checks)
+            return
+        checks += [
             ("year", "year IS NULL", "'必填，不能为空'"),
             ("year", "year IS NOT NULL AND (yr_num IS NULL OR yr_num <> floor(yr_num))",
              f"{cell_shown('year')} || '不是有效的年度（如 2024）'"),
@@ -100,8 +108,11 @@ class Checks:
                 (a, f"{a} IS NOT NULL AND {a}_c IS NULL", f"{cell_shown(a)} || '不是金额（应为数字，如 1234.5）'"),
                 (a, f"abs({a}_c) >= {MAX_AMOUNT_CENTS}", f"{cell_shown(a)} || '金额过大'"),
             ]
+        self._reject_rows(checks)
+
+    def _reject_rows(self, checks: list[tuple[str, str, str]]) -> None:
         union = "\nUNION ALL\n".join(
-            f"SELECT row_no, {quote(KEY_COLUMNS[key])} AS col, {COLUMN_ORDER[key]} AS col_order, {reason} AS reason "
+            f"SELECT row_no, {quote(self.labels[key])} AS col, {COLUMN_ORDER[key]} AS col_order, {reason} AS reason "
             f"FROM s WHERE {cond}" for key, cond, reason in checks)
         self.sql(f"CREATE TABLE rejected AS {union}")
         # One identity number, one person, one household (formats.md): later rows of the same number go.
@@ -119,7 +130,7 @@ class Checks:
         """)
         self.sql(f"""
             INSERT INTO rejected
-            SELECT row_no, '身份证号', {COLUMN_ORDER['id_raw']},
+            SELECT row_no, {quote(self.labels['id_raw'])}, {COLUMN_ORDER['id_raw']},
                 CASE WHEN first_county IS NOT DISTINCT FROM county AND first_hh = hh_no
                      THEN '与第 ' || first_row || ' 行是同一人（同一户内重复登记），本行未导入'
                      ELSE '同一身份证号已在第 ' || first_row || ' 行（户 ' || coalesce(first_hh, '空') || '）出现，'
@@ -134,7 +145,9 @@ class Checks:
             f"SELECT DISTINCT CAST(yr_num AS INTEGER) FROM s WHERE yr_num = floor(yr_num) "
             f"AND yr_num BETWEEN {FIRST_YEAR} AND {self.options.today.year} ORDER BY 1")]
         self.counts.counties = counties
-        for name, table in (("ex_h", db.existing_households(counties)), ("ex_p", db.existing_persons(counties)),
+        extra = self.extras
+        for name, table in (("ex_h", db.existing_households(counties, with_extra=extra)),
+                            ("ex_p", db.existing_persons(counties, with_extra=extra)),
                             ("ex_i", db.existing_incomes(counties, years))):
             self.con.register(f"{name}_arrow", table)
             self.sql(f"CREATE TABLE {name} AS SELECT * FROM {name}_arrow")
@@ -151,7 +164,7 @@ class Checks:
         self.con.register("else_arrow", elsewhere)
         self.sql(f"""
             INSERT INTO rejected
-            SELECT s.row_no, '身份证号', {COLUMN_ORDER['id_raw']},
+            SELECT s.row_no, {quote(self.labels['id_raw'])}, {COLUMN_ORDER['id_raw']},
                 '此人已登记在其他县（区划代码 ' || left(e.region_code, 6) || '）的农户中，一人只能属于一户，本行未导入；'
                 || '跨县迁移请由两县管理员核实后处理'
             FROM s JOIN else_arrow e USING (id_number)
@@ -166,7 +179,8 @@ class Checks:
         self.sql("CREATE TABLE bad AS SELECT DISTINCT row_no FROM rejected")
         # The rows that can be stored; a view, scanned twice below (households, then rows with their lead).
         self.sql("CREATE VIEW ok AS SELECT * FROM s WHERE row_no NOT IN (SELECT row_no FROM bad)")
-        self.sql("""
+        incomes = "true" if self.incomes else "false"
+        self.sql(f"""
             CREATE TABLE hh AS
             WITH a AS (
                 SELECT county, hh_no, count(*) AS n_ok, count(*) FILTER (WHERE is_head) AS heads_ok,
@@ -185,14 +199,14 @@ class Checks:
             -- first 户主 row, else the first row. Without a stored 户主 row that has the income, none is taken.
             SELECT a.*, b.size_all, b.heads_all, b.first_head_all, b.first_filled_all,
                 coalesce(a.first_filled, a.first_head, a.first_row) AS lead_row,
-                (a.filled_ok > 0 OR b.heads_all = 0) AS income_ok,
+                ({incomes} AND (a.filled_ok > 0 OR b.heads_all = 0)) AS income_ok,
                 -- An integer key for the household, so that later joins do not compare text.
                 row_number() OVER (ORDER BY county, hh_no) AS hh_key
             FROM a JOIN b USING (county, hh_no)
         """)
         self.sql("""
             CREATE TABLE hl AS
-            SELECT hh.*, v.region_id, s.village_code, s.hh_type, s.mon_type, s.relocated_v,
+            SELECT hh.*, v.region_id, s.village_code, s.hh_type, s.mon_type, s.relocated_v, s.extra_h,
                 CAST(s.yr_num AS INTEGER) AS year_v, s.is_head AS lead_is_head, s.name AS lead_name,
                 coalesce(s.wage_c, 0) AS wage_c, coalesce(s.business_c, 0) AS business_c,
                 coalesce(s.property_c, 0) AS property_c, coalesce(s.transfer_c, 0) AS transfer_c,
@@ -201,15 +215,17 @@ class Checks:
         """)
 
     def warn(self) -> None:
+        incomes = "true" if self.incomes else "false"
+        income_note = "；收入按本行填写的数计" if self.incomes else ""
         parts = [
             # Household-level findings: the data is stored; the data-quality rules list them too.
-            f"""SELECT coalesce(first_filled_all, first_head_all), '与户主关系', {COLUMN_ORDER['relation']},
+            f"""SELECT coalesce(first_filled_all, first_head_all), {quote(self.labels['relation'])}, {COLUMN_ORDER['relation']},
                 '本户的户主行未能导入（原因见拒绝清单），本户收入账户本次未更新'
-                FROM hh WHERE filled_ok = 0 AND heads_all > 0""",
-            f"""SELECT lead_row, '与户主关系', {COLUMN_ORDER['relation']},
-                '本户没有户主（与户主关系无「户主」），已导入；收入按本行填写的数计'
+                FROM hh WHERE {incomes} AND filled_ok = 0 AND heads_all > 0""",
+            f"""SELECT lead_row, {quote(self.labels['relation'])}, {COLUMN_ORDER['relation']},
+                '本户没有户主（与户主关系无「户主」），已导入{income_note}'
                 FROM hh WHERE heads_all = 0""",
-            f"""SELECT pp.row_no, '与户主关系', {COLUMN_ORDER['relation']},
+            f"""SELECT pp.row_no, {quote(self.labels['relation'])}, {COLUMN_ORDER['relation']},
                 '本户有 ' || hh.heads_ok || ' 名户主，户信息和收入按第 ' || hh.lead_row || ' 行导入'
                 FROM pp JOIN hh USING (hh_key) WHERE pp.is_head AND hh.heads_ok > 1 AND pp.row_no <> hh.lead_row""",
         ]
@@ -224,7 +240,7 @@ class Checks:
             else:
                 shown = f"coalesce(CAST(hl.{lead_col} AS VARCHAR), '空')"
             parts.append(f"""
-                SELECT pp.row_no, {quote(KEY_COLUMNS[key])}, {COLUMN_ORDER[key]},
+                SELECT pp.row_no, {quote(self.labels[key])}, {COLUMN_ORDER[key]},
                     coalesce({cell_shown('s.' + key)}, '空白') || '与本户第 ' || pp.lead_row || ' 行不一致，按「'
                     || {shown} || '」导入'
                 FROM pp JOIN hl USING (hh_key) JOIN s ON s.row_no = pp.row_no WHERE pp.{flag}""")
@@ -235,7 +251,7 @@ class Checks:
         for a in AMOUNTS:
             word = "支出" if a == "expense" else "收入"
             parts.append(f"""
-                SELECT lead_row, {quote(KEY_COLUMNS[a])}, {COLUMN_ORDER[a]},
+                SELECT lead_row, {quote(self.labels[a])}, {COLUMN_ORDER[a]},
                     '{word}为负数（' || money({a}_c) || ' 元），已按原值导入，请核实'
                 FROM hl WHERE income_ok AND {a}_c < 0""")
         self.sql("""CREATE MACRO money(c) AS (CASE WHEN c < 0 THEN '-' ELSE '' END) || CAST(abs(c) // 100 AS VARCHAR)

@@ -141,25 +141,35 @@ def _cents(column: str) -> str:
     return f"CAST(ROUND({column} * 100) AS BIGINT)"
 
 
-def existing_households(counties: list[str]) -> pa.Table:
+def _extra(with_extra: bool) -> str:
+    """The kept columns (`extra`) as JSON text when an export carries them, else an empty object (not read)."""
+    if not with_extra:
+        return "'{}'"
+    return "CAST(extra AS TEXT)" if is_postgres() else "extra"
+
+
+def existing_households(counties: list[str], *, with_extra: bool = False) -> pa.Table:
+    schema = HOUSEHOLD_SCHEMA.append(pa.field("extra", pa.string()))
     if not counties:
-        return HOUSEHOLD_SCHEMA.empty_table()
+        return schema.empty_table()
     return _fetch_arrow(
         "SELECT id, county_code, household_no, village_id, region_code, household_type, monitoring_type, "
-        f"{_bool('relocated')}, head_name FROM registry_household WHERE county_code IN ({_placeholders(len(counties))})",
-        counties, HOUSEHOLD_SCHEMA)
+        f"{_bool('relocated')}, head_name, {_extra(with_extra)} "
+        f"FROM registry_household WHERE county_code IN ({_placeholders(len(counties))})",
+        counties, schema)
 
 
-def existing_persons(counties: list[str]) -> pa.Table:
+def existing_persons(counties: list[str], *, with_extra: bool = False) -> pa.Table:
     """Persons registered in the counties of the file (their region code starts with the county code)."""
+    schema = PERSON_SCHEMA.append(pa.field("extra", pa.string()))
     if not counties:
-        return PERSON_SCHEMA.empty_table()
+        return schema.empty_table()
     ranges = " OR ".join(["region_code BETWEEN %s AND %s"] * len(counties))
     params = [x for c in counties for x in (c.ljust(12, "0"), c.ljust(12, "9"))]
     return _fetch_arrow(
         "SELECT id, id_number, household_id, region_code, name, relation, labour_ability, health, disability_grade, "
-        f"school_status, work_months, work_place, {_bool('medical_insured')}, status FROM registry_person "
-        f"WHERE {ranges}", params, PERSON_SCHEMA)
+        f"school_status, work_months, work_place, {_bool('medical_insured')}, status, {_extra(with_extra)} "
+        f"FROM registry_person WHERE {ranges}", params, schema)
 
 
 def existing_incomes(counties: list[str], years: list[int]) -> pa.Table:

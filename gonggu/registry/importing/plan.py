@@ -20,6 +20,8 @@ class Planning:
     def plan_households(self) -> None:
         mon = "coalesce(hl.mon_type, '')" if "mon_type" in self.present else "coalesce(e.monitoring_type, '')"
         reloc = "hl.relocated_v" if "relocated" in self.present else "e.relocated"
+        # The kept columns of an export (`extra`); a file of the registry's own format leaves them alone.
+        extra_differs = "OR e.extra IS DISTINCT FROM hl.extra" if self.extras else ""
         self.sql(f"""
             CREATE TABLE hp AS
             SELECT hl.hh_key, hl.county, hl.hh_no, hl.lead_row, hl.size_all, hl.income_ok, hl.year_v,
@@ -29,13 +31,15 @@ class Planning:
                 hl.region_id AS village_id, hl.village_code AS region_code, hl.hh_type AS household_type,
                 {mon} AS monitoring_type, CAST({reloc} AS TINYINT) AS relocated,
                 CASE WHEN hl.lead_is_head THEN hl.lead_name ELSE coalesce(e.head_name, '') END AS head_name,
+                hl.extra,
                 e.id IS NOT NULL AND (
                     e.village_id IS DISTINCT FROM hl.region_id OR e.region_code IS DISTINCT FROM hl.village_code
                     OR e.household_type IS DISTINCT FROM hl.hh_type OR e.monitoring_type IS DISTINCT FROM {mon}
                     OR e.relocated IS DISTINCT FROM {reloc}
                     OR e.head_name IS DISTINCT FROM (CASE WHEN hl.lead_is_head THEN hl.lead_name ELSE e.head_name END)
+                    {extra_differs}
                 ) AS changed
-            FROM hl LEFT JOIN ex_h e ON e.county_code = hl.county AND e.household_no = hl.hh_no
+            FROM (SELECT *, coalesce(extra_h, '{{}}') AS extra FROM hl) hl LEFT JOIN ex_h e ON e.county_code = hl.county AND e.household_no = hl.hh_no
         """)
 
     def plan_persons(self) -> None:
@@ -50,13 +54,14 @@ class Planning:
             "work_place": opt("work_place", "o.work_place", "p.work_place", "''"),
             "medical_insured": ("o.insured_v" if "insured" in self.present else "p.medical_insured"),
         }
+        extra_differs = "OR p.extra IS DISTINCT FROM o.extra" if self.extras else ""
         amount_differs = " OR ".join(f"(o.{a} IS NOT NULL AND o.{a}_c IS DISTINCT FROM hp.{a}_c)" for a in AMOUNTS)
         # One row per stored person: the values to write, how they compare with the registry, and flags where
         # the row disagrees with its household's lead row (the warnings are filters over these flags).
         self.sql(f"""
             CREATE TABLE pp AS
             SELECT o.row_no, hp.hh_key, o.county, o.hh_no, o.id_number, hp.hh_id, hp.region_code,
-                o.name, o.relation, o.labour AS labour_ability, o.health,
+                o.name, o.relation, o.labour AS labour_ability, o.health, o.extra,
                 substr(o.id_number, 7, 4) || '-' || substr(o.id_number, 11, 2) || '-' || substr(o.id_number, 13, 2)
                     AS birth_date,
                 CASE WHEN ascii(substr(o.id_number, 17, 1)) % 2 = 1 THEN 'M' ELSE 'F' END AS gender,
@@ -75,6 +80,7 @@ class Planning:
                     OR p.work_months IS DISTINCT FROM {values['work_months']}
                     OR p.work_place IS DISTINCT FROM {values['work_place']}
                     OR p.medical_insured IS DISTINCT FROM {values['medical_insured']}
+                    {extra_differs}
                 ) AS changed,
                 o.is_head, hp.lead_row,
                 o.hh_type IS DISTINCT FROM hp.household_type AS d_hh_type,
@@ -83,15 +89,16 @@ class Planning:
                 o.mon_type IS DISTINCT FROM hp.lead_mon_type AS d_mon_type,
                 o.relocated_v IS DISTINCT FROM hp.lead_relocated AS d_relocated,
                 (NOT o.is_head AND hp.lead_is_head AND ({amount_differs})) AS d_amounts
-            FROM ok o JOIN hp USING (county, hh_no) LEFT JOIN ex_p p ON p.id_number = o.id_number
+            FROM (SELECT *, coalesce(extra_p, '{{}}') AS extra FROM ok) o JOIN hp USING (county, hh_no)
+            LEFT JOIN ex_p p ON p.id_number = o.id_number
         """)
         self.sql(f"""
             INSERT INTO warned
-            SELECT pp.row_no, '户编号', {COLUMN_ORDER['hh_no']},
+            SELECT pp.row_no, {quote(self.labels['hh_no'])}, {COLUMN_ORDER['hh_no']},
                 '此人原登记在户 ' || coalesce(h.household_no, '?') || '，本次导入转入户 ' || pp.hh_no
             FROM pp LEFT JOIN ex_h h ON h.id = pp.old_household_id WHERE pp.moved
             UNION ALL
-            SELECT row_no, '身份证号', {COLUMN_ORDER['id_raw']},
+            SELECT row_no, {quote(self.labels['id_raw'])}, {COLUMN_ORDER['id_raw']},
                 '此人在系统中的状态为「' || old_status || '」，本次导入未改变其状态'
             FROM pp WHERE old_status IS NOT NULL AND old_status <> {quote(PersonStatus.ACTIVE)}
         """)

@@ -37,7 +37,7 @@ class RegistryResult(IntakeResult):
         c = self.counts
         head, verb = ("校验完成（未写入任何数据）", "可导入") if self.dry_run else ("导入完成", "导入")
         lines = [
-            f"{self.file_label}：{head}。数据行 {c.rows}，{verb} {c.households} 户 {c.persons} 人；"
+            f"{self.file_label}：{head}（识别为{self.recognised_format}）。数据行 {c.rows}，{verb} {c.households} 户 {c.persons} 人；"
             f"新增 {c.households_created} 户 {c.persons_created} 人，更新 {c.households_updated} 户 {c.persons_updated} 人，"
             f"未变 {c.households_unchanged} 户 {c.persons_unchanged} 人。",
             f"拒绝 {c.rejected_rows} 行，提示 {c.warnings} 条，文件中缺少的在册成员 {c.missing} 人（待确认）。",
@@ -83,6 +83,7 @@ def registry_json(result: IntakeResult) -> dict:
         "dry_run": result.dry_run,
         "same_file_as": getattr(result, "same_file_as", None),
         "file": result.file_label,
+        "recognised_format": result.recognised_format,
     }
 
 
@@ -101,4 +102,5 @@ def result_of(fmt: IntakeFormat, stage: Stage, batch: RegistryBatch | None, labe
         written=Written(created=c.persons_created, updated=c.persons_updated, unchanged=c.persons_unchanged),
         rejected=problems_of(stage, "rejected"), warnings=problems_of(stage, "warning"),
         unknown_columns=list(stage.raw.unknown), dry_run=dry_run, counts=c, timings=timings,
-        same_file_as=same_file_as)
+        same_file_as=same_file_as, recognised=stage.raw.dialect.title if stage.raw.dialect is not None else "",
+        layout=f"表头在第 {stage.raw.header_row} 行" + ("（两行表头）" if stage.raw.header_rows == 2 else ""))

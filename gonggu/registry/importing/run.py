@@ -25,6 +25,7 @@ def stage_file(path: str | Path, file_label: str | None, *, scope_prefix: str | 
     steps.done("read", total=raw.rows)
     stage = Stage(raw, Options(scope_prefix=scope_prefix, today=timezone.localdate()))
     try:
+        stage.resolve_names()
         stage.clean()
         stage.normalise_slow_ids()
         stage.lookup_villages()

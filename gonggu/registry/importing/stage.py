@@ -87,6 +87,14 @@ class Stage(Checks, Planning):
         self.con.execute(f"SET temp_directory = '{spill_dir()}'")
         self.con.register("raw_arrow", raw.table)
         self.present = raw.present
+        # An export without income columns (the national system's) leaves the income accounts as they are.
+        self.incomes = all(k in raw.present for k in (*AMOUNTS, "year")) or raw.dialect is None
+        # The file's kept columns (an export's): written to `extra` and compared with the stored ones.
+        self.extras = raw.dialect is not None
+        # Reasons name the file's own columns (证件号码 rather than 身份证号 in a national export).
+        self.labels = {**KEY_COLUMNS, **raw.labels}
+        if "village_name" in raw.present and "village" not in raw.present:
+            self.labels["village"] = raw.labels.get("village_name", "行政村")
         self.counts = Counts(rows=raw.rows)
         self.timings: dict[str, float] = {}
         self.created_households: list[list[int]] = []
@@ -105,6 +113,36 @@ class Stage(Checks, Planning):
         return self.one(query, params)[0]
 
     # --- cleaning ---------------------------------------------------------------------------------
+
+    def resolve_names(self) -> None:
+        """The village code of rows that name their county, township and village instead (an export of the
+        national system): each distinct combination looked up once in the region tree; an unknown or ambiguous
+        name is the row's `village_error`."""
+        if "village_name" not in self.present:
+            self.sql("CREATE VIEW raw_in AS SELECT *, CAST(NULL AS VARCHAR) AS village_error FROM raw_arrow")
+            return
+        from gonggu.regions.names import villages_by_names
+
+        names = self.rows("SELECT DISTINCT county_name, town_name, village_name FROM raw_arrow WHERE village IS NULL")
+        found = villages_by_names(names, scope_prefix=self.options.scope_prefix)
+        keys = list(found)
+        self.con.register("names_arrow", pa.table({
+            "county_name": pa.array([k[0] for k in keys], pa.string()),
+            "town_name": pa.array([k[1] for k in keys], pa.string()),
+            "village_name": pa.array([k[2] for k in keys], pa.string()),
+            "code": pa.array([found[k][0] for k in keys], pa.string()),
+            "reason": pa.array([found[k][1] or None for k in keys], pa.string()),
+        }))
+        self.sql("CREATE TABLE names AS SELECT * FROM names_arrow")
+        self.con.unregister("names_arrow")
+        self.sql("""
+            CREATE VIEW raw_in AS
+            SELECT r.* REPLACE (coalesce(r.village, n.code) AS village),
+                CASE WHEN r.village IS NULL THEN n.reason END AS village_error
+            FROM raw_arrow r LEFT JOIN names n
+              ON n.county_name IS NOT DISTINCT FROM r.county_name AND n.town_name IS NOT DISTINCT FROM r.town_name
+             AND n.village_name IS NOT DISTINCT FROM r.village_name
+        """)
 
     def clean(self) -> None:
         """Typed columns next to the text ones. Each cleaning step has a fast path for the common, already
@@ -133,7 +171,7 @@ class Stage(Checks, Planning):
         self.sql(f"""
             CREATE TABLE s AS
             SELECT
-                row_no, {", ".join(KEY_COLUMNS)},
+                row_no, {", ".join(KEY_COLUMNS)}, village_error, extra_p, extra_h,
                 CASE WHEN regexp_full_match(village, '\\d{{12}}') THEN village
                      WHEN regexp_full_match({village_slow}, '\\d{{12}}') THEN {village_slow} END AS village_code,
                 left(village_code, 6) AS county,
@@ -153,8 +191,9 @@ class Stage(Checks, Planning):
                 CAST(CASE insured WHEN '是' THEN 1 WHEN '否' THEN 0 END AS TINYINT) AS insured_v,
                 CAST(CASE relocated WHEN '是' THEN 1 WHEN '否' THEN 0 END AS TINYINT) AS relocated_v,
                 {", ".join(amount(a) for a in AMOUNTS)}
-            FROM raw_arrow
+            FROM raw_in
         """)
+        self.sql("DROP VIEW raw_in")
         self.con.unregister("raw_arrow")
         # The text now lives in DuckDB; the Arrow copy can go.
         self.raw.table = None

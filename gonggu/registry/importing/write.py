@@ -57,28 +57,33 @@ def write_plan(stage: Stage, batch: RegistryBatch, *, user, steps: Steps) -> Non
         ) x WHERE hp.hh_key = x.hh_key
     """)
     stage.con.unregister("ids_arrow")
+    # `extra`: the columns of an export kept as they are; a file of the registry's own format leaves them alone.
+    kept = ["extra"] if stage.extras else []
+    kept_sql = "".join(f"{k}, " for k in kept)
     writer.insert(H, ["id", "household_no", "county_code", "village_id", "region_code", "household_type",
-                      "monitoring_type", "relocated", "head_name"],
+                      "monitoring_type", "relocated", "head_name", "extra"],
                   "SELECT hh_id, hh_no, county, village_id, region_code, household_type, monitoring_type, relocated, "
-                  "head_name FROM hp WHERE is_new ORDER BY hh_id", constants=stamp, rows=c.households_created)
-    writer.update(H, ["village_id", "region_code", "household_type", "monitoring_type", "relocated", "head_name"],
-                  "SELECT village_id, region_code, household_type, monitoring_type, relocated, head_name, hh_id "
-                  "FROM hp WHERE changed", constants=touched)
+                  "head_name, extra FROM hp WHERE is_new ORDER BY hh_id", constants=stamp, rows=c.households_created)
+    writer.update(H, ["village_id", "region_code", "household_type", "monitoring_type", "relocated", "head_name",
+                      *kept],
+                  "SELECT village_id, region_code, household_type, monitoring_type, relocated, head_name, "
+                  f"{kept_sql}hh_id FROM hp WHERE changed", constants=touched)
     t.record(stage.timings, "write_households")
     t = Clock()
 
     # Ordered by identity number: the unique index on it then grows at its end instead of all over.
     writer.insert(P, ["household_id", "region_code", "id_number", "name", "relation", "gender", "birth_date",
                       "labour_ability", "health", "disability_grade", "school_status", "work_months", "work_place",
-                      "medical_insured"],
+                      "medical_insured", "extra"],
                   "SELECT h.hh_id, pp.region_code, id_number, name, relation, gender, birth_date, labour_ability, "
-                  "health, disability_grade, school_status, work_months, work_place, medical_insured "
+                  "health, disability_grade, school_status, work_months, work_place, medical_insured, pp.extra "
                   "FROM pp JOIN hp h USING (hh_key) WHERE pp.is_new ORDER BY id_number",
                   constants={"status": f"'{PersonStatus.ACTIVE}'", **stamp}, rows=c.persons_created)
     writer.update(P, ["household_id", "region_code", "name", "relation", "labour_ability", "health",
-                      "disability_grade", "school_status", "work_months", "work_place", "medical_insured"],
+                      "disability_grade", "school_status", "work_months", "work_place", "medical_insured", *kept],
                   "SELECT h.hh_id, pp.region_code, name, relation, labour_ability, health, disability_grade, "
-                  "school_status, work_months, work_place, medical_insured, person_id "
+                  f"school_status, work_months, work_place, medical_insured, {kept_sql.replace('extra', 'pp.extra')}"
+                  "person_id "
                   "FROM pp JOIN hp h USING (hh_key) WHERE pp.changed", constants=touched)
     t.record(stage.timings, "write_persons")
     t = Clock()
@@ -124,6 +129,11 @@ def write_report(stage: Stage, batch: RegistryBatch, writer: BulkWriter | None =
                       constants={"batch_id": str(batch.pk)}, rows=stage.counts.households_updated)
 
 
+def recognised(raw) -> str:
+    """The format the header was recognised as, in words (the import report and the batch page show it)."""
+    return raw.dialect.title if raw.dialect is not None else "农户台账（本系统格式）"
+
+
 def fill_batch(batch: RegistryBatch, stage: Stage) -> None:
     """The batch's counts: persons in the intake batch's own fields, the registry's other figures in its report."""
     c = stage.counts
@@ -131,7 +141,8 @@ def fill_batch(batch: RegistryBatch, stage: Stage) -> None:
     batch.created, batch.updated, batch.unchanged = c.persons_created, c.persons_updated, c.persons_unchanged
     batch.rejected_rows, batch.warning_count = c.rejected_rows, c.warnings
     batch.unknown_columns = list(stage.raw.unknown)
-    batch.layout = {"header_row": stage.raw.header_row, "encoding": stage.raw.encoding}
+    batch.layout = {"header_row": stage.raw.header_row, "encoding": stage.raw.encoding,
+                    "recognised": recognised(stage.raw)}
     batch.report = {
         "households": c.households,
         "households_created": c.households_created,
