@@ -106,7 +106,7 @@ _NATIONAL_HEADERS = {
     "监测对象类型": ("监测对象类别", "易返贫致贫户(监测对象)类型"),
     "是否参加基本医疗保险": ("是否参加城乡居民基本医疗保险", "是否参加基本医疗保险"),
 }
-_REGION_NAMES = (
+REGION_NAME_COLUMNS = (
     Column("县", aliases=("县(市、区、旗)", "县(市、区)", "县(区)", "县区", "县市区"), help="县（市、区）名称"),
     Column("乡镇", aliases=("乡(镇)", "乡(镇、街道)", "乡镇(街道)"), help="乡（镇）名称"),
     Column("行政村", help="行政村名称，在系统的行政区划中查找"),
@@ -124,13 +124,13 @@ NATIONAL_LIFTED = Dialect(
     key="national.lifted", title="国家防返贫监测信息系统导出的脱贫人口基础信息表",
     signature=("户编号", "人编号", _ID_HEADERS, "劳动技能", "行政村"),
     headers=_NATIONAL_HEADERS, values=_NATIONAL_VALUES, defaults={"户类型": "脱贫户"}, optional=_NO_INCOME,
-    columns=_REGION_NAMES, household_columns=_HOUSEHOLD_KEPT,
+    columns=REGION_NAME_COLUMNS, household_columns=_HOUSEHOLD_KEPT,
 )
 NATIONAL_MONITORED = Dialect(
     key="national.monitored", title="国家防返贫监测信息系统导出的监测对象基础信息表",
     signature=("户编号", _ID_HEADERS, ("监测对象类别", "易返贫致贫户(监测对象)类型"), ("风险识别时间", "识别监测时间"),
                "行政村"),
     headers=_NATIONAL_HEADERS, values=_NATIONAL_VALUES, defaults={"户类型": "监测户"}, optional=_NO_INCOME,
-    columns=_REGION_NAMES, household_columns=_HOUSEHOLD_KEPT,
+    columns=REGION_NAME_COLUMNS, household_columns=_HOUSEHOLD_KEPT,
 )
 REGISTRY_SPEC = replace(REGISTRY_SPEC, dialects=(NATIONAL_LIFTED, NATIONAL_MONITORED))
