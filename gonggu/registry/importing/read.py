@@ -13,7 +13,6 @@ import codecs
 import csv
 import io
 import itertools
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from gonggu.dataio.readers import (
 )
 
 from ..spec import REGISTRY_SPEC
+from .exports import as_registry
 
 # Canonical column -> the name the import uses for it in SQL.
 COLUMN_KEYS: dict[str, str] = {
@@ -267,52 +267,12 @@ def _raw(label: str, table: pa.Table, found: _Header, header_row: int, encoding:
     """The RawTable of the cells read; an export's values mapped onto the registry's, its other columns kept."""
     present = set(found.positions)
     if found.dialect is not None:
-        table, present = _as_registry(table, found, present)
+        table, present = as_registry(table, found, present, COLUMN_KEYS)
     else:
         table = table.append_column("extra_p", pa.nulls(table.num_rows, pa.string())).append_column(
             "extra_h", pa.nulls(table.num_rows, pa.string()))
     return RawTable(label, table, present, found.unknown, header_row, encoding, dialect=found.dialect,
                     labels=found.labels, header_rows=header_rows)
-
-
-def _json(data: dict[str, str]) -> str:
-    """JSON text as PostgreSQL prints a jsonb value (keys by byte length, then bytes; ", " and ": " between), so
-    that a value read back compares equal to the file's on either database."""
-    ordered = sorted(data.items(), key=lambda kv: (len(kv[0].encode()), kv[0].encode()))
-    return json.dumps(dict(ordered), ensure_ascii=False)
-
-
-def _as_registry(table: pa.Table, found: _Header, present: set[str]) -> tuple[pa.Table, set[str]]:
-    dialect = found.dialect
-    n = table.num_rows
-    # The export's values → the registry's (distinct values only: a column has a handful).
-    for col in found.spec.columns:
-        key = COLUMN_KEYS.get(col.name)
-        if key is None or key not in present or not col.synonyms:
-            continue
-        encoded = pc.dictionary_encode(table.column(key)).combine_chunks()
-        mapped = [None if v is None else (col.synonyms.get(v, v) or None) for v in encoded.dictionary.to_pylist()]
-        values = pc.take(pa.array(mapped, pa.string()), encoded.indices)
-        table = table.set_column(table.schema.get_field_index(key), key, values)
-    # A column the export does not have, with one value for every row (户类型 of a list of 脱贫户).
-    for name, value in dialect.defaults.items():
-        key = COLUMN_KEYS[name]
-        if key not in present:
-            table = table.set_column(table.schema.get_field_index(key), key, pa.array([value] * n, pa.string()))
-            present = present | {key}
-    # The kept columns as JSON objects, one for the person and one for the household (empty cells left out).
-    household = {normalize_header(h) for h in dialect.household_columns}
-    kept = [(h, f"kept{j}", normalize_header(h) in household) for j, (h, _i) in enumerate(found.kept)]
-    cells = {key: table.column(key).to_pylist() for _h, key, _x in kept}
-    person_json, household_json = [], []
-    for i in range(n):
-        for target, own in ((person_json, False), (household_json, True)):
-            data = {h: cells[key][i] for h, key, is_household in kept if is_household == own and cells[key][i]}
-            target.append(_json(data) if data else None)
-    table = table.drop_columns([key for _h, key, _x in kept])
-    table = table.append_column("extra_p", pa.array(person_json, pa.string())).append_column(
-        "extra_h", pa.array(household_json, pa.string()))
-    return table, present
 
 
 def _good_row_numbers(n: int, first: int, odd_numbers: list[int | None]) -> pa.Array:
