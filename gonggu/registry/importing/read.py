@@ -127,7 +127,7 @@ class _Header:
 
 
 # Headers that are never worth keeping (a row counter).
-_NOT_KEPT = {"序号", "编号"}
+_NOT_KEPT = {"序号", "编号", "错误原因"}  # 错误原因: the column a 退回表 adds
 
 
 def _match(header: list[str | None], label: str) -> _Header:
