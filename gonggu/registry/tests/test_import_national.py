@@ -162,3 +162,23 @@ def test_the_household_page_shows_the_kept_columns(tmp_path, regions, county_adm
     client.force_login(county_admin)
     page = client.get(reverse("household_detail", args=[Household.objects.get().pk])).content.decode()
     assert "其他信息" in page and "致贫原因" in page and "因病" in page and "回族" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upload_on_the_import_page_shows_the_recognised_format_and_then_the_kept_columns(tmp_path, county_admin,
+                                                                                         login, regions):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gonggu.registry.models import RegistryBatch
+
+    path = write_xlsx(tmp_path / "脱贫人口.xlsx", LIFTED_HEADER, lifted_rows())
+    client = login(county_admin)
+    client.post(reverse("registry_import"), {"file": SimpleUploadedFile("脱贫人口.xlsx", path.read_bytes())})
+    batch = RegistryBatch.objects.get()
+    assert batch.status == RegistryBatch.Status.VALIDATED and batch.persons == 3
+    page = client.get(reverse("registry_import_batch", args=[batch.pk])).content.decode()
+    assert f"识别的格式：{NATIONAL_LIFTED.title}" in page and "表头在第 3 行" in page
+    client.post(reverse("registry_import_confirm", args=[batch.pk]))
+    household = Household.objects.get()
+    page = client.get(reverse("household_detail", args=[household.pk])).content.decode()
+    assert "其他信息" in page and "东组" in page and "是否参加大病保险" in page
