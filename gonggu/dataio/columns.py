@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from gonggu.core.errors import UserFacingError
@@ -35,6 +35,7 @@ class Kind(StrEnum):
     CHOICES = "choices"        # several of `choices`, separated by 、，;
     DATE = "date"
     YEAR_MONTH = "year_month"  # 202503, 2025-03, 2025年3月
+    MONTH_OR_DATE = "month_or_date"  # a date, or a month (202503: its first day), as the national system writes
     YEAR = "year"
     MONTHS = "months"          # 0–12
     INT = "int"
@@ -47,6 +48,7 @@ class Kind(StrEnum):
 KIND_HELP = {
     Kind.DATE: "日期，如 2025-03-01、2025/3/1、2025年3月1日",
     Kind.YEAR_MONTH: "年月，如 202503、2025-03",
+    Kind.MONTH_OR_DATE: "日期或年月，如 2025-03-01、202503（取该月 1 日）",
     Kind.YEAR: "年度，如 2025",
     Kind.MONTHS: "0–12 的整数",
     Kind.INT: "整数",
@@ -148,6 +150,13 @@ def _code(col: Column, text: str, _today) -> str:
     return value
 
 
+def _month_or_date(text: str):
+    try:
+        return cells.parse_date(text)
+    except cells.CellError:
+        return cells.parse_year_month(text)
+
+
 _PARSERS: dict[Kind, Callable] = {
     Kind.TEXT: _text,
     Kind.NAME: lambda col, text, _t: cells.clean_name(text),
@@ -155,6 +164,7 @@ _PARSERS: dict[Kind, Callable] = {
     Kind.CHOICES: _choices,
     Kind.DATE: lambda col, text, _t: cells.parse_date(text),
     Kind.YEAR_MONTH: lambda col, text, _t: cells.parse_year_month(text),
+    Kind.MONTH_OR_DATE: lambda col, text, _t: _month_or_date(text),
     Kind.YEAR: lambda col, text, _t: cells.parse_year(text),
     Kind.MONTHS: lambda col, text, _t: cells.parse_months(text),
     Kind.INT: lambda col, text, _t: cells.parse_int(text),
@@ -169,6 +179,99 @@ _PARSERS: dict[Kind, Callable] = {
 class HeaderMatch:
     positions: dict[str, int]
     unknown: list[str]
+    # The export recognised from the headers (None: the format's own columns).
+    dialect: Dialect | None = None
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """Another system's export of the same data, imported as it is: its headers and values mapped onto a spec.
+
+    Offices export from the national 防返贫监测信息系统 and import that file unchanged; its columns are named
+    and filled the national way (劳动技能 for 劳动能力, 之子 for 子, dates as 202403). A dialect says how, and
+    the spec it belongs to chooses it from the file's header (`ColumnSpec.recognise`).
+    """
+
+    key: str
+    title: str
+    # Headers that together identify the export; an entry that is a tuple is satisfied by any one of them.
+    signature: tuple[str | tuple[str, ...], ...]
+    # The spec's column → the export's header(s) for it (several: whichever the file has).
+    headers: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False, compare=False)
+    # The spec's column → the export's headers whose cells are joined with 、 into it (风险1 … 风险5 → 风险类型).
+    joined: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False, compare=False)
+    # The spec's column → {the export's value: the spec's value}.
+    values: dict[str, dict[str, str]] = field(default_factory=dict, hash=False, compare=False)
+    # The spec's column → its kind in the export (dates written as 202403 …).
+    kinds: dict[str, Kind] = field(default_factory=dict, hash=False, compare=False)
+    # The spec's column → the value of every row when the export has no such column (户类型 of a 脱贫户 list).
+    defaults: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    # Columns the spec requires that the export does not have (it has others instead: 行政村 for the code).
+    optional: tuple[str, ...] = ()
+    # Columns of the export that are not the spec's, read by the format itself (县, 乡(镇), 行政村 …).
+    columns: tuple[Column, ...] = ()
+    # Headers of columns kept as they are that describe the household rather than the person.
+    household_columns: tuple[str, ...] = ()
+
+    def satisfied(self, present: set[str]) -> int:
+        """How many signature entries the normalised headers `present` satisfy (all, or 0)."""
+        for entry in self.signature:
+            names = (entry,) if isinstance(entry, str) else entry
+            if not any(normalize_header(n) in present for n in names):
+                return 0
+        return len(self.signature)
+
+    def spec_for(self, spec: ColumnSpec) -> ColumnSpec:
+        """The spec as this export fills it: its headers as aliases, its values as synonyms, its kinds."""
+        columns = []
+        for col in spec.columns:
+            required = col.required and col.name not in self.optional and col.name not in self.defaults
+            columns.append(Column(
+                col.name, required=required, aliases=(*col.aliases, *self.headers.get(col.name, ())),
+                help=col.help, text=col.text, width=col.width, kind=self.kinds.get(col.name, col.kind),
+                choices=col.choices, synonyms={**col.synonyms, **self.values.get(col.name, {})},
+                example=col.example, key=col.key, negative=col.negative, max_length=col.max_length))
+        return replace(spec, columns=(*columns, *self.columns), dialects=())
+
+    def adapt(self, header: list[object]) -> tuple[list[object], Callable[[list], list]]:
+        """The header with one cell added per joined or defaulted column, and the function that adds the
+        matching cells to a row (the parts joined with 、; the default value)."""
+        position = {normalize_header(h): i for i, h in enumerate(header) if normalize_header(h)}
+        present = set(position)
+        added: list[tuple[str, tuple[int, ...] | None, str]] = []
+        for name, parts in self.joined.items():
+            found = tuple(position[normalize_header(p)] for p in parts if normalize_header(p) in present)
+            if found and normalize_header(name) not in present:
+                added.append((name, found, ""))
+        for name, value in self.defaults.items():
+            names = (name, *self.headers.get(name, ()))
+            if not any(normalize_header(n) in present for n in names):
+                added.append((name, None, value))
+        if not added:
+            return header, lambda cells: cells
+        width = len(header)
+
+        def extend(cells: list) -> list:
+            row = list(cells[:width]) + [None] * (width - len(cells))
+            for _name, parts, value in added:
+                if parts is None:
+                    row.append(value)
+                else:
+                    texts = [str(cells[i]).strip() for i in parts if i < len(cells) and cells[i] not in (None, "")]
+                    row.append("、".join(t for t in texts if t) or None)
+            return row
+
+        return [*header, *(name for name, _p, _v in added)], extend
+
+    @property
+    def header_names(self) -> set[str]:
+        """Every header this export may have that the format reads (for finding the header row)."""
+        names = {n for entry in self.signature for n in ((entry,) if isinstance(entry, str) else entry)}
+        names.update(h for hs in self.headers.values() for h in hs)
+        names.update(h for hs in self.joined.values() for h in hs)
+        for col in self.columns:
+            names.update((col.name, *col.aliases))
+        return names
 
 
 @dataclass(frozen=True)
@@ -177,6 +280,41 @@ class ColumnSpec:
     title: str
     columns: tuple[Column, ...]
     notes: tuple[str, ...] = field(default=())
+    # Other systems' exports of the same data, recognised from their headers (`recognise`).
+    dialects: tuple[Dialect, ...] = field(default=(), hash=False, compare=False)
+
+    def recognise(self, headers: list[object], *, file_label: str) -> Dialect | None:
+        """The export whose signature the headers carry (the most specific one), or None: the spec's own columns.
+
+        A header that carries neither the spec's required columns nor any export's whole signature, but looks
+        like an export (half of a signature or more), is refused with one message naming what is missing.
+        """
+        present = {normalize_header(h) for h in headers if normalize_header(h)}
+        best = max(self.dialects, key=lambda d: d.satisfied(present), default=None)
+        if best is not None and best.satisfied(present):
+            return best
+        own = self.lookup()
+        required = [c.name for c in self.columns if c.required]
+        has_own = all(any(own.get(h) == name for h in present) for name in required)
+        if has_own or not self.dialects:
+            return None
+        for dialect in self.dialects:
+            entries = [((e,) if isinstance(e, str) else e) for e in dialect.signature]
+            hits = [e for e in entries if any(normalize_header(n) in present for n in e)]
+            if len(hits) * 2 >= len(entries):
+                missing = "、".join("/".join(e) for e in entries if e not in hits)
+                known = "；".join(d.title for d in self.dialects)
+                raise UserFacingError(
+                    f"文件 {file_label} 的表头不是可识别的格式：看起来是其他系统的导出表，但缺少列 {missing}。"
+                    f"可直接导入的导出表有：{known}；也可按{self.title}格式（见空白模板）整理后导入。")
+        return None
+
+    def all_headers(self) -> set[str]:
+        """Every header the spec or one of its exports may have (normalised)."""
+        names = set(self.lookup())
+        for dialect in self.dialects:
+            names.update(normalize_header(n) for n in dialect.header_names)
+        return names
 
     @property
     def names(self) -> list[str]:

@@ -142,6 +142,12 @@ class IntakeResult:
     duplicate_of: IntakeBatch | None = None
     dry_run: bool = False
     layout: str = ""
+    # The export recognised from the headers (国家防返贫监测信息系统 …), or empty: the format's own columns.
+    recognised: str = ""
+
+    @property
+    def recognised_format(self) -> str:
+        return self.recognised or f"{self.format.title}（本系统格式）"
 
     @property
     def rejected_rows(self) -> int:
@@ -166,6 +172,7 @@ class IntakeResult:
             "duplicate_of": self.duplicate_of.pk if self.duplicate_of else None,
             "dry_run": self.dry_run,
             "layout": self.layout,
+            "recognised_format": self.recognised_format,
         }
         data.update(self.format.json_extras(self))
         return data
@@ -177,7 +184,7 @@ class IntakeResult:
                     "内容完全相同，未重复导入。")
         w = self.written
         head = "校验完成（未写入任何数据）" if self.dry_run else "导入完成"
-        text = (f"{self.format.title} {self.file_label}：{head}。读取 {self.rows} 行，"
+        text = (f"{self.format.title} {self.file_label}：{head}（识别为{self.recognised_format}）。读取 {self.rows} 行，"
                 f"{'可导入' if self.dry_run else '导入'} {self.accepted} 行（新增 {w.created}，更新 {w.updated}，"
                 f"未变 {w.unchanged}），拒收 {self.rejected_rows} 行")
         if w.unmatched:
@@ -261,22 +268,39 @@ class IntakeFormat:
         return read_sheet(path, file_label=ctx.file_label, spec=self.spec, sheet=ctx.options.get("sheet"),
                           stream=True)
 
+    def view(self, sheet: Sheet, ctx: IntakeContext):
+        """The spec, header and row adapter the file is read through, decided once from its header: the format's
+        own, or another system's export (its own headers and values) read through its dialect of the spec."""
+        if "_view" not in ctx.state:
+            spec, header, extend = self.spec, sheet.header, None
+            dialect = self.spec.recognise(sheet.header, file_label=ctx.file_label)
+            if dialect is not None:
+                spec = dialect.spec_for(self.spec)
+                header, extend = dialect.adapt(sheet.header)
+                ctx.options["dialect"] = dialect
+            ctx.state["_view"] = (spec, header, extend)
+        return ctx.state["_view"]
+
     def check_header(self, sheet: Sheet, ctx: IntakeContext) -> HeaderMatch:
         """The header against the format's columns: a wrong file is refused before its body is read."""
-        return self.spec.match_headers(sheet.header, file_label=ctx.file_label)
+        spec, header, _extend = self.view(sheet, ctx)
+        return spec.match_headers(header, file_label=ctx.file_label)
 
     def stage(self, sheet: Sheet, ctx: IntakeContext) -> tuple[Staged, list[str]]:
         """Parse the cells of `sheet.rows` (one chunk of the file, a list)."""
-        match = self.spec.match_headers(sheet.header, file_label=ctx.file_label)
+        spec, header, extend = self.view(sheet, ctx)
+        match = spec.match_headers(header, file_label=ctx.file_label)
         if not sheet.rows:
             raise UserFacingError(f"文件 {ctx.file_label} 只有表头，没有数据行，未导入。")
         today = timezone.localdate()
         staged = Staged(rows=[], read=len(sheet.rows))
-        parse_row = self.spec.parse_row
+        parse_row = spec.parse_row
         memo = ctx.state.setdefault("_parse_memo", {})
         if len(memo) > 100_000:
             memo.clear()  # distinct cells of repeating columns: a few hundred in a real list
         for number, cells in sheet.rows:
+            if extend is not None:
+                cells = extend(cells)
             values, problems = parse_row(cells, match.positions, today=today, memo=memo)
             if problems:
                 key = self.key_of(values)
@@ -309,8 +333,9 @@ class IntakeFormat:
         tick = progress or (lambda done, total: None)
         sheet = self.read(path, ctx)
         unknown = self.check_header(sheet, ctx).unknown
+        dialect = ctx.options.get("dialect")
         result = IntakeResult(format=self, file_label=ctx.file_label, unknown_columns=unknown, dry_run=dry_run,
-                              layout=sheet.layout)
+                              layout=sheet.layout, recognised=dialect.title if dialect is not None else "")
         chunks = self.checked_chunks(sheet, ctx, result, tick)
         if dry_run or self.chunk_rows is None:
             chunks = list(chunks)  # a dry run writes nothing; a whole-set format is checked before writing
@@ -318,7 +343,8 @@ class IntakeFormat:
             return result
         # `sheet`: the worksheet the user asked for (read again for the 退回表); `sheet_name`: the one read.
         layout = {"text": result.layout, "sheet": ctx.options.get("sheet") or "", "sheet_name": sheet.sheet_name,
-                  "header_row": sheet.header_row, "header": [h or "" for h in sheet.header]}
+                  "header_row": sheet.header_row, "header": [h or "" for h in sheet.header],
+                  "recognised": result.recognised_format}
         try:
             result.batch, result.written = _promote(self, ctx, chunks, result, layout=layout, path=path,
                                                     stored_path=stored_path, batch=batch)

@@ -28,7 +28,7 @@ from django.utils import timezone
 from gonggu.core.access import Perm
 from gonggu.core.codes import code_in_prefix, in_scope_q
 from gonggu.core.idnumber import mask_raw
-from gonggu.dataio.columns import Column, ColumnSpec, Kind
+from gonggu.dataio.columns import Column, ColumnSpec, Dialect, Kind
 from gonggu.dataio.intake import (
     IntakeContext,
     IntakeFormat,
@@ -39,7 +39,9 @@ from gonggu.dataio.intake import (
     Written,
     register_format,
 )
+from gonggu.regions.names import villages_by_names
 from gonggu.registry.models import Household, Person
+from gonggu.registry.spec import REGION_NAME_COLUMNS
 
 from .choices import Channel, EliminationMethod, MeasureCategory, MonitoringType, RiskType, join_risk_types
 from .models import Measure, MonitoringCase, Visit
@@ -94,10 +96,45 @@ def _elimination_needs_its_date(values, failed, today):
         yield "消除方式", "填写了消除方式，但没有风险消除日期"
 
 
+def _eliminated_as_said(values, failed, today):
+    """An export's 风险是否消除 must agree with its elimination date."""
+    said = values.get("风险是否消除")
+    if said is True and not values.get("风险消除日期") and "风险消除日期" not in failed:
+        yield "风险是否消除", "风险是否消除为「是」，但没有风险消除时间"
+    elif said is False and values.get("风险消除日期"):
+        yield "风险是否消除", "风险是否消除为「否」，但填写了风险消除时间"
+
+
 def _some_risk_type(values, failed, today):
     if values.get("风险类型") == "" and "风险类型" not in failed:   # only separators written
         yield "风险类型", "「风险类型」为空"
 
+
+# The national 防返贫监测信息系统's 监测对象 export, imported as it is (docs/intake.md): one row per person, the
+# household's monitoring record on every row (rows of one household after the first repeat it and are reported as
+# duplicates of the first). Its months (202403) are read as the month's first day; it has no 发现渠道 (left empty)
+# and no separate discovery date: the identification month stands for both. 帮扶消除 is the national word for
+# 稳定消除.
+_IDENTIFIED = ("识别监测时间", "风险识别时间")
+NATIONAL_CASES = Dialect(
+    key="national.monitored", title="国家防返贫监测信息系统导出的监测对象基础信息表",
+    signature=("户编号", ("监测对象类别", "易返贫致贫户(监测对象)类型"), _IDENTIFIED),
+    headers={"监测对象类型": ("监测对象类别", "易返贫致贫户(监测对象)类型"),
+             "风险消除日期": ("风险消除时间", "消除监测时间"), "消除方式": ("风险消除方式",)},
+    joined={"风险类型": tuple(f"致贫/返贫风险{i}" for i in range(1, 6)), "发现日期": _IDENTIFIED,
+            "县级审批日期": _IDENTIFIED},
+    values={
+        "风险类型": {"因安全饮水": "饮水安全", "因饮水安全": "饮水安全", "因住房安全": "住房安全",
+                 "因住房出现安全问题": "住房安全", "因务工就业不稳": "因务工就业不稳", "因就业": "因务工就业不稳",
+                 "因缺劳动力": "缺劳动力", "因自然灾害": "因灾", "因意外": "因意外事故", "因产业失败": "因产业项目失败",
+                 "因其他": "其他", "其他": "其他"},
+        "消除方式": {"帮扶消除": "稳定消除"},
+    },
+    kinds={"发现日期": Kind.MONTH_OR_DATE, "县级审批日期": Kind.MONTH_OR_DATE, "风险消除日期": Kind.MONTH_OR_DATE},
+    optional=("发现渠道",),
+    columns=(*REGION_NAME_COLUMNS,
+             Column("风险是否消除", aliases=("风险是否已消除",), kind=Kind.BOOL, help="是、否")),
+)
 
 CASES_SPEC = CheckedSpec(
     key=PREFIX + "cases", title="监测记录",
@@ -137,10 +174,12 @@ CASES_SPEC = CheckedSpec(
     checks=(
         _some_risk_type,
         _elimination_needs_its_date,
+        _eliminated_as_said,
         _not_before("公示开始日期", "公示结束日期", "公示结束日期早于开始日期"),
         _not_before("消除公示开始日期", "消除公示结束日期", "消除公示结束日期早于开始日期"),
         _not_before("发现日期", "县级审批日期", "县级审批日期早于发现日期"),
     ),
+    dialects=(NATIONAL_CASES,),
 )
 
 MEASURES_SPEC = CheckedSpec(
@@ -209,6 +248,7 @@ def _with_households(ctx: IntakeContext, staged: Staged) -> list[StagedRow]:
     do not exist, exactly as on the pages. A number used in several counties needs the village code.
     """
     prefix = ctx.scope_prefix
+    _village_codes_from_names(ctx, staged)
     found: dict[str, list[Household]] = defaultdict(list)
     for numbers in _chunks(r.values["户编号"] for r in staged.rows):
         for hh in Household.objects.filter(in_scope_q("region_code", prefix), household_no__in=numbers).only(
@@ -235,6 +275,23 @@ def _with_households(ctx: IntakeContext, staged: Staged) -> list[StagedRow]:
         row.extra["household"] = candidates[0]
         kept.append(row)
     return kept
+
+
+def _village_codes_from_names(ctx: IntakeContext, staged: Staged) -> None:
+    """Rows that name their 县 / 乡(镇) / 行政村 instead of a code (an export of the national system) get the
+    village's code; a name the region tree does not have, or has twice in the county, rejects the row."""
+    named = [r for r in staged.rows if not r.values.get("行政区划代码") and r.values.get("行政村")]
+    if not named:
+        return
+    key = lambda r: (r.values.get("县"), r.values.get("乡镇"), r.values.get("行政村"))  # noqa: E731
+    found = villages_by_names({key(r) for r in named}, scope_prefix=ctx.scope_prefix)
+    for row in named:
+        code, reason = found[key(row)]
+        if code is None:
+            _reject(staged, row, "行政村", reason, str(row.values.get("行政村")))
+        else:
+            row.values["行政区划代码"] = code
+    staged.settle()
 
 
 def _cases_by_household(household_ids) -> dict[int, list[MonitoringCase]]:
@@ -278,6 +335,9 @@ class HistoryFormat(IntakeFormat):
     def existing(self, household_ids: set[int]) -> dict[tuple, object]:
         raise NotImplementedError
 
+    def _record_values(self, row: StagedRow) -> dict:
+        return {c.name: row.values.get(c.name) for c in self.spec.columns if c.key}
+
     def check(self, ctx: IntakeContext, staged: Staged, rows: list[StagedRow]) -> list[StagedRow]:
         """The format's own checks of rows whose household is known; returns the rows still good."""
         return rows
@@ -286,11 +346,19 @@ class HistoryFormat(IntakeFormat):
         rows = self.check(ctx, staged, _with_households(ctx, staged))
         first: dict[tuple, int] = {}
         kept = []
+        exported = ctx.options.get("dialect") is not None
+        values_of: dict[tuple, dict] = {}
         for row in rows:
             key = self.row_key(row)
             if key in first:
+                if exported and values_of[key] == self._record_values(row):
+                    # An export lists the household's record on every member's row: the same record, once.
+                    staged.warn(row, self.duplicate_column, f"同一户的另一成员行，记录按第 {first[key]} 行导入")
+                    row.extra["_rejected"] = True
+                    continue
                 _reject(staged, row, self.duplicate_column, self.duplicate_reason.format(row=first[key]))
                 continue
+            values_of[key] = self._record_values(row)
             first[key] = row.number
             row.extra["key"] = key
             kept.append(row)

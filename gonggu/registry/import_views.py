@@ -17,7 +17,7 @@ from gonggu.dataio.models import IntakeIssue
 from gonggu.dataio.writers import blank_template
 
 from .importing import registry_batch_upload, registry_missing_decide
-from .importing_selectors import (
+from .importing.selectors import (
     import_batch_created,
     import_batch_get_for_user,
     import_batch_issues,

@@ -40,6 +40,9 @@ class Household(TimeStampedModel):
     monitoring_type = models.CharField("监测对象类型", max_length=10, choices=MonitoringType.choices, blank=True)
     relocated = models.BooleanField("是否易地搬迁", null=True, blank=True)
     head_name = models.CharField("户主姓名", max_length=50, blank=True)
+    # Columns of an imported export that Gonggu does not model (自然村, 致贫原因 …), as they were: shown on the
+    # household page under 其他信息, never interpreted.
+    extra = models.JSONField("其他信息", default=dict, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -74,6 +77,8 @@ class Person(TimeStampedModel):
     medical_insured = models.BooleanField("是否参加基本医疗保险", null=True, blank=True)
     status = models.CharField("人员状态", max_length=6, choices=PersonStatus.choices, default=PersonStatus.ACTIVE)
     status_date = models.DateField("状态变更日期", null=True, blank=True)
+    # As Household.extra, for the person's columns (民族, 文化程度, 人编号 …).
+    extra = models.JSONField("其他信息", default=dict, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -99,8 +99,13 @@ def household_detail(request, pk: int):
     members = [{"p": p, "masked": mask(p.id_number), "age": age_on(p.birth_date, now)}
                for p in household_members(household)]
     incomes = household_incomes(household)
+    # 其他信息: the columns of an imported export that Gonggu does not model, as they were.
+    extra_keys = list(dict.fromkeys(k for m in members for k in (m["p"].extra or {})))
+    extra_rows = [(m["p"].name, [(k, m["p"].extra.get(k, "")) for k in extra_keys]) for m in members
+                  if m["p"].extra]
     return render(request, "registry/household_detail.html", {
         "household": household, "members": members, "incomes": incomes,
+        "extra_keys": extra_keys, "extra_rows": extra_rows,
         "active_count": sum(1 for m in members if m["p"].status == PersonStatus.ACTIVE),
         "history": household_history(household),
         "can_edit": user.has_perm_code(Perm.EDIT_REGISTRY),

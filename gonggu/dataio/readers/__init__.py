@@ -59,8 +59,8 @@ from .text import _read_text  # noqa: E402
 from .workbooks import _read_ole_workbook, _read_zip_workbook  # noqa: E402
 from .xml_spreadsheet import _looks_xml_spreadsheet, _read_xml_spreadsheet  # noqa: E402
 
-__all__ = ["ACCEPTED", "MAX_UNCOMPRESSED_BYTES", "SPREADSHEET_EXTENSIONS", "TEXT_EXTENSIONS", "Sheet", "cell_text",
-           "read_sheet"]
+__all__ = ["ACCEPTED", "HEADER_SEARCH_ROWS", "MAX_UNCOMPRESSED_BYTES", "SPREADSHEET_EXTENSIONS", "TEXT_EXTENSIONS",
+           "Sheet", "cell_text", "find_header", "read_sheet"]
 
 
 def read_sheet(
@@ -143,11 +143,20 @@ def _spec_lookup(spec: ColumnSpec) -> dict[str, str]:
     for col in spec.columns:
         for name in (col.name, *col.aliases):
             lookup[normalize_header(name)] = col.name
+    # The headers of the exports the spec recognises count too (their header row is found the same way).
+    for name in spec.all_headers():
+        lookup.setdefault(name, name)
     return lookup
 
 
 def _matches(cells: list[str | None], lookup: dict[str, str]) -> int:
     return len({lookup[k] for c in cells if c is not None and (k := normalize_header(c)) in lookup})
+
+
+def find_header(rows: list[Row], merges, spec: ColumnSpec, label: str, where: str = " "):
+    """(index of the header's first row in `rows`, 1 or 2 header rows, the header cells): title rows above
+    skipped, a two-row header combined (for readers of their own, like the registry's)."""
+    return _find_header(rows, merges, spec, label, where)
 
 
 def _find_header(rows: list[Row], merges, spec: ColumnSpec, label: str, where: str):

@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from gonggu.registry import importing_db
+from gonggu.registry.importing import bulk as importing_bulk
 from gonggu.registry.importing import registry_import
 from gonggu.registry.models import Household, IncomeAccount, Person
 
@@ -23,7 +23,7 @@ def indexes(table: str) -> set[str]:
 
 
 def test_large_load_rebuilds_indexes_exactly(tmp_path, regions, monkeypatch):
-    monkeypatch.setattr(importing_db, "REBUILD_MIN_ROWS", 1)  # every load counts as large here
+    monkeypatch.setattr(importing_bulk, "REBUILD_MIN_ROWS", 1)  # every load counts as large here
     tables = [Person._meta.db_table, Household._meta.db_table, IncomeAccount._meta.db_table]
     before = {t: indexes(t) for t in tables}
     rows = [r for n in range(30) for r in household(f"H{n:02d}", 3)]

@@ -212,7 +212,7 @@ def test_drop_between_bulk_copies(tmp_path, sample_registry, private_tmp):
     dropped = []
 
     def progress(done: int, total: int) -> None:
-        # The write phase starts at 55 % (importing._Steps); the first report past it follows the household COPY.
+        # The write phase starts at 55 % (importing.progress.Steps); the first report past it follows the household COPY.
         if done > total * 0.55 and not dropped:
             dropped.append(done)
             terminate(connection.connection.info.backend_pid)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,9 +21,18 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from gonggu.core.errors import UserFacingError
-from gonggu.dataio.readers import ACCEPTED, SPREADSHEET_EXTENSIONS, TEXT_EXTENSIONS, cell_text
+from gonggu.dataio.columns import ColumnSpec, Dialect, normalize_header
+from gonggu.dataio.readers import (
+    ACCEPTED,
+    HEADER_SEARCH_ROWS,
+    SPREADSHEET_EXTENSIONS,
+    TEXT_EXTENSIONS,
+    cell_text,
+    find_header,
+)
 
-from .spec import REGISTRY_SPEC
+from ..spec import REGISTRY_SPEC
+from .exports import as_registry
 
 # Canonical column -> the name the import uses for it in SQL.
 COLUMN_KEYS: dict[str, str] = {
@@ -47,6 +57,10 @@ COLUMN_KEYS: dict[str, str] = {
     "财产性收入": "property",
     "转移性收入": "transfer",
     "生产经营性支出": "expense",
+    # The names an export writes instead of the code (the national system's): resolved in the stage.
+    "县": "county_name",
+    "乡镇": "town_name",
+    "行政村": "village_name",
 }
 KEYS = tuple(COLUMN_KEYS.values())
 KEY_COLUMNS = {key: name for name, key in COLUMN_KEYS.items()}
@@ -64,6 +78,11 @@ class RawTable:
     unknown: list[str] = field(default_factory=list)
     header_row: int = 1
     encoding: str = ""
+    # The export recognised from the header (the national system's …), None for the registry format itself;
+    # then the header each key was read from (reasons name the file's own columns).
+    dialect: Dialect | None = None
+    labels: dict[str, str] = field(default_factory=dict)
+    header_rows: int = 1
 
     rows: int = 0
 
@@ -97,14 +116,45 @@ def read_registry_file(path: str | Path, *, file_label: str | None = None) -> Ra
     return raw
 
 
-def _match(header: list[str | None], label: str) -> tuple[dict[str, int], list[str]]:
+@dataclass
+class _Header:
+    positions: dict[str, int]           # key → column index
+    unknown: list[str]
+    dialect: Dialect | None = None
+    kept: list[tuple[str, int]] = field(default_factory=list)   # (header, index) of columns kept as they are
+    labels: dict[str, str] = field(default_factory=dict)
+    spec: ColumnSpec = REGISTRY_SPEC
+
+
+# Headers that are never worth keeping (a row counter).
+_NOT_KEPT = {"序号", "编号", "错误原因"}  # 错误原因: the column a 退回表 adds
+
+
+def _match(header: list[str | None], label: str) -> _Header:
     if not any(h for h in header):
         raise UserFacingError(f"文件 {label} 没有任何内容。")
-    match = REGISTRY_SPEC.match_headers(header, file_label=label)
+    dialect = REGISTRY_SPEC.recognise(header, file_label=label)
+    spec = dialect.spec_for(REGISTRY_SPEC) if dialect is not None else REGISTRY_SPEC
+    match = spec.match_headers(header, file_label=label)
     if not any(name in COLUMN_KEYS for name in match.positions):
         raise UserFacingError(f"文件 {label} 的第一行不是农户台账的表头。")
     positions = {COLUMN_KEYS[name]: i for name, i in match.positions.items() if name in COLUMN_KEYS}
-    return positions, match.unknown
+    if dialect is None:
+        return _Header(positions, match.unknown)
+    # An export's columns that the registry does not model are kept with the household or person, not dropped.
+    used = set(match.positions.values())
+    kept = [(str(h).strip(), i) for i, h in enumerate(header)
+            if i not in used and normalize_header(h) and normalize_header(h) not in _NOT_KEPT]
+    labels = {COLUMN_KEYS[name]: str(header[i]).strip() for name, i in match.positions.items() if name in COLUMN_KEYS}
+    return _Header(positions, [], dialect, kept, labels, spec)
+
+
+def _header_in(rows: list[tuple[int, list]], merges, label: str) -> tuple[int, int, list]:
+    """(the number of the header's last row, how many rows it takes, its cells), title rows above skipped."""
+    if not rows:
+        raise UserFacingError(f"文件 {label} 没有任何内容。")
+    start, count, cells = find_header(rows, merges, REGISTRY_SPEC, label)
+    return rows[start + count - 1][0], count, cells
 
 
 # --- CSV -----------------------------------------------------------------------------------------------
@@ -117,20 +167,25 @@ def _looks_utf8(head: bytes) -> bool:
     return True
 
 
-def _csv_header(path: Path, encoding: str, label: str) -> tuple[int, list[str | None], int]:
-    """The first non-empty record: (its 1-based row number, its cells, the number of records before it)."""
+def _csv_header(path: Path, encoding: str, label: str) -> tuple[int, list[str | None], int, int]:
+    """The header among the first non-empty records: (the 1-based row number of its last row, its cells, the number
+    of records up to it, how many rows it takes). Title rows above it are skipped, two header rows combined."""
     # Only the first records are decoded here (the header is within the first thousand).
+    rows: list[tuple[int, list]] = []
     with path.open("r", encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="") as f:
         try:
             for index, record in enumerate(csv.reader(f), start=1):
                 cells = [cell_text(c) for c in record]
                 if any(c is not None for c in cells):
-                    return index, cells, index - 1
+                    rows.append((index, cells))
+                    if len(rows) >= HEADER_SEARCH_ROWS:
+                        break
                 if index > 1000:
                     break
         except csv.Error as exc:
             raise UserFacingError(f"文件 {label} 不是有效的 CSV：{exc}") from None
-    raise UserFacingError(f"文件 {label} 没有任何内容。")
+    last, count, header = _header_in(rows, [], label)
+    return last, header, last - 1, count
 
 
 def _read_csv(path: Path, label: str, head: bytes) -> RawTable:
@@ -150,10 +205,11 @@ class _NotThisEncoding(Exception):
 
 def _read_csv_as(path: Path, label: str, encoding: str) -> RawTable:
     try:
-        header_row, header, skip = _csv_header(path, encoding, label)
+        header_row, header, skip, header_rows = _csv_header(path, encoding, label)
     except UnicodeDecodeError:
         raise _NotThisEncoding from None
-    positions, unknown = _match(header, label)
+    found = _match(header, label)
+    positions, keys = _with_kept(found)
     names = [f"c{i}" for i in range(len(header))]
     wanted = {names[i]: key for key, i in positions.items()}
     odd: list[tuple[int, str]] = []
@@ -191,11 +247,32 @@ def _read_csv_as(path: Path, label: str, encoding: str) -> RawTable:
     else:
         numbers = pa.array(range(header_row + 1, header_row + 1 + n), type=pa.int64())
     columns = {key: table.column(name) for name, key in wanted.items()}
-    result = _assemble(numbers, columns, n)
+    result = _assemble(numbers, columns, n, keys)
     if odd:
-        extra = _parse_odd_rows(odd, positions, len(header), encoding)
+        extra = _parse_odd_rows(odd, positions, len(header), encoding, keys)
         result = pa.concat_tables([result, extra]).sort_by("row_no")
-    return RawTable(label, _drop_blank(result), set(positions), unknown, header_row, encoding)
+    return _raw(label, _drop_blank(result, keys), found, header_row, encoding, header_rows)
+
+
+def _with_kept(found: _Header) -> tuple[dict[str, int], tuple[str, ...]]:
+    """The positions to read: the registry's keys and the kept columns (as kept0, kept1 …)."""
+    positions = dict(found.positions)
+    kept = tuple(f"kept{j}" for j in range(len(found.kept)))
+    for key, (_h, i) in zip(kept, found.kept, strict=True):
+        positions[key] = i
+    return positions, (*KEYS, *kept)
+
+
+def _raw(label: str, table: pa.Table, found: _Header, header_row: int, encoding: str, header_rows: int) -> RawTable:
+    """The RawTable of the cells read; an export's values mapped onto the registry's, its other columns kept."""
+    present = set(found.positions)
+    if found.dialect is not None:
+        table, present = as_registry(table, found, present, COLUMN_KEYS)
+    else:
+        table = table.append_column("extra_p", pa.nulls(table.num_rows, pa.string())).append_column(
+            "extra_h", pa.nulls(table.num_rows, pa.string()))
+    return RawTable(label, table, present, found.unknown, header_row, encoding, dialect=found.dialect,
+                    labels=found.labels, header_rows=header_rows)
 
 
 def _good_row_numbers(n: int, first: int, odd_numbers: list[int | None]) -> pa.Array:
@@ -214,20 +291,22 @@ def _good_row_numbers(n: int, first: int, odd_numbers: list[int | None]) -> pa.A
     return pa.array(numbers, type=pa.int64())
 
 
-def _parse_odd_rows(odd: list[tuple[int, str]], positions: dict[str, int], width: int, encoding: str) -> pa.Table:
-    numbers, cols = [], {key: [] for key in KEYS}
+def _parse_odd_rows(odd: list[tuple[int, str]], positions: dict[str, int], width: int, encoding: str,
+                    keys: tuple[str, ...] = KEYS) -> pa.Table:
+    numbers, cols = [], {key: [] for key in keys}
     for number, text in odd:
         record = next(csv.reader(io.StringIO(text)), [])
         numbers.append(number or 0)
-        for key in KEYS:
+        for key in keys:
             i = positions.get(key)
             cols[key].append(cell_text(record[i]) if i is not None and i < len(record) else None)
     return pa.table({"row_no": pa.array(numbers, pa.int64()), **{k: pa.array(v, pa.string()) for k, v in cols.items()}})
 
 
-def _assemble(numbers: pa.Array, columns: dict[str, pa.ChunkedArray | pa.Array], n: int) -> pa.Table:
+def _assemble(numbers: pa.Array, columns: dict[str, pa.ChunkedArray | pa.Array], n: int,
+              keys: tuple[str, ...] = KEYS) -> pa.Table:
     data = {"row_no": numbers}
-    for key in KEYS:
+    for key in keys:
         data[key] = columns[key] if key in columns else pa.nulls(n, pa.string())
     return pa.table(data)
 
@@ -237,13 +316,13 @@ BLANKS = " \t\r\n\u3000\u00a0\u200b\ufeff"
 _NULL = pa.scalar(None, pa.string())
 
 
-def _drop_blank(table: pa.Table) -> pa.Table:
+def _drop_blank(table: pa.Table, keys: tuple[str, ...] = KEYS) -> pa.Table:
     """Cells trimmed, empty cells null; rows without any cell (blank lines, an emptied row) are not data."""
     if table.num_rows == 0:
         return table
     blank_row = None
     columns = {"row_no": table.column("row_no")}
-    for key in KEYS:
+    for key in keys:
         col = table.column(key)
         if col.null_count < len(col):
             col = pc.utf8_trim(col, BLANKS)
@@ -275,21 +354,27 @@ def _read_workbook(path: Path, label: str) -> RawTable:
         if not workbook.sheet_names:
             raise UserFacingError(f"文件 {label} 里没有工作表。")
         sheet = workbook.get_sheet_by_index(0)
-        rows = iter(sheet.iter_rows())
-        header_row, header = 0, None
-        for header_row, cells in enumerate(rows, start=1):  # noqa: B007 - the number is used after the loop
-            texts = [cell_text(c) for c in cells]
-            if any(t is not None for t in texts):
-                header = texts
-                break
-        if header is None:
-            raise UserFacingError(f"文件 {label} 没有任何内容。")
-        positions, unknown = _match(header, label)
+        rows = enumerate(sheet.iter_rows(), start=1)
+        # The first rows are held until the header is found among them (title rows, a two-row header).
+        buffered: list[tuple[int, list]] = []
+        texts: list[tuple[int, list]] = []
+        for number, cells in rows:
+            buffered.append((number, cells))
+            row_texts = [cell_text(c) for c in cells]
+            if any(x is not None for x in row_texts):
+                texts.append((number, row_texts))
+                if len(texts) >= HEADER_SEARCH_ROWS:
+                    break
+        merges = [(r0 + 1, c0, r1 + 1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
+        header_row, header_rows, header = _header_in(texts, merges, label)
+        found = _match(header, label)
+        positions, keys = _with_kept(found)
+        rows = itertools.chain(((n, c) for n, c in buffered if n > header_row), rows)
         chunks: list[pa.Table] = []
         numbers: list[int] = []
         cols: dict[str, list] = {key: [] for key in positions}
         convert = {key: (_id_cell if key == "id_raw" else cell_text) for key in positions}
-        for number, cells in enumerate(rows, start=header_row + 1):
+        for number, cells in rows:
             width = len(cells)
             numbers.append(number)
             for key, i in positions.items():
@@ -304,8 +389,8 @@ def _read_workbook(path: Path, label: str) -> RawTable:
         raise UserFacingError(f"文件 {label} 不是有效的电子表格（文件可能已损坏，或扩展名与内容不符）。") from None
     table = pa.concat_tables(chunks)
     n = table.num_rows
-    result = _assemble(table.column("row_no"), {k: table.column(k) for k in positions}, n)
-    return RawTable(label, _drop_blank(result), set(positions), unknown, header_row, "xlsx")
+    result = _assemble(table.column("row_no"), {k: table.column(k) for k in positions}, n, keys)
+    return _raw(label, _drop_blank(result, keys), found, header_row, "xlsx", header_rows)
 
 
 def _chunk(numbers: list[int], cols: dict[str, list]) -> pa.Table:

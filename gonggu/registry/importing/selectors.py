@@ -9,7 +9,7 @@ from gonggu.core.codes import in_scope_q
 from gonggu.core.errors import NotFoundInScope
 from gonggu.dataio.models import IntakeIssue
 
-from .models import Household, RegistryBatch, RegistryBatchHousehold, RegistryBatchMissing
+from ..models import Household, RegistryBatch, RegistryBatchHousehold, RegistryBatchMissing
 
 
 def import_batches_for_user(user) -> QuerySet[RegistryBatch]:
