@@ -452,3 +452,16 @@ def household_active_case(household) -> MonitoringCase | None:
     from .workflow import CASE_ACTIVE
 
     return household.monitoring_cases.filter(status__in=CASE_ACTIVE).order_by("-id").first()
+
+
+def household_cases(household) -> QuerySet[MonitoringCase]:
+    """Every monitoring record of one household, newest first (for the household page)."""
+    return household.monitoring_cases.order_by("-discovered_on", "-id")
+
+
+def household_measures(household) -> QuerySet[Measure]:
+    return Measure.objects.filter(household=household).select_related("beneficiary").order_by("-start_on", "-id")
+
+
+def household_visits(household) -> QuerySet[Visit]:
+    return Visit.objects.filter(household=household).order_by("-visited_on", "-id")
