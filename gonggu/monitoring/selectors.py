@@ -407,12 +407,12 @@ def household_timeline(household: Household) -> list[TimelineItem]:
                                   clue.get_status_display()))
     for w in household_warnings(household):
         if w.get("raised_on"):
-            items.append(TimelineItem(w["raised_on"], "预警", f"部门筛查预警 {w.get('rule')}",
-                                      f"{w.get('risk_type') or ''} {w.get('detail') or ''}".strip(), "",
-                                      w.get("status") or ""))
+            items.append(TimelineItem(w["raised_on"], "预警", f"部门筛查预警：{w['title']}",
+                                      f"{w.get('risk_type') or ''} {w.get('detail') or ''}".strip(),
+                                      reverse("warning_detail", args=[w["id"]]), w.get("status") or ""))
         if w.get("verified_on"):
             items.append(TimelineItem(w["verified_on"], "预警", f"预警核实：{w.get('outcome') or ''}",
-                                      w.get("rule") or ""))
+                                      w["title"], reverse("warning_detail", args=[w["id"]])))
     cases = list(MonitoringCase.objects.filter(household=household))
     for case in cases:
         url = reverse("monitoring:case_detail", args=[case.pk])

@@ -37,9 +37,9 @@ def warnings_to_verify(ctx: WorkContext):
 @provider("筛查预警")
 def overdue_warnings_by_region(ctx: WorkContext):
     """Above the village: overdue unverified warnings per village (township) or per township (county)."""
-    if ctx.level == Level.TOWNSHIP:
+    if ctx.level == Level.TOWNSHIP and ctx.can(Perm.REVIEW_TOWNSHIP):
         width = 12
-    elif ctx.level in (Level.COUNTY, Level.CITY, Level.PROVINCE):
+    elif ctx.level in (Level.COUNTY, Level.CITY, Level.PROVINCE) and ctx.can(Perm.APPROVE_COUNTY):
         width = 9
     else:
         return
