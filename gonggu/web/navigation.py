@@ -1,5 +1,6 @@
 """The main menu: one entry per module, shown only to roles that may use it."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
@@ -13,6 +14,14 @@ class NavItem:
     url_name: str
     # The role must allow one of these (none: everyone signed in).
     perm: Perm | tuple[Perm, ...] | None = None
+    # Beyond the role: whether the entry applies to this user (the cockpit is for counties and townships).
+    applies: Callable[[object], bool] | None = None
+
+
+def _cockpit_applies(user) -> bool:
+    from .workbench.cockpit import can_see_cockpit
+
+    return can_see_cockpit(user)
 
 
 NAV_ITEMS = [
@@ -31,7 +40,7 @@ NAV_ITEMS = [
     NavItem("规则库", "rule_list", Perm.VIEW_REGISTRY),
     NavItem("数据质量", "quality_list", Perm.VIEW_REGISTRY),
     NavItem("参数设置", "param_list", Perm.MANAGE_RULES),
-    NavItem("一张图", "cockpit", Perm.VIEW_REGISTRY),
+    NavItem("一张图", "cockpit", Perm.VIEW_REGISTRY, _cockpit_applies),
     NavItem("任务清单", "task_home", (Perm.REPORT_TASKS, Perm.VIEW_TASKS)),
     NavItem("考核评估", "assessment_home", Perm.VIEW_REGISTRY),
     NavItem("行政区划", "region_home"),
@@ -45,6 +54,8 @@ def nav_for(user, current_path: str) -> list[dict]:
     for item in NAV_ITEMS:
         perms = item.perm if isinstance(item.perm, tuple) else (item.perm,) if item.perm else ()
         if perms and not any(user.has_perm_code(p) for p in perms):
+            continue
+        if item.applies is not None and not item.applies(user):
             continue
         try:
             url = reverse(item.url_name)

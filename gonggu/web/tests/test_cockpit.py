@@ -146,3 +146,14 @@ def test_leader_reads_the_supervision_board_read_only(regions, county_admin, lea
     assert detail.context["report_form"] is None
     assert client.post(reverse("task_close", args=[task.pk]), {"note": "x"}).status_code == 403
     assert client.post(reverse("task_deadline", args=[task.pk]), {"due_date": "2030-01-01"}).status_code == 403
+
+
+def test_menu_offers_the_cockpit_only_where_it_opens(village_clerk, leader, county_admin):
+    from gonggu.web.navigation import nav_for
+
+    def labels(user):
+        return [i["label"] for i in nav_for(user, "/")]
+
+    assert "一张图" not in labels(village_clerk)
+    assert "一张图" in labels(leader) and "一张图" in labels(county_admin)
+    assert "任务清单" in labels(leader)

@@ -155,8 +155,8 @@ def test_assistance_officer_sees_households_measures_and_visits(regions, today):
     measure(other, "产业帮扶", today - dt.timedelta(days=30))
     shown = items_for(officer, today=today)
     urls = [s.item.url for s in shown]
-    assert reverse("monitoring:measure_new", args=[case.pk]) in urls
-    assert reverse("monitoring:measure_new", args=[other.pk]) not in urls
+    assert reverse("monitoring:case_detail", args=[case.pk]) + "#assistance" in urls
+    assert reverse("monitoring:case_detail", args=[other.pk]) + "#assistance" not in urls
     assert reverse("household_detail", args=[hh.pk]) in urls
     visits = [s for s in shown if s.item.url == reverse("monitoring:visit_new", args=[case.pk])]
     assert visits and visits[0].item.due == dt.date(2025, 6, 30)

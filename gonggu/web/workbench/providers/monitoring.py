@@ -41,6 +41,7 @@ def officer_households(ctx: WorkContext):
             continue
         # A plan is due within the month of approval (一户一策); no measure recorded yet is overdue after it.
         start = case.county_approved_on or case.discovered_on
-        yield WorkItem("录入帮扶措施", reverse("monitoring:measure_new", args=[case.pk]),
+        # The measure form is on the case page (its 帮扶措施 section).
+        yield WorkItem("录入帮扶措施", reverse("monitoring:case_detail", args=[case.pk]) + "#assistance",
                        month_end(start) if start else None,
                        detail=f"{case.household.head_name}户（{case.household.household_no}）")
