@@ -6,8 +6,8 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from gonggu.core.access import Perm
-from gonggu.monitoring.models import Measure, MonitoringCase
-from gonggu.monitoring.selectors import work_queue
+from gonggu.monitoring.models import Measure
+from gonggu.monitoring.selectors import cases_for_user, work_queue
 from gonggu.monitoring.workflow import CASE_APPROVED_OPEN
 
 from ..base import WorkContext, WorkItem, month_end, provider
@@ -31,7 +31,7 @@ def officer_households(ctx: WorkContext):
     """帮扶责任人: the households they look after, and each one still without a recorded measure."""
     if not ctx.can(Perm.RECORD_VISITS):
         return
-    mine = (MonitoringCase.objects.filter(officer=ctx.user, status__in=CASE_APPROVED_OPEN)
+    mine = (cases_for_user(ctx.user).filter(officer=ctx.user, status__in=CASE_APPROVED_OPEN)
             .annotate(has_measure=Exists(Measure.objects.filter(case=OuterRef("pk"))))
             .select_related("household").order_by("county_approved_on", "id"))
     for case in mine:
