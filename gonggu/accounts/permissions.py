@@ -48,7 +48,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.VILLAGE_TEAM: frozenset({P.VIEW_REGISTRY, P.EDIT_REGISTRY, P.VERIFY_WARNINGS, P.MANAGE_CASES,
                                   P.RECORD_VISITS, P.REPORT_TASKS, P.EDIT_LEDGERS}),
     Role.ASSISTANCE_OFFICER: frozenset({P.VIEW_REGISTRY, P.RECORD_VISITS}),
-    Role.LEADER: frozenset({P.VIEW_REGISTRY}),
+    Role.LEADER: frozenset({P.VIEW_REGISTRY, P.VIEW_TASKS}),
 }
 
 # The region level a role's user is attached to (township reviewers to a township, …).

@@ -38,6 +38,7 @@ class Perm(StrEnum):
     RECORD_VISITS = "record_visits"
     MANAGE_TASKS = "manage_tasks"            # 任务清单、督办
     REPORT_TASKS = "report_tasks"            # 填报进展
+    VIEW_TASKS = "view_tasks"                # 查看督办（只读：领导）
     MANAGE_ASSESSMENT = "manage_assessment"  # 考核、整改
     EDIT_LEDGERS = "edit_ledgers"            # 录入、修改工作台账（村、乡在现场录入）
     IMPORT_LEDGERS = "import_ledgers"        # 批量导入工作台账

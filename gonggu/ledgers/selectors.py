@@ -8,9 +8,9 @@ from django.db.models import Q, QuerySet
 
 from gonggu.core.access import get_in_scope
 from gonggu.core.codes import in_scope_q
-from gonggu.core.idnumber import InvalidIdNumber, normalize
+from gonggu.core.idnumber import InvalidIdNumber, mask, normalize
 
-from .kinds import LEDGERS, LedgerKind
+from .kinds import LEDGERS, LedgerKind, Match
 
 
 def kinds_for_user(user) -> list[LedgerKind]:
@@ -93,3 +93,36 @@ def ledger_row_history(row) -> list[dict]:
         changes.append({"at": newer.history_date, "user": newer.history_user, "type": newer.get_history_type_display(),
                         "batch_id": newer.batch_id, "changes": diff})
     return changes
+
+
+def cell_display(row, kind: LedgerKind, name: str):
+    """A row's field as pages show it: identity numbers masked, yes/no in words, nothing for empty."""
+    value = getattr(row, name)
+    if name in kind.masked_fields:
+        return mask(value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return "" if value is None else value
+
+
+@dataclass
+class HouseholdLedger:
+    kind: LedgerKind
+    headers: list[str]
+    rows: list[dict]          # {"row": the row, "who": the person's name, "values": [(header, shown value)]}
+
+
+def household_ledgers(user, household) -> list[HouseholdLedger]:
+    """The household's rows in every ledger kind the user may see (一户一档): one loop over the registered kinds,
+    so a new kind appears here without a line of code. Kinds about a village (Match.REGION) have no household."""
+    out = []
+    for kind in kinds_for_user(user):
+        if kind.match == Match.REGION or not kind.has_field("household"):
+            continue
+        rows = list(ledger_rows_for_user(user, kind).filter(household=household)[:50])
+        if not rows:
+            continue
+        out.append(HouseholdLedger(kind, [kind.label(f) for f in kind.shown_fields], [
+            {"row": r, "who": kind.who(r),
+             "values": [(kind.label(f), cell_display(r, kind, f)) for f in kind.shown_fields]} for r in rows]))
+    return out

@@ -19,6 +19,7 @@ from .forms import ledger_form_class
 from .kinds import LedgerKind, Match, ledger_get
 from .selectors import (
     LedgerFilters,
+    cell_display,
     kinds_for_user,
     ledger_row_get_for_user,
     ledger_row_history,
@@ -55,13 +56,7 @@ def ledger_index(request):
     return render(request, "ledgers/index.html", {"areas": areas})
 
 
-def _display(row, kind: LedgerKind, name: str):
-    value = getattr(row, name)
-    if name in kind.masked_fields:
-        return mask(value)
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    return "" if value is None else value
+_display = cell_display
 
 
 def ledger_list(request, key: str):

@@ -14,9 +14,13 @@ GUARANTEE_RISKS = ("义务教育", "医疗保障", "住房安全", "饮水安全
 
 
 def _warning_row(w) -> dict:
+    from gonggu.rules.catalog import CATALOG
+
+    rule = CATALOG.rules.get(w.rule)
     return {
         "id": w.pk,
         "rule": w.rule,
+        "title": rule.title if rule is not None else "部门筛查预警",   # what people read; the code is for staff
         "grade": w.grade,
         "risk_type": w.risk_type,
         "status": w.get_status_display(),

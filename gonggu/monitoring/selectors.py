@@ -384,12 +384,12 @@ def household_timeline(household: Household) -> list[TimelineItem]:
                                   clue.get_status_display()))
     for w in household_warnings(household):
         if w.get("raised_on"):
-            items.append(TimelineItem(w["raised_on"], "预警", f"部门筛查预警 {w.get('rule')}",
-                                      f"{w.get('risk_type') or ''} {w.get('detail') or ''}".strip(), "",
-                                      w.get("status") or ""))
+            items.append(TimelineItem(w["raised_on"], "预警", f"部门筛查预警：{w['title']}",
+                                      f"{w.get('risk_type') or ''} {w.get('detail') or ''}".strip(),
+                                      reverse("warning_detail", args=[w["id"]]), w.get("status") or ""))
         if w.get("verified_on"):
             items.append(TimelineItem(w["verified_on"], "预警", f"预警核实：{w.get('outcome') or ''}",
-                                      w.get("rule") or ""))
+                                      w["title"], reverse("warning_detail", args=[w["id"]])))
     cases = list(MonitoringCase.objects.filter(household=household))
     for case in cases:
         url = reverse("monitoring:case_detail", args=[case.pk])
@@ -429,3 +429,16 @@ def household_active_case(household) -> MonitoringCase | None:
     from .workflow import CASE_ACTIVE
 
     return household.monitoring_cases.filter(status__in=CASE_ACTIVE).order_by("-id").first()
+
+
+def household_cases(household) -> QuerySet[MonitoringCase]:
+    """Every monitoring record of one household, newest first (for the household page)."""
+    return household.monitoring_cases.order_by("-discovered_on", "-id")
+
+
+def household_measures(household) -> QuerySet[Measure]:
+    return Measure.objects.filter(household=household).select_related("beneficiary").order_by("-start_on", "-id")
+
+
+def household_visits(household) -> QuerySet[Visit]:
+    return Visit.objects.filter(household=household).order_by("-visited_on", "-id")

@@ -41,6 +41,11 @@ def is_manager(user) -> bool:
     return user.has_perm_code(Perm.MANAGE_TASKS)
 
 
+def can_read_board(user) -> bool:
+    """Managers, and leaders who read the region's supervision (督办) without acting on it."""
+    return is_manager(user) or user.has_perm_code(Perm.VIEW_TASKS)
+
+
 # --------------------------------------------------------------------------- units
 
 
@@ -94,9 +99,9 @@ def task_list_overview(user) -> QuerySet[TaskList]:
 
 
 def tasks_for_user(user) -> QuerySet[Task]:
-    """Managers: every task of their region; others: tasks of the units they act for."""
+    """Managers and leaders: every task of their region; others: tasks of the units they act for."""
     via_units = Q(pk__in=TaskUnit.objects.filter(unit__in=units_of_user(user)).values("task_id"))
-    if is_manager(user):
+    if can_read_board(user):
         return Task.objects.filter(in_scope_q("region_code", user.scope_prefix) | via_units)
     return Task.objects.filter(via_units)
 
@@ -210,7 +215,7 @@ class BoardFilter:
 
 def board_tasks(user, f: BoardFilter, *, today: dt.date | None = None) -> QuerySet[Task]:
     """The board by task: managers see their region; unit staff see their units' tasks and slots."""
-    own_units = None if is_manager(user) else units_of_user(user)
+    own_units = None if can_read_board(user) else units_of_user(user)
     qs = tasks_for_user(user).select_related("task_list")
     if f.task_list:
         qs = qs.filter(task_list_id=f.task_list)

@@ -61,10 +61,12 @@ def _region_of(user):
     return user.region
 
 
-@require_perm(Perm.MANAGE_TASKS, Perm.REPORT_TASKS)
+@require_perm(Perm.MANAGE_TASKS, Perm.REPORT_TASKS, Perm.VIEW_TASKS)
 def task_home(request):
     if request.user.has_perm_code(Perm.MANAGE_TASKS):
         return redirect("task_list_index")
+    if not request.user.has_perm_code(Perm.REPORT_TASKS):
+        return redirect("task_board")
     return redirect("task_mine")
 
 
@@ -338,10 +340,12 @@ def _task_context(request, task, **overrides) -> dict:
     assigned = sel.task_units(task)
     assigned_units = [link.unit for links in assigned.values() for link in links if link.unit]
     unique_units = list({u.pk: u for u in assigned_units}.values())
-    own_view = None if manager else my_units
+    # A leader reads the whole task as its manager does, with none of the manager's forms.
+    reader = not manager and user.has_perm_code(Perm.VIEW_TASKS)
+    own_view = None if manager or reader else my_units
     light_row = sel.tasks_with_light(type(task).objects.filter(pk=task.pk), units=own_view).values(
         "light", "deadline", "deadline_kind").first() or {"light": "green", "deadline": None, "deadline_kind": ""}
-    show_units = unique_units if manager else my_unit_list
+    show_units = unique_units if manager or reader else my_unit_list
     ctx = {
         "task": task, "manager": manager, "my_units": my_unit_list, "assigned": assigned, "today": timezone.localdate(),
         "light": light_row["light"], "deadline": light_row["deadline"], "deadline_kind": light_row["deadline_kind"],
@@ -370,7 +374,7 @@ def _task_context(request, task, **overrides) -> dict:
     return ctx
 
 
-@require_perm(Perm.MANAGE_TASKS, Perm.REPORT_TASKS)
+@require_perm(Perm.MANAGE_TASKS, Perm.REPORT_TASKS, Perm.VIEW_TASKS)
 def task_detail(request, pk: int):
     task = sel.task_get_for_user(request.user, pk)
     return render(request, "tasks/task_detail.html", _task_context(request, task))
@@ -586,7 +590,7 @@ def _board_filter(request) -> sel.BoardFilter:
     return sel.BoardFilter.from_data(request.GET)
 
 
-@require_perm(Perm.MANAGE_TASKS, Perm.REPORT_TASKS)
+@require_perm(Perm.MANAGE_TASKS, Perm.REPORT_TASKS, Perm.VIEW_TASKS)
 def task_board(request):
     user = request.user
     f = _board_filter(request)

@@ -19,8 +19,14 @@ class NavItem:
     check: Callable | None = None
 
 
+def _cockpit_applies(user) -> bool:
+    from .workbench.cockpit import can_see_cockpit
+
+    return can_see_cockpit(user)
+
+
 NAV_ITEMS = [
-    NavItem("首页", "home"),
+    NavItem("我的工作台", "home"),
     NavItem("农户台账", "household_list", Perm.VIEW_REGISTRY),
     NavItem("台账导入", "registry_import", Perm.IMPORT_REGISTRY),
     NavItem("监测帮扶", "monitoring:queue", Perm.VIEW_REGISTRY),
@@ -35,7 +41,8 @@ NAV_ITEMS = [
     NavItem("规则库", "rule_list", Perm.VIEW_REGISTRY),
     NavItem("数据质量", "quality_list", Perm.VIEW_REGISTRY),
     NavItem("参数设置", "param_list", Perm.MANAGE_RULES),
-    NavItem("任务清单", "task_home", Perm.REPORT_TASKS),
+    NavItem("一张图", "cockpit", Perm.VIEW_REGISTRY, _cockpit_applies),
+    NavItem("任务清单", "task_home", (Perm.REPORT_TASKS, Perm.VIEW_TASKS)),
     NavItem("考核评估", "assessment_home", Perm.VIEW_REGISTRY),
     NavItem("行政区划", "region_home"),
     NavItem("用户管理", "user_list", Perm.MANAGE_USERS),

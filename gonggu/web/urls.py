@@ -1,8 +1,12 @@
 from django.urls import path
 
 from . import views
+from .workbench import views as workbench
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", workbench.home, name="home"),
+    path("cockpit/", workbench.cockpit, name="cockpit"),
+    path("cockpit/export.xlsx", workbench.cockpit_export, name="cockpit_export"),
+    path("cockpit/boundaries/", workbench.cockpit_boundaries, name="cockpit_boundaries"),
     path("audit/", views.audit_list, name="audit_list"),
 ]

@@ -118,10 +118,24 @@ def test_unit_pages_open_for_the_unit(world, department_user, login, name, key):
     assert response.status_code in (200, 302)
 
 
+# Leaders read the supervision (督办): the board and each task, read only.
+LEADER_GET = [("task_home", None), ("task_board", None), ("task_detail", "task")]
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("name, key", SHARED_GET + REPORTER_GET)
+@pytest.mark.parametrize("name, key", [p for p in SHARED_GET + REPORTER_GET if p not in LEADER_GET])
 def test_unit_pages_refuse_leaders(world, leader, login, name, key):
     assert login(leader).get(url(world, name, key)).status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name, key", LEADER_GET)
+def test_leaders_read_the_board_and_tasks(world, leader, login, name, key):
+    response = login(leader).get(url(world, name, key), follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain in ([], [(reverse("task_board"), 302)])
+    page = response.content.decode()
+    assert "<b>办结销号</b>" not in page and "<b>催办</b>" not in page and "<b>报送进展</b>" not in page
 
 
 @pytest.mark.django_db

@@ -12,7 +12,7 @@ def _external_requests(page):
     return external
 
 
-def test_login_and_see_scoped_home(page, live_server, village_clerk):
+def test_login_and_see_scoped_workbench(page, live_server, village_clerk):
     external = _external_requests(page)
     page.goto(live_server.url + "/")
     assert "/accounts/login/" in page.url
@@ -20,7 +20,8 @@ def test_login_and_see_scoped_home(page, live_server, village_clerk):
     page.fill("input[name=password]", PASSWORD)
     page.click("button:has-text('登录')")
     page.wait_for_url(live_server.url + "/")
-    assert page.locator("h1").inner_text().startswith("东村")
+    heading = page.locator("h1").inner_text()
+    assert heading.startswith("我的工作台") and "东村" in heading
     assert "村级信息员" in page.locator(".who").inner_text()
     assert external == []
 

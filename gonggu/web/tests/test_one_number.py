@@ -2,7 +2,7 @@
 
 The headline counts of the demo county — households, 监测户, households 监测帮扶中, warnings waiting for
 verification and those overdue — are read off the rendered home page, the screening summary, the statistics
-page and the 一口清, and must be the same numbers. Then `gonggu demo` runs again, as `make run` does on every
+page, the 一口清 and the leaders' cockpit, and must be the same numbers. Then `gonggu demo` runs again, as `make run` does on every
 start: the county and a household entered by hand stay; `--rebuild` warns and builds afresh."""
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ def test_headline_counts_agree_and_a_restart_keeps_entered_data(db, settings, tm
     client.force_login(User.objects.get(username="admin"))
 
     home = _figures(client.get("/").content.decode())
+    cockpit = _figures(client.get("/cockpit/").content.decode())
     summary = _figures(client.get("/screening/").content.decode())
     statistics = _figures(client.get("/screening/statistics/?category=all").content.decode())
     brief = _brief_figures(client.get("/assessment/brief/410199000000/").content.decode())
@@ -64,6 +65,7 @@ def test_headline_counts_agree_and_a_restart_keeps_entered_data(db, settings, tm
     assert set(home) == {"households", "monitored", "assisted", "pending_warnings", "overdue_warnings"}
     assert home["households"] >= 60 and home["monitored"] > 0 and home["assisted"] > 0
     assert brief == home
+    assert cockpit == home
     for page in (summary, statistics):
         assert page["pending_warnings"] == home["pending_warnings"]
         assert page["overdue_warnings"] == home["overdue_warnings"]
