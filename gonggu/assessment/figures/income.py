@@ -192,7 +192,7 @@ def ratio_compute(param: str, household_type: str = HouseholdType.LIFTED):
         absent = [str(y) for y, v in ((year - 1, prev), (year, cur)) if v is None or v <= 0]
         if absent:
             data.missing = Missing(dt.date(year - 1, 1, 1),
-                                   f"缺少 {'、'.join(absent)} 年的参数“{param_title(param)}”（{label}），请在规则库参数中设置")
+                                   f"缺少 {'、'.join(absent)} 年的参数“{param_title(param)}”，请在规则库参数中设置")
             return data
         for comps in rows.values():
             # Components must add up over villages: carry the average weighted by persons (Σ avg × size ÷ Σ size

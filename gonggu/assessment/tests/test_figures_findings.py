@@ -94,7 +94,7 @@ def test_income_against_the_nation_and_the_two_ratios(county_data, regions):
     # nation 21000 → 22000.
     assert result("INCOME-GROWTH-NATION", regions["county"]).status == "watch"
     ratio = result("INCOME-RATIO-PROVINCE", regions["county"])
-    assert ratio.status == "nodata" and "rural_income_province" in ratio.missing.text()
+    assert ratio.status == "nodata" and "参数“全省农村居民人均可支配收入”" in ratio.missing.text()
     _set("rural_income_growth_national", 2024, "0.066")
     _set("rural_income_growth", 2024, "-0.05")
     nation, province = result("INCOME-GROWTH-NATION", regions["county"]), result("INCOME-GROWTH", regions["county"])
