@@ -152,3 +152,55 @@ def check_rain_dew(rows: list[dict]) -> Problems:
         if year and paid_on and paid_on.year < year:
             _add(problems, i, "paid_on", f"补助发放日期 {paid_on} 早于补助学年 {year}")
     return problems
+
+
+def check_resettlement_sites(rows: list[dict]) -> Problems:
+    """Persons not fewer than households; a site name once per county (households are recorded against it)."""
+    from .models import ResettlementSite
+
+    problems: Problems = {}
+    counties = {(r.get("region_code") or "")[:6] for r in rows}
+    editing = [r["row_id"] for r in rows if r.get("row_id")]
+    used: dict[tuple[str, str], str] = {}
+    for county in counties:
+        for code, name in (ResettlementSite.objects.filter(region_code__startswith=county).exclude(pk__in=editing)
+                           .values_list("region_code", "name")):
+            used[county, name] = code
+    for i, row in enumerate(rows):
+        households, persons = row.get("households"), row.get("persons")
+        if households is not None and persons is not None and persons < households:
+            _add(problems, i, "persons", f"搬迁人数 {persons} 少于搬迁户数 {households}")
+        code, name = row.get("region_code") or "", row.get("name")
+        other = used.get((code[:6], name))
+        if other and other != code:
+            _add(problems, i, "name", f"本县已有名为「{name}」的安置点（区划 {other}），请用不同的名称区分")
+        used.setdefault((code[:6], name), code)
+    return problems
+
+
+def check_relocated_households(rows: list[dict]) -> Problems:
+    """The site is in the county's 安置点 ledger; the person in stable employment is a member of the household."""
+    from gonggu.registry.choices import PersonStatus
+    from gonggu.registry.models import Person
+
+    from .models import ResettlementSite
+
+    problems: Problems = {}
+    counties = {(r.get("region_code") or "")[:6] for r in rows}
+    sites = set()
+    for county in counties:
+        sites |= {(county, n) for n in ResettlementSite.objects.filter(region_code__startswith=county).values_list(
+            "name", flat=True)}
+    members: dict[int, set[str]] = defaultdict(set)
+    for household_id, name in Person.objects.filter(
+            household_id__in={r["household_id"] for r in rows if r.get("household_id")},
+            status=PersonStatus.ACTIVE).values_list("household_id", "name"):
+        members[household_id].add(name)
+    for i, row in enumerate(rows):
+        name = row.get("site_name")
+        if name and ((row.get("region_code") or "")[:6], name) not in sites:
+            _add(problems, i, "site_name", f"本县的易地搬迁安置点台账中没有「{name}」：请先登记安置点，或核对名称")
+        worker = row.get("worker_name")
+        if worker and row.get("household_id") and worker not in members[row["household_id"]]:
+            _add(problems, i, "worker_name", f"稳定就业人员「{worker}」不是本户在册成员")
+    return problems

@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
@@ -20,7 +20,17 @@ from gonggu.registry.models import Person
 from gonggu.rules.models import Parameter
 from gonggu.rules.services import param_set
 
-from .models import PostAttendance, PublicPost, RainDew, WorkRecord, Workshop, WorkshopWorker, WorkTarget
+from .models import (
+    PostAttendance,
+    PublicPost,
+    RainDew,
+    RelocatedHousehold,
+    ResettlementSite,
+    WorkRecord,
+    Workshop,
+    WorkshopWorker,
+    WorkTarget,
+)
 from .services import work_year_take_over
 
 POSTS = [("村级保洁员", "保洁"), ("生态护林员", "护林"), ("农村公路护路员", "护路"), ("水利设施管护员", "水利管护"),
@@ -71,9 +81,13 @@ def demo_employment(ctx) -> dict:
         bulk_create_with_history(workers, WorkshopWorker, batch_size=2000, default_user=admin)
         students = _rain_dew(rng, ctx, admin)
         bulk_create_with_history(students, RainDew, batch_size=2000, default_user=admin)
+        sites, relocated = _relocation(rng, ctx, admin)
+        bulk_create_with_history(sites, ResettlementSite, batch_size=2000, default_user=admin)
+        bulk_create_with_history(relocated, RelocatedHousehold, batch_size=2000, default_user=admin)
     return {"public_posts": len(posts), "post_attendance": len(attendance),
             "work_records": len(records) + taken.created, "work_targets": len(targets), "workshops": len(shops),
-            "workshop_workers": len(workers), "rain_dew": len(students)}
+            "workshop_workers": len(workers), "rain_dew": len(students),
+            "resettlement_sites": len(sites), "relocated_households": len(relocated)}
 
 
 def _posts(rng, adults, today, admin):
@@ -234,8 +248,63 @@ def _rain_dew(rng, ctx, admin):
     return rows
 
 
+def _care_area(i: int, households: int) -> Decimal:
+    """Enough care space (30 ㎡ per 100 households) except at the second township's site, 10 ㎡ short."""
+    need = (Decimal(households) * Decimal("0.3")).quantize(Decimal(1), rounding=ROUND_CEILING)
+    return Decimal("80") if i == 0 else need - 10 if i == 1 else need
+
+
+def _relocation(rng, ctx, admin):
+    """One 安置点 per township in its first village — the first a large site without an employment service
+    station, the second short of care space — and the key households the registry marks 易地搬迁 (or, if it marks
+    none, one in twenty key households) as their residents: an industry and a member in stable employment for
+    most, one in nine without an industry, one in seven with nobody employed."""
+    sites, site_of = [], {}
+    for i, township in enumerate(ctx.townships):
+        village = next((v for v in ctx.villages if v.code.startswith(township.code[:9])), None)
+        if village is None:
+            continue
+        name = f"{township.name}幸福社区安置点"
+        households, persons = (260, 1020) if i == 0 else (rng.randint(40, 120), rng.randint(150, 500))
+        sites.append(ResettlementSite(
+            region_code=village.code, name=name, site_type="大中型" if persons >= 800 else "小微型",
+            households=households, persons=persons, service_station=i != 0,
+            care_area=_care_area(i, households), created_by=admin, updated_by=admin))
+        site_of[township.code[:9]] = name
+    members = list(Person.objects.filter(in_scope_q("region_code", ctx.county.prefix), status=PersonStatus.ACTIVE,
+                                         household__household_type__in=[HouseholdType.LIFTED,
+                                                                        HouseholdType.MONITORED])
+                   .order_by("household_id", "id").values_list("id", "household_id", "region_code", "id_number",
+                                                               "name", "labour_ability", "household__relocated"))
+    by_household: dict[int, list] = defaultdict(list)
+    for m in members:
+        by_household[m[1]].append(m)
+    # The registry's 易地搬迁 households, topped up with one in twenty key households if it marks few.
+    marked = [h for h, ms in by_household.items() if ms[0][6]]
+    chosen = marked if len(marked) >= 30 else marked + [h for i, h in enumerate(by_household)
+                                                        if i % 20 == 0 and h not in set(marked)]
+    able = (LabourAbility.ORDINARY, LabourAbility.SKILLED, LabourAbility.WEAK)
+    rows = []
+    for i, household_id in enumerate(chosen):
+        first = by_household[household_id][0]
+        site = site_of.get(first[2][:9])
+        if site is None:
+            continue
+        worker = next((m[4] for m in by_household[household_id] if m[5] in able), "")
+        if i % 7 == 3:
+            worker = ""                                      # RELOC-HH-NO-STABLE-JOB (if anyone can work)
+        rows.append(RelocatedHousehold(
+            region_code=first[2], person_id=first[0], household_id=household_id, id_number=first[3],
+            site_name=site, moved_year=rng.choice((2017, 2018, 2019, 2020)),
+            industry="" if i % 9 == 4 else rng.choice(("食用菌种植", "中药材种植", "肉牛养殖", "光伏收益分红", "茶叶")),
+            worker_name=worker, job=rng.choice(("帮扶车间", "外出务工", "公益岗位", "产业园区")) if worker else "",
+            created_by=admin, updated_by=admin))
+    return sites, rows
+
+
 def demo_clear(*, prefix: str) -> None:
     scope = in_scope_q("region_code", prefix)
-    for model in (PostAttendance, PublicPost, WorkRecord, WorkTarget, WorkshopWorker, Workshop, RainDew):
+    for model in (PostAttendance, PublicPost, WorkRecord, WorkTarget, WorkshopWorker, Workshop, RainDew,
+                  RelocatedHousehold, ResettlementSite):
         model.objects.filter(scope).delete()
         model.history.filter(scope).delete()

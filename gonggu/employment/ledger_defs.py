@@ -8,12 +8,24 @@ from .checks import (
     check_attendance,
     check_public_posts,
     check_rain_dew,
+    check_relocated_households,
+    check_resettlement_sites,
     check_work_records,
     check_work_targets,
     check_workshop_workers,
     check_workshops,
 )
-from .models import PostAttendance, PublicPost, RainDew, WorkRecord, Workshop, WorkshopWorker, WorkTarget
+from .models import (
+    PostAttendance,
+    PublicPost,
+    RainDew,
+    RelocatedHousehold,
+    ResettlementSite,
+    WorkRecord,
+    Workshop,
+    WorkshopWorker,
+    WorkTarget,
+)
 
 PUBLIC_POST = register_ledger(LedgerKind(
     key="public_post", title="公益岗位台账", area="稳岗就业", model=PublicPost, match=Match.PERSON,
@@ -159,4 +171,45 @@ RAIN_DEW = register_ledger(LedgerKind(
     notes=("每名学生每学年一行；毕业后填毕业年度和毕业去向（就业、升学、参军、未就业），再导入即可更新。",),
     department=Department.NY,
     check_rows=check_rain_dew,
+))
+
+RESETTLEMENT_SITE = register_ledger(LedgerKind(
+    key="resettlement_site", title="易地搬迁安置点台账", area="易地搬迁后续扶持", model=ResettlementSite,
+    match=Match.REGION,
+    description="各易地扶贫搬迁安置点（安置区）：类型、搬迁户数与人数、公共就业服务站（窗口）、养老服务设施面积。",
+    source="001 第三部分 二 易地扶贫搬迁后续扶持（二）2、4",
+    columns=(
+        field_column(ResettlementSite, "name", aliases=("安置区名称", "名称"), example="城关镇幸福社区安置点"),
+        field_column(ResettlementSite, "site_type", aliases=("安置区类型", "规模类型"), example="大中型"),
+        field_column(ResettlementSite, "households", kind=Kind.INT, aliases=("安置户数", "户数"), example="260"),
+        field_column(ResettlementSite, "persons", kind=Kind.INT, aliases=("安置人数", "人数"), example="1020"),
+        field_column(ResettlementSite, "service_station", aliases=("公共就业服务站", "是否设立就业服务站"), example="是"),
+        field_column(ResettlementSite, "care_area", aliases=("养老服务设施面积", "养老设施面积（平方米）"), example="80"),
+    ),
+    natural_key=("name",),
+    list_fields=("name", "site_type", "households", "persons", "service_station", "care_area"),
+    filter_fields=("site_type", "service_station"),
+    notes=("行政区划代码填安置点所在村（社区）的代码；同一县内安置点名称不重复。",
+           "800 人以上的安置点应设公共就业服务站或服务窗口；养老服务设施按每百户 30㎡ 配套。"),
+    check_rows=check_resettlement_sites,
+))
+
+RELOCATED_HOUSEHOLD = register_ledger(LedgerKind(
+    key="relocated_household", title="易地搬迁户后续扶持台账", area="易地搬迁后续扶持", model=RelocatedHousehold,
+    match=Match.HOUSEHOLD,
+    description="每个易地搬迁户的安置点、搬迁年度、致富产业和稳定就业人员（至少一项致富产业、一人稳定就业）。",
+    source="004 任务34；001 第三部分 二 易地扶贫搬迁后续扶持（二）2",
+    columns=(
+        field_column(RelocatedHousehold, "site_name", aliases=("安置区名称", "安置点"), example="城关镇幸福社区安置点"),
+        field_column(RelocatedHousehold, "moved_year", kind=Kind.YEAR, aliases=("搬迁年份", "搬迁时间"), example="2018"),
+        field_column(RelocatedHousehold, "industry", aliases=("产业", "增收产业"), example="食用菌种植"),
+        field_column(RelocatedHousehold, "worker_name", aliases=("稳定就业人员姓名", "就业人员"), example="张三"),
+        field_column(RelocatedHousehold, "job", aliases=("就业岗位", "就业方式"), example="帮扶车间"),
+    ),
+    natural_key=("site_name",),
+    list_fields=("site_name", "moved_year", "industry", "worker_name", "job"),
+    filter_fields=("moved_year",),
+    notes=("每户一行，身份证号填该户任一成员的；安置点名称须与易地搬迁安置点台账中本县的名称一致。",
+           "稳定就业人员填本户在册成员的姓名；没有致富产业或稳定就业人员的留空（规则会列出）。"),
+    check_rows=check_relocated_households,
 ))

@@ -182,3 +182,49 @@ class RainDew(LedgerRow):
 
     def __str__(self) -> str:
         return f"{self.year} 学年 {self.school}"
+
+
+class ResettlementSite(LedgerRow):
+    """An 易地扶贫搬迁 安置点 (安置区) in a village or community: its size and the facilities the seeds tie to it
+    (001 第三部分 二（二）2、4: a 公共就业服务站 at sites of 800 people or more, 养老服务设施 30㎡ per 100 households)."""
+
+    class SiteType(models.TextChoices):
+        LARGE = "大型特大型", "大型特大型"
+        MEDIUM = "大中型", "大中型"
+        SMALL = "小微型", "小微型"
+        SCATTERED = "分散安置", "分散安置"
+
+    name = models.CharField("安置点名称", max_length=100)
+    site_type = models.CharField("安置点类型", max_length=10, choices=SiteType.choices, blank=True)
+    households = models.PositiveIntegerField("搬迁户数")
+    persons = models.PositiveIntegerField("搬迁人数")
+    service_station = models.BooleanField("设有公共就业服务站（窗口）", default=False)
+    care_area = models.DecimalField("养老服务设施面积（㎡）", max_digits=10, decimal_places=2, null=True, blank=True,
+                                    help_text="安置点配套的养老服务设施建筑面积；没有的不填")
+
+    class Meta:
+        verbose_name = "易地搬迁安置点"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RelocatedHousehold(LedgerRow):
+    """A relocated household's follow-up (后续扶持): its site, its 致富产业 and the member in stable employment
+    ("确保搬迁户家庭至少有一项致富产业、有一人稳定就业", 004 任务34)."""
+
+    site_name = models.CharField("安置点名称", max_length=100)
+    moved_year = models.PositiveSmallIntegerField("搬迁年度", null=True, blank=True,
+                                                  validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    industry = models.CharField("致富产业", max_length=100, blank=True, help_text="如 种植、养殖、入股分红；没有的不填")
+    worker_name = models.CharField("稳定就业人员", max_length=30, blank=True,
+                                   help_text="本户稳定就业成员的姓名（须为本户在册成员）；没有的不填")
+    job = models.CharField("就业岗位或方式", max_length=60, blank=True, help_text="如 帮扶车间、外出务工、公益岗位")
+
+    class Meta:
+        verbose_name = "易地搬迁户后续扶持"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.site_name} {self.industry or '无产业'}"

@@ -485,3 +485,6 @@ register_rule(RuleDef(
         WHERE r.year = year({{as_of}}) - 1 AND COALESCE(r.subsidy, CAST(0 AS DECIMAL(10, 2))) < {{{RAIN_DEW_SUBSIDY}}}
     """,
 ))
+
+# 易地搬迁后续扶持: in a module of its own, registered with the rest of this work area's rules.
+from . import relocation_rules  # noqa: E402,F401

@@ -1,5 +1,5 @@
-"""稳岗就业 and 扶志扶智 figures (指标4, 指标6): findings of the employment ledger rules (务工, 公益岗位,
-帮扶车间, 雨露计划)."""
+"""稳岗就业, 易地搬迁后续扶持 and 扶志扶智 figures (指标4, 指标5, 指标6): findings of the employment ledger rules
+(务工, 公益岗位, 帮扶车间, 安置点与搬迁户, 雨露计划)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from .base import Figure
 from .findings import findings_figure
 
 IND4 = "002 附件2 指标4"
+IND5 = "002 附件2 指标5"
 IND6 = "002 附件2 指标6"
 
 FIGURES: list[Figure] = [
@@ -27,6 +28,13 @@ FIGURES: list[Figure] = [
         rules=("JOB-LOSS",), source=IND4 + "；001 第三部分 一（二）1①③",
         quote="对失业脱贫劳动力、雨露计划毕业生、返乡回流脱贫劳动力等重点群体开展动态监测和技能培训等就业帮扶政策落实情况",
         needs="人社部门就业名单、部门筛查", watch=True),
+    findings_figure(
+        code="RELOC-FOLLOW-UP", title="易地搬迁安置点配套和搬迁户产业就业", indicator="5",
+        rules=("RELOC-SITE-NO-STATION", "RELOC-SITE-CARE-SPACE", "RELOC-HH-NO-INDUSTRY", "RELOC-HH-NO-STABLE-JOB"),
+        source=IND5 + "；001 第三部分 二（二）2、4；004 任务34",
+        quote="在800人以上安置区基本公共服务设施中设立公共就业服务站或服务窗口；按30㎡/百户配套建设养老服务设施；"
+              "确保搬迁户家庭至少有一项致富产业、有一人稳定就业",
+        needs="易地搬迁安置点台账、易地搬迁户后续扶持台账"),
     findings_figure(
         code="RAIN-DEW", title="雨露计划补助和毕业生就业", indicator="6",
         rules=("RAIN-DEW-RATE-LOW", "RAIN-DEW-INELIGIBLE", "RAIN-DEW-UNPAID"),

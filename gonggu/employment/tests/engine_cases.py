@@ -15,7 +15,17 @@ from gonggu.rules.tests import builders
 from gonggu.rules.tests.builders import person
 
 from ..models import PublicPost, WorkRecord, Workshop
-from .factories import attendance, public_post, rain_dew, work_record, work_target, workshop, workshop_worker
+from .factories import (
+    attendance,
+    public_post,
+    rain_dew,
+    relocated_household,
+    resettlement_site,
+    work_record,
+    work_target,
+    workshop,
+    workshop_worker,
+)
 
 PARAMS = [("min_wage_monthly", "2000", None)]
 D = dt.date(2025, 6, 30)
@@ -196,6 +206,26 @@ def _student(year, *, kind="脱贫户", subsidy="3000"):
     return build
 
 
+_sites = itertools.count(1)
+
+
+def _site(*, here=False, **fields):
+    """A 安置点 in a village of its own (`here`: in the scenario's first village, whose findings must include it)."""
+    def build(sc):
+        code = sc.villages[0].code if here else _own_village(sc).code
+        resettlement_site(code, f"安置点{next(_sites)}", **fields)
+        return code
+    return build
+
+
+def _relocated(*, industry="食用菌种植", worker=True, labour="普通劳动力"):
+    def build(sc):
+        h = sc.household(kind="脱贫户", relocated=True)
+        relocated_household(person(h, labour_ability=labour), industry=industry, worker_name=None if worker else "")
+        return h
+    return build
+
+
 W, E, YE = dt.date(2024, 6, 1), dt.date(2025, 2, 28), dt.date(2024, 12, 31)
 KEY_TWO = [("脱贫户", 1), ("脱贫户", 12)]
 
@@ -276,6 +306,21 @@ CASES = [
     ("RAIN-DEW-UNPAID", "paid in full", _student(2024), False),
     ("RAIN-DEW-UNPAID", "not paid", _student(2024, subsidy=None), True),
     ("RAIN-DEW-UNPAID", "this school year not yet due", _student(2025, subsidy=None), False),
+    ("RELOC-SITE-NO-STATION", "800 people, no station", _site(persons=800), True),
+    ("RELOC-SITE-NO-STATION", "799 people, no station", _site(persons=799), False),
+    ("RELOC-SITE-NO-STATION", "800 people with a station", _site(persons=800, station=True), False),
+    ("RELOC-SITE-NO-STATION", "the scenario's village", _site(here=True, persons=1200), True),
+    ("RELOC-SITE-CARE-SPACE", "100 households, 29.99 ㎡", _site(care_area="29.99"), True),
+    ("RELOC-SITE-CARE-SPACE", "100 households, 30 ㎡", _site(care_area="30"), False),
+    ("RELOC-SITE-CARE-SPACE", "no care space filled in", _site(care_area=None), True),
+    ("RELOC-SITE-CARE-SPACE", "scattered resettlement", _site(care_area=None, site_type="分散安置"), False),
+    ("RELOC-SITE-CARE-SPACE", "the scenario's village", _site(here=True, households=350, care_area="100"), True),
+    ("RELOC-HH-NO-INDUSTRY", "no industry", _relocated(industry=""), True),
+    ("RELOC-HH-NO-INDUSTRY", "an industry", _relocated(), False),
+    ("RELOC-HH-NO-STABLE-JOB", "able, nobody employed", _relocated(worker=False), True),
+    ("RELOC-HH-NO-STABLE-JOB", "weak labour, nobody employed", _relocated(worker=False, labour="弱劳动力或半劳动力"), True),
+    ("RELOC-HH-NO-STABLE-JOB", "a member employed", _relocated(), False),
+    ("RELOC-HH-NO-STABLE-JOB", "no labour ability", _relocated(worker=False, labour="丧失劳动力"), False),
     # Last: they count what the cases above left in the scenario's township.
     ("WORKSHOP-COUNT-FALL", "the scenario's township", _shops_fall_here, True),
     ("POST-COUNT-FALL", "the scenario's township", _posts_fall_here, True),

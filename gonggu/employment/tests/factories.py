@@ -5,7 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from ..models import PostAttendance, PublicPost, RainDew, WorkRecord, Workshop, WorkshopWorker, WorkTarget
+from ..models import (
+    PostAttendance,
+    PublicPost,
+    RainDew,
+    RelocatedHousehold,
+    ResettlementSite,
+    WorkRecord,
+    Workshop,
+    WorkshopWorker,
+    WorkTarget,
+)
 
 
 def public_post(person, *, post_name: str = "村级保洁员", start: dt.date = dt.date(2025, 1, 1),
@@ -53,3 +63,20 @@ def rain_dew(person, year: int, *, subsidy: str | None = "3000", graduation_year
         id_number=person.id_number, year=year, school="县职业教育中心", level=level,
         subsidy=None if subsidy is None else Decimal(subsidy), graduation_year=graduation_year,
         destination=destination)
+
+
+def resettlement_site(village_code: str, name: str, *, households: int = 100, persons: int = 400,
+                      station: bool = False, care_area: str | None = "30", site_type: str = "大中型"
+                      ) -> ResettlementSite:
+    return ResettlementSite.objects.create(
+        region_code=village_code, name=name, households=households, persons=persons, service_station=station,
+        care_area=None if care_area is None else Decimal(care_area), site_type=site_type)
+
+
+def relocated_household(person, *, site_name: str = "幸福社区安置点", industry: str = "食用菌种植",
+                        worker_name: str | None = None) -> RelocatedHousehold:
+    """The household of `person`; its worker is `person` unless `worker_name` says otherwise ("" = none)."""
+    return RelocatedHousehold.objects.create(
+        region_code=person.region_code, person=person, household_id=person.household_id,
+        id_number=person.id_number, site_name=site_name, moved_year=2018, industry=industry,
+        worker_name=person.name if worker_name is None else worker_name)

@@ -12,7 +12,8 @@ from python_calamine import CalamineWorkbook
 from gonggu.ledgers.kinds import ledger_get
 
 pytestmark = pytest.mark.django_db
-KEYS = ["public_post", "post_attendance", "work_record", "work_target", "workshop", "workshop_worker", "rain_dew"]
+KEYS = ["public_post", "post_attendance", "work_record", "work_target", "workshop", "workshop_worker", "rain_dew",
+        "resettlement_site", "relocated_household"]
 
 
 @pytest.mark.parametrize("key", KEYS)
