@@ -125,9 +125,8 @@ def monthly_report(prefix: str | None, month: Month, *, today: dt.date | None = 
     """The report of `month` over the region `prefix` (the user's scope)."""
     today = today or timezone.localdate()
     scope = in_scope_q("region_code", prefix)
-    in_month = {"gte": month.first, "lte": month.last}
     cases = MonitoringCase.objects.filter(scope)
-    new_cases = cases.filter(county_approved_on__range=(in_month["gte"], in_month["lte"]))
+    new_cases = cases.filter(county_approved_on__range=(month.first, month.last))
     counts = {
         "new": _by_township(new_cases, distinct="household_id"),
         "eliminated": _by_township(cases.filter(eliminated_on__range=(month.first, month.last)),

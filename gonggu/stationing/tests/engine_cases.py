@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from gonggu.rules.tests.builders import household
+from gonggu.sources.factories import make_batch
 
 from .factories import (
     assist_unit,
@@ -155,6 +156,13 @@ def _weekly(on):
     return build
 
 
+def _stale_list(sc):
+    """A 民政 list 32 days old in the scenario's county (the period is 31 days): the county's finding."""
+    county = _town(sc).parent
+    make_batch("mz_assistance", as_of=D - 32 * DAY, region_code=county.code)
+    return county.code
+
+
 TWO_YEARS = dt.date(2026, 2, 28)   # a term from 2024-03-01 is 2 years when it ends on 2026-02-28
 
 CASES = [
@@ -216,4 +224,5 @@ CASES = [
     ("MEET-WEEKLY", "reviewed D-6", _weekly(D - 6 * DAY), False),
     ("MEET-WEEKLY", "reviewed D-7", _weekly(D - 7 * DAY), True),
     ("MEET-WEEKLY", "keeps no review ledger", _weekly(None), False),
+    ("DEPT-LIST-STALE", "a list 32 days old", _stale_list, True),
 ]
