@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import exports, import_views, views
+from . import exports, import_views, report_views, views
 
 app_name = "monitoring"
 
@@ -42,6 +42,10 @@ urlpatterns = [
     path("objections/<int:pk>/resolve/", views.objection_resolve, name="objection_resolve"),
     path("compliance/", views.compliance, name="compliance"),
     path("compliance/export/", exports.compliance_export, name="compliance_export"),
+    # 月报 (issue #16): counted from the month's records, downloads by POST.
+    path("report/", report_views.report_page, name="report"),
+    path("report/xlsx/", report_views.report_xlsx_view, name="report_xlsx"),
+    path("report/docx/", report_views.report_docx_view, name="report_docx"),
     path("settings/", views.limits_view, name="limits"),
     # Monitoring history (formats.md): the intake pipeline's pages; the chooser, and the old addresses.
     path("imports/", import_views.import_home, name="import_home"),

@@ -13,7 +13,24 @@ is exact on both engines and a 29 February start needs no special case.
   village plus approved leave or duty days ≥ 5, nights in the village plus those days ≥ 4.
 """
 
-from gonggu.rules.catalog import RuleDef, register_rule
+import datetime as dt
+
+import pyarrow as pa
+
+from gonggu.core.codes import Level, in_scope_q
+from gonggu.regions.models import Region
+from gonggu.rules.catalog import (
+    ParamDef,
+    RuleDef,
+    TableProvider,
+    register_param,
+    register_rule,
+    register_table,
+)
+from gonggu.rules.snapshot import pull, scope_sql
+from gonggu.sources.specs import DEPT_PREFIX, SOURCES
+
+from .selectors import STALE_DAYS
 
 
 def _ymd(expr: str) -> str:
@@ -29,9 +46,10 @@ CADRE = "ledger_stationed_cadre"
 
 
 def _rule(code: str, title: str, *, source: str, source_text: str, description: str, sql: str, tables: tuple,
-          grade: str = "yellow") -> None:
+          grade: str = "yellow", params: tuple = (), risk_type: str = "驻村帮扶") -> None:
     register_rule(RuleDef(code=code, title=title, kind="ledger", source=source, source_text=source_text,
-                          grade=grade, risk_type="驻村帮扶", tables=tables, description=description, sql=sql))
+                          grade=grade, risk_type=risk_type, tables=tables, description=description, sql=sql,
+                          params=params))
 
 
 _rule(
@@ -421,5 +439,62 @@ _rule(
         FROM last l
         WHERE l.held_on <= days_before({as_of}, 7)
           AND EXISTS (SELECT 1 FROM households h WHERE h.region_code = l.region_code)
+    """,
+)
+
+
+# --- 部门数据比对: each department list at least once a period (monthly) per county ---------------------------
+
+DEPT_LISTS_SCHEMA = pa.schema([("county_code", pa.string()), ("source", pa.string()), ("source_title", pa.string()),
+                               ("latest_as_of", pa.date32())])
+
+
+def build_dept_lists(*, prefix: str | None, as_of: dt.date) -> pa.Table:
+    """One row per county of the scope and department list: the as-of date of the county's latest applied list
+    (NULL: none yet). A run narrower than a county has no county in scope, so no rows: a county's duty is judged
+    only where the whole county is looked at."""
+    counties = list(Region.objects.filter(in_scope_q("code", prefix), level=Level.COUNTY)
+                    .order_by("code").values_list("code", flat=True))
+    latest: dict[tuple[str, str], dt.date] = {}
+    if counties:
+        raw = pull("SELECT SUBSTR(region_code, 1, 6), format, MAX(as_of) FROM dataio_intakebatch "
+                   f"WHERE status = 'applied' AND format LIKE '{DEPT_PREFIX}%' AND as_of <= '{as_of.isoformat()}' "
+                   f"AND {scope_sql('region_code', prefix)} GROUP BY SUBSTR(region_code, 1, 6), format",
+                   [("county", pa.string()), ("format", pa.string()), ("as_of", pa.date32())])
+        latest = {(c, f.removeprefix(DEPT_PREFIX)): d for c, f, d in zip(
+            raw["county"].to_pylist(), raw["format"].to_pylist(), raw["as_of"].to_pylist(), strict=True)}
+    rows = [(county, s.key, s.label, latest.get((county[:6], s.key))) for county in counties for s in SOURCES.values()]
+    cols = list(zip(*rows, strict=True)) if rows else [[], [], [], []]
+    return pa.table([list(c) for c in cols], schema=DEPT_LISTS_SCHEMA)
+
+
+register_table(TableProvider(
+    "dept_lists", build_dept_lists,
+    "各县各部门名单的最新批次：county_code（县代码）, source, source_title（部门·名单）, latest_as_of（最新一批已导入"
+    "名单的截至日期，不晚于检查基准日；空=从未导入）",
+))
+register_param(ParamDef(
+    "dept_list_period_days", "部门名单比对周期", default=str(STALE_DAYS), unit="天", integer=True,
+    description="部门数据每月比对一次：某部门名单最新一批的截至日期早于检查基准日这么多天以上，视为未按期比对。",
+    minimum="1", maximum="366"))
+
+_rule(
+    "DEPT-LIST-STALE", "部门名单未按月比对",
+    source="004 任务2",
+    source_text="乡村振兴局每月与民政、医保、卫健、残联等部门开展一次数据比对，召开联席会议，加强部门数据共享，"
+                "发现返贫致贫风险户，及时反馈至镇村",
+    grade="orange", params=("dept_list_period_days",), risk_type="部门数据比对",
+    description="每个县的每一种部门名单：最新一批已导入名单的截至日期早于检查基准日 dept_list_period_days 天以上"
+                "（默认 31 天，即每月一次），或从未导入。结论记在县上，名单写在说明里。只在整县（或更大范围）的"
+                "检查中判断。",
+    tables=("dept_lists",),
+    sql="""
+        SELECT l.county_code AS region_code,
+               l.source_title || CASE WHEN l.latest_as_of IS NULL THEN '：尚未导入名单'
+                 ELSE '：最新名单截至 ' || CAST(l.latest_as_of AS VARCHAR) || '，超过 '
+                      || CAST(CAST({dept_list_period_days} AS INTEGER) AS VARCHAR) || ' 天未更新' END AS detail,
+               l.source AS ev_source, COALESCE(CAST(l.latest_as_of AS VARCHAR), '') AS ev_latest_as_of
+        FROM dept_lists l
+        WHERE l.latest_as_of IS NULL OR l.latest_as_of < days_before({as_of}, {dept_list_period_days})
     """,
 )

@@ -149,6 +149,17 @@ def campaign_shortfalls(user) -> tuple[list[Coverage], list]:
 STALE_DAYS = 31   # 每月与民政、医保、卫健、残联等部门开展一次数据比对 (004 任务2): a list older than a month is stale
 
 
+def list_period_days() -> int:
+    """The period of the department lists: the DEPT-LIST-STALE rule's parameter (a local override of the rule
+    first), so the freshness page and the rule's findings say the same; STALE_DAYS is its default."""
+    from gonggu.rules.models import RuleSetting
+    from gonggu.rules.params import ParamValues
+
+    setting = RuleSetting.objects.filter(code="DEPT-LIST-STALE").first()
+    value = ParamValues.load().scalar("dept_list_period_days", setting.params if setting else None)
+    return int(value) if value is not None else STALE_DAYS
+
+
 @dataclass
 class SourceFreshness:
     label: str
@@ -156,10 +167,11 @@ class SourceFreshness:
     as_of: dt.date | None
     imported_at: dt.datetime | None
     age: int | None
+    period: int = STALE_DAYS
 
     @property
     def stale(self) -> bool:
-        return self.age is None or self.age > STALE_DAYS
+        return self.age is None or self.age > self.period
 
 
 def source_freshness(user, today: dt.date) -> tuple[list[SourceFreshness], Meeting | None]:
@@ -171,10 +183,11 @@ def source_freshness(user, today: dt.date) -> tuple[list[SourceFreshness], Meeti
                   .order_by("format", "-as_of", "-id")):
         latest.setdefault(batch.source, batch)
     rows = []
+    period = list_period_days()
     for source in SOURCES.values():
         b = latest.get(source.key)
         rows.append(SourceFreshness(source.title, source.department_label, b.as_of if b else None,
-                                    b.created_at if b else None, (today - b.as_of).days if b else None))
+                                    b.created_at if b else None, (today - b.as_of).days if b else None, period))
     meeting = (Meeting.objects.filter(kind="部门数据比对联席会议", region_code__startswith=county, held_on__lte=today)
                .order_by("-held_on").first())
     return rows, meeting

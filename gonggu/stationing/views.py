@@ -91,5 +91,5 @@ def sources(request):
     today = timezone.localdate()
     rows, meeting = source_freshness(request.user, today)
     return render(request, "stationing/sources.html", {
-        "rows": rows, "meeting": meeting, "today": today, "stale_days": STALE_DAYS,
+        "rows": rows, "meeting": meeting, "today": today, "stale_days": rows[0].period if rows else STALE_DAYS,
         "meeting_stale": meeting is None or (today - meeting.held_on).days > STALE_DAYS})

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 from gonggu.rules.tests.builders import household
+from gonggu.sources.factories import make_batch
+from gonggu.sources.models import Batch
 
 from .factories import (
     assist_unit,
@@ -155,6 +157,17 @@ def _weekly(on):
     return build
 
 
+def _stale_list(sc):
+    """The county's latest 民政 list is 32 days old at D (the period is 31 days): the county's finding. A newer
+    list of the scenario's background (the demo's) is dated back to that day: only the batch's date moves, the
+    facts the other rules read keep theirs."""
+    county = _town(sc).parent
+    stale = D - 32 * DAY
+    Batch.objects.filter(format="dept.mz_assistance", region_code=county.code, as_of__gt=stale).update(as_of=stale)
+    make_batch("mz_assistance", as_of=stale, region_code=county.code)
+    return county.code
+
+
 TWO_YEARS = dt.date(2026, 2, 28)   # a term from 2024-03-01 is 2 years when it ends on 2026-02-28
 
 CASES = [
@@ -216,4 +229,5 @@ CASES = [
     ("MEET-WEEKLY", "reviewed D-6", _weekly(D - 6 * DAY), False),
     ("MEET-WEEKLY", "reviewed D-7", _weekly(D - 7 * DAY), True),
     ("MEET-WEEKLY", "keeps no review ledger", _weekly(None), False),
+    ("DEPT-LIST-STALE", "a list 32 days old", _stale_list, True),
 ]

@@ -202,3 +202,17 @@ def test_department_lists_page_marks_the_stale_and_the_missing(regions, township
     assert "2025-06-15" in page and "2025-06-20" not in page          # another county's list is not ours
     assert "32 天" in page and "已过期" in page and "从未导入" in page and "15 天" in page
     assert "最近一次：2025-06-10" in page and "超过一个月" not in page
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_department_lists_page_follows_the_rules_period(regions, township_reviewer, login):
+    """The page and the DEPT-LIST-STALE rule read one period: set to 45 days, a 32-day-old list is in time."""
+    from gonggu.rules.services import param_set
+    from gonggu.sources.factories import make_batch
+
+    make_batch("yb_enrolment", as_of=dt.date(2025, 5, 29), region_code=regions["county"].code)
+    client = login(township_reviewer)
+    assert ">正常<" not in client.get(reverse("stationing_sources")).content.decode()
+    param_set(name="dept_list_period_days", value="45")
+    page = client.get(reverse("stationing_sources")).content.decode()
+    assert "超过 45 天未更新" in page and ">正常<" in page

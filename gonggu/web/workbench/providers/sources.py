@@ -10,7 +10,7 @@ from gonggu.accounts.permissions import Role
 from gonggu.core.access import Perm
 from gonggu.dataio.intake import FORMATS
 from gonggu.dataio.selectors import intake_batches_for_user
-from gonggu.stationing.selectors import STALE_DAYS, source_freshness
+from gonggu.stationing.selectors import source_freshness
 
 from ..base import WorkContext, WorkItem, provider
 
@@ -32,7 +32,7 @@ def stale_lists(ctx: WorkContext):
             yield WorkItem(f"{row.label}：尚未导入", reverse("batch_list"), detail=f"{row.department} · 每月比对一次")
         elif row.stale or department:
             # Fresh lists are shown to their own department too: the list's date is what it answers for.
-            due = row.as_of + dt.timedelta(days=STALE_DAYS)
+            due = row.as_of + dt.timedelta(days=row.period)
             state = "已过期，请导入新名单" if row.stale else "数据截至"
             yield WorkItem(f"{row.label}：{state}", reverse("batch_list"), due,
                            detail=f"{row.department} · 数据截至 {row.as_of:%Y-%m-%d}")

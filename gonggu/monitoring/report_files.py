@@ -1,0 +1,73 @@
+"""The 月报 as a workbook and as a Word document, framed for printing by `gonggu.dataio.printing`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+
+from gonggu.dataio.printing import frame_document
+from gonggu.dataio.writers import write_xlsx
+
+from .report import COUNT_COLUMNS, MonthlyReport
+
+TOWNSHIP = "乡镇"
+
+
+def report_title(report: MonthlyReport) -> str:
+    return f"{report.month.label}防止返贫监测帮扶月报"
+
+
+def _count_table(report: MonthlyReport):
+    headers = [TOWNSHIP, *(label for _, label in COUNT_COLUMNS)]
+    rows = [[r.name, *r.values] for r in [*report.rows, report.total]]
+    return headers, rows
+
+
+def _breakdown(report: MonthlyReport, kinds: list[str], attr: str, empty: str):
+    headers = [TOWNSHIP, *(kinds or [empty])]
+    rows = [[r.name, *(getattr(r, attr).get(k, 0) for k in kinds or [empty])] for r in [*report.rows, report.total]]
+    return headers, rows
+
+
+def report_sheets(report: MonthlyReport) -> list[tuple[str, list[str], list[list]]]:
+    """(name, headers, rows) of the report's three tables; the last row of each is the county total."""
+    counts = _count_table(report)
+    risks = _breakdown(report, report.risk_types, "risks", "无新识别")
+    measures = _breakdown(report, report.measure_types, "measure_types", "无新措施")
+    return [("主要指标", *counts), ("新识别对象风险类型（户）", *risks), ("新落实帮扶措施类别（项）", *measures)]
+
+
+def report_xlsx(report: MonthlyReport, *, unit: str, on: dt.date) -> bytes:
+    return write_xlsx(report_sheets(report), title=report_title(report), unit=unit, on=on)
+
+
+def report_docx(report: MonthlyReport, *, unit: str, on: dt.date) -> bytes:
+    doc = Document()
+    title = report_title(report)
+    frame_document(doc, title=title, unit=unit, on=on, landscape=True)
+    heading = doc.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = heading.add_run(title)
+    run.bold = True
+    run.font.size = Pt(18)
+    t = report.total.counts
+    doc.add_paragraph(
+        f"{report.month.label}，{unit}新识别监测对象 {t['new']} 户，月末在监测 {t['current']} 户，"
+        f"风险消除 {t['eliminated']} 户；新落实帮扶措施 {t['measures']} 项，入户走访 {t['visits']} 次；"
+        f"部门筛查预警 {t['warnings']} 条，核实办结 {t['warnings_handled']} 条。")
+    for name, headers, rows in report_sheets(report):
+        doc.add_paragraph().add_run(name).bold = True
+        table = doc.add_table(rows=1, cols=len(headers))
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, headers, strict=True):
+            cell.text = text
+        for values in rows:
+            for cell, value in zip(table.add_row().cells, values, strict=True):
+                cell.text = str(value)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
