@@ -42,7 +42,7 @@ class Household(TimeStampedModel):
     head_name = models.CharField("户主姓名", max_length=50, blank=True)
     # Columns of an imported export that Gonggu does not model (自然村, 致贫原因 …), as they were: shown on the
     # household page under 其他信息, never interpreted.
-    extra = models.JSONField("其他信息", default=dict, blank=True)
+    extra = models.JSONField("其他信息", default=dict, db_default={}, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -78,7 +78,7 @@ class Person(TimeStampedModel):
     status = models.CharField("人员状态", max_length=6, choices=PersonStatus.choices, default=PersonStatus.ACTIVE)
     status_date = models.DateField("状态变更日期", null=True, blank=True)
     # As Household.extra, for the person's columns (民族, 文化程度, 人编号 …).
-    extra = models.JSONField("其他信息", default=dict, blank=True)
+    extra = models.JSONField("其他信息", default=dict, db_default={}, blank=True)
     history = HistoricalRecords()
 
     class Meta:
