@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchdb import fresh_database
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -79,18 +81,8 @@ def write_xlsx(path: Path, count: int) -> None:
 
 
 def prepare_database(url: str | None, folder: Path) -> dict:
-    env = {**os.environ, "GONGGU_DATA_DIR": str(folder / "data"),
-           "GONGGU_DATABASE_URL": url or f"sqlite:///{folder / 'bench.sqlite3'}"}
+    env = fresh_database(url, folder)
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    if url:
-        import psycopg
-
-        name = url.rsplit("/", 1)[1]
-        if not name.startswith("gonggu_bench"):
-            raise SystemExit("the PostgreSQL database name must start with gonggu_bench")
-        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
     subprocess.run([_gonggu(), "migrate", "-v", "0"], env=env, check=True, cwd=ROOT)
     return env
 

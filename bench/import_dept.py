@@ -23,23 +23,15 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchdb import fresh_database
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
 def _setup(database_url: str | None, folder: Path) -> None:
-    os.environ["GONGGU_DATA_DIR"] = str(folder / "data")
-    os.environ["GONGGU_DATABASE_URL"] = database_url or f"sqlite:///{folder / 'bench.sqlite3'}"
+    fresh_database(database_url, folder)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-    if database_url:
-        import psycopg
-
-        name = database_url.rsplit("/", 1)[1]
-        if not name.startswith("gonggu_bench"):
-            raise SystemExit("the PostgreSQL database name must start with gonggu_bench")
-        with psycopg.connect(database_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
     import django
 
     django.setup()

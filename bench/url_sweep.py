@@ -25,6 +25,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from benchdb import fresh_database
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -33,18 +35,8 @@ _MODEL_NAMES = re.compile(r"(?:get_object_or_404|scoped_get|get_scoped|_get)\(\s
 
 
 def _setup(database_url: str | None, folder: Path) -> None:
-    os.environ["GONGGU_DATA_DIR"] = str(folder / "data")
-    os.environ["GONGGU_DATABASE_URL"] = database_url or f"sqlite:///{folder / 'sweep.sqlite3'}"
+    fresh_database(database_url, folder, "sweep.sqlite3")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-    if database_url:
-        import psycopg
-
-        name = database_url.rsplit("/", 1)[1]
-        if not name.startswith("gonggu_bench"):
-            raise SystemExit("the PostgreSQL database name must start with gonggu_bench")
-        with psycopg.connect(database_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
     import django
 
     django.setup()
