@@ -2,7 +2,8 @@
 four weeks of attendance, last year's duties, the team's household visits, the dispatching units and two
 years of 集中排查 — mostly in order, with the slips the rules are there to find (a 预备党员 as 第一书记, a
 哺乳期 member, a team of one, a term not rotated, a village without a 第一书记, 走读式 attendance, a missing
-report or insurance, unvisited households, villages short of full coverage, a township with one campaign)."""
+report or insurance, unvisited households, villages short of full coverage, a township with one campaign); the
+meetings' households and the 周三帮扶日 in `demo_meetings.py`."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from gonggu.core.codes import in_scope_q
 from gonggu.registry.demo import make_id_number
 from gonggu.registry.models import Household
 
+from .demo_meetings import demo_meetings_and_assist_days
 from .models import (
+    AssistDayVisit,
     AssistUnit,
     Attendance,
     CadreYear,
@@ -162,6 +165,7 @@ def demo_stationing(ctx) -> dict:
                                           created_by=admin, updated_by=admin))
     bulk_create_with_history(screened, CampaignVisit, batch_size=2000, default_user=admin)
     leaders = _demo_leaders(ctx, rng, villages, paired, admin)
+    leaders |= demo_meetings_and_assist_days(ctx, rng, admin)
     return {**leaders, "stationed_cadres": len(cadres), "stationing_attendance": len(days), "cadre_years": len(duties),
             "team_visits": len(visits), "assist_units": len(paired), "campaigns": len(campaigns),
             "campaign_visits": len(screened)}
@@ -227,6 +231,6 @@ def _demo_leaders(ctx, rng: random.Random, villages, units: list[AssistUnit], ad
 
 def demo_clear(*, prefix: str) -> None:
     scope = in_scope_q("region_code", prefix)
-    for model in (Meeting, EastWestProject, LeaderVisit, LeaderLink, CampaignVisit, Campaign, TeamVisit, CadreYear, Attendance, AssistUnit, StationedCadre):
+    for model in (AssistDayVisit, Meeting, EastWestProject, LeaderVisit, LeaderLink, CampaignVisit, Campaign, TeamVisit, CadreYear, Attendance, AssistUnit, StationedCadre):
         model.objects.filter(scope).delete()
         model.history.filter(scope).delete()   # after: deleting rows records their deletion

@@ -1,6 +1,7 @@
 """The 驻村帮扶 ledgers: each a model plus the columns an office fills in (docs/ledgers.md), and the checks that
 refuse what cannot be true (a term ending before it starts, one cadre in two villages at once, attendance
-outside the cadre's term or village, a date in the future, a campaign visit outside its campaign)."""
+outside the cadre's term or village, a date in the future, a campaign visit outside its campaign, a 周三帮扶日
+on another weekday)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from gonggu.ledgers.kinds import LedgerKind, Match, field_column, register_ledge
 from gonggu.regions.models import Region
 
 from .models import (
+    AssistDayVisit,
     AssistUnit,
     Attendance,
     CadreYear,
@@ -355,6 +357,24 @@ def check_meetings(items: list[dict]) -> Errors:
             continue
         if item["kind"] == "村级每周研判" and levels.get(item["region_code"]) != Level.VILLAGE:
             errors[i] = ("kind", "村级每周研判请填写村（社区）的区划代码")
+        elif item["kind"] != "村级每周研判" and levels.get(item["region_code"]) not in (Level.COUNTY, Level.TOWNSHIP):
+            errors[i] = ("kind", "部门数据比对联席会议请填写县（或乡镇）的区划代码")
+    return errors
+
+
+WEDNESDAY = 2   # date.weekday()
+
+
+def check_assist_days(items: list[dict]) -> Errors:
+    errors: Errors = {}
+    _future(errors, items, "day", "帮扶日日期")
+    for i, item in enumerate(items):
+        if i in errors:
+            continue
+        if item["day"].weekday() != WEDNESDAY:
+            errors[i] = ("day", f"{item['day']} 是星期{'一二三四五六日'[item['day'].weekday()]}，周三帮扶日请填写星期三的日期")
+        elif item.get("solved") and not item.get("problem"):
+            errors[i] = ("solved", "登记“问题已解决”时请填写发现的问题")
     return errors
 
 
@@ -433,4 +453,26 @@ MEETING = register_ledger(LedgerKind(
     date_field="held_on",
     notes=("村级每周研判填村代码；联席会议填县（或乡镇）代码。",),
     check_rows=_hook(check_meetings),
+))
+
+ASSIST_DAY = register_ledger(LedgerKind(
+    key="assist_day", title="周三帮扶日台账", area=AREA, model=AssistDayVisit, match=Match.HOUSEHOLD,
+    description="各帮扶单位组织帮扶干部每周三入户：帮助农户梳理年内政策落实情况，开展政策宣讲和感恩教育，"
+                "记录发现和解决的问题。",
+    source="002 一 2",
+    columns=(
+        field_column(AssistDayVisit, "day", aliases=("帮扶日", "日期", "走访日期"), example="2025-06-25"),
+        field_column(AssistDayVisit, "helper", aliases=("帮扶人", "帮扶责任人"), example="李明"),
+        field_column(AssistDayVisit, "unit", aliases=("单位",), example="县财政局"),
+        field_column(AssistDayVisit, "policy_review", aliases=("梳理政策",), example="是"),
+        field_column(AssistDayVisit, "briefing", aliases=("政策宣讲",), example="是"),
+        field_column(AssistDayVisit, "problem", aliases=("问题",), example="医疗报销未到账"),
+        field_column(AssistDayVisit, "solved", aliases=("是否解决",), example="否"),
+    ),
+    natural_key=("day",),
+    list_fields=("day", "helper", "unit", "briefing", "problem", "solved"),
+    filter_fields=("unit", "solved"),
+    date_field="day",
+    notes=("一户一个周三一行；日期须为星期三。",),
+    check_rows=_hook(check_assist_days),
 ))

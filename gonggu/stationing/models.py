@@ -231,3 +231,47 @@ class Meeting(LedgerRow):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.held_on}"
+
+
+class AssistDayVisit(LedgerRow):
+    """One household's visit on a 周三帮扶日 (002 一 2): the cadre of an assistance unit goes over the year's
+    policies with the household, gives the policy briefing, and notes the problem found and whether it was solved.
+    A village's Wednesday is the set of its rows of that day."""
+
+    day = models.DateField("帮扶日日期", help_text="周三帮扶日：须为星期三")
+    helper = models.CharField("帮扶干部", max_length=60)
+    unit = models.CharField("帮扶单位", max_length=80, blank=True)
+    policy_review = models.BooleanField("梳理年内政策落实情况", default=True)
+    briefing = models.BooleanField("政策宣讲和感恩教育", default=True)
+    problem = models.CharField("发现的问题", max_length=200, blank=True, help_text="没有发现问题的不填")
+    solved = models.BooleanField("问题已解决", default=False)
+
+    class Meta:
+        verbose_name = "周三帮扶日"
+        verbose_name_plural = verbose_name
+        indexes = [models.Index(fields=["region_code", "day"], name="assist_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.helper} {self.day}"
+
+
+class MeetingHousehold(models.Model):
+    """A household discussed at a meeting (研判 or 联席会议), with the clues and monitoring cases it had open on the
+    meeting's date: so the case page and the household page can show the meetings that discussed them."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name="会议", on_delete=models.CASCADE, related_name="discussed")
+    household = models.ForeignKey("registry.Household", verbose_name="农户", on_delete=models.PROTECT,
+                                  related_name="+")
+    region_code = models.CharField("行政区划代码", max_length=12, db_index=True)
+    conclusion = models.CharField("研判结论", max_length=200, blank=True)
+    clues = models.ManyToManyField("monitoring.Clue", verbose_name="风险线索", blank=True, related_name="+")
+    cases = models.ManyToManyField("monitoring.MonitoringCase", verbose_name="监测对象", blank=True,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = "研判农户"
+        verbose_name_plural = verbose_name
+        constraints = [models.UniqueConstraint(fields=["meeting", "household"], name="meeting_household_once")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} {self.household}"

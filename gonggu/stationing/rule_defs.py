@@ -1,7 +1,8 @@
 """Rules over the 驻村帮扶 ledgers (kind "ledger", 台账核查): each quotes the seed passage it checks.
 
 They read the snapshot tables `ledger_stationed_cadre`, `ledger_stationing_attendance`, `ledger_cadre_year`,
-`ledger_team_visit`, `ledger_assist_unit`, `ledger_campaign`, `ledger_campaign_visit`, the registry's
+`ledger_team_visit`, `ledger_assist_unit`, `ledger_campaign`, `ledger_campaign_visit`, `ledger_meeting`,
+`ledger_assist_day` (周三帮扶日), `dept_lists`, the registry's
 `households` and monitoring's `visits`. A finding is about a village or township as a whole (region_code), naming
 the cadre by identity number where it concerns one. Dates are compared as yyyymmdd numbers, so "2 years after"
 is exact on both engines and a 29 February start needs no special case.
@@ -443,6 +444,33 @@ _rule(
 )
 
 
+# --- 周三帮扶日: each 定点帮扶 unit's village has its Wednesday -----------------------------------------------
+
+_rule(
+    "ASSIST-DAY-WEEKLY", "未落实周三帮扶日",
+    source="002 一 2",
+    source_text="各帮扶单位要组织帮扶干部落实“周三帮扶日”制度，帮助农户一起梳理年内政策落实情况，开展一次政策宣讲和"
+                "感恩教育，提升群众的获得感和认可度。",
+    description="派出单位台账中各单位的定点帮扶村，检查基准日前 7 天（不含基准日，正好含一个星期三）没有周三帮扶日"
+                "入户记录。",
+    tables=("ledger_assist_unit", "ledger_assist_day"),
+    sql="""
+        WITH last AS (
+            SELECT d.region_code, MAX(d.day) AS day FROM ledger_assist_day d WHERE d.day < {as_of}
+            GROUP BY d.region_code
+        ), units AS (
+            SELECT u.region_code, MIN(u.unit) AS unit FROM ledger_assist_unit u GROUP BY u.region_code
+        )
+        SELECT u.region_code,
+               '「' || u.unit || '」定点帮扶村上周三没有帮扶日入户记录'
+                 || CASE WHEN l.day IS NULL THEN '（从未登记）'
+                    ELSE '（上次 ' || CAST(l.day AS VARCHAR) || '）' END AS detail,
+               u.unit AS ev_unit, COALESCE(CAST(l.day AS VARCHAR), '') AS ev_last_day
+        FROM units u LEFT JOIN last l ON l.region_code = u.region_code
+        WHERE l.day IS NULL OR l.day < days_before({as_of}, 7)
+    """,
+)
+
 # --- 部门数据比对: each department list at least once a period (monthly) per county ---------------------------
 
 DEPT_LISTS_SCHEMA = pa.schema([("county_code", pa.string()), ("source", pa.string()), ("source_title", pa.string()),
@@ -496,5 +524,30 @@ _rule(
                l.source AS ev_source, COALESCE(CAST(l.latest_as_of AS VARCHAR), '') AS ev_latest_as_of
         FROM dept_lists l
         WHERE l.latest_as_of IS NULL OR l.latest_as_of < days_before({as_of}, {dept_list_period_days})
+    """,
+)
+
+_rule(
+    "MEET-JOINT-MONTHLY", "县未按月召开部门数据比对联席会议",
+    source="004 任务2",
+    source_text="乡村振兴局每月与民政、医保、卫健、残联等部门开展一次数据比对，召开联席会议，加强部门数据共享，"
+                "发现返贫致贫风险户，及时反馈至镇村",
+    grade="orange", params=("dept_list_period_days",), risk_type="部门数据比对",
+    description="农户台账中有农户的县：检查基准日前 dept_list_period_days 天内（默认 31 天，即每月一次）没有"
+                "「部门数据比对联席会议」记录（县或其乡镇登记的都算）。结论记在县上，只在整县（或更大范围）的检查中判断。",
+    tables=("dept_lists", "ledger_meeting", "households"),
+    sql="""
+        WITH counties AS (SELECT DISTINCT l.county_code FROM dept_lists l), last AS (
+            SELECT substr(m.region_code, 1, 6) AS county, MAX(m.held_on) AS held_on FROM ledger_meeting m
+            WHERE m.kind = '部门数据比对联席会议' AND m.held_on <= {as_of} GROUP BY substr(m.region_code, 1, 6)
+        )
+        SELECT c.county_code AS region_code,
+               CASE WHEN l.held_on IS NULL THEN '尚未登记部门数据比对联席会议'
+                 ELSE '上次联席会议 ' || CAST(l.held_on AS VARCHAR) || '，超过 '
+                      || CAST(CAST({dept_list_period_days} AS INTEGER) AS VARCHAR) || ' 天未召开' END AS detail,
+               COALESCE(CAST(l.held_on AS VARCHAR), '') AS ev_last_meeting
+        FROM counties c LEFT JOIN last l ON l.county = substr(c.county_code, 1, 6)
+        WHERE (l.held_on IS NULL OR l.held_on < days_before({as_of}, {dept_list_period_days}))
+          AND EXISTS (SELECT 1 FROM households h WHERE substr(h.region_code, 1, 6) = substr(c.county_code, 1, 6))
     """,
 )

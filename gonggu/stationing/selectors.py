@@ -18,7 +18,7 @@ from gonggu.rules.selectors import latest_runs
 from gonggu.sources.models import Batch
 from gonggu.sources.specs import SOURCES
 
-from .models import ABSENT, PRESENT, Attendance, Meeting, StationedCadre
+from .models import ABSENT, PRESENT, AssistDayVisit, Attendance, Meeting, MeetingHousehold, StationedCadre
 
 WEEKS = 4
 
@@ -101,7 +101,7 @@ def findings_by_team(user, teams: list[VillageTeam]) -> list[tuple[Region | None
 STATIONING_RULES = ("ST-TERM-SHORT", "ST-NOT-ROTATED", "ST-NO-SECRETARY", "ST-SECRETARY-QUALIFY", "ST-MEMBER-QUALIFY",
                     "ST-TEAM-SIZE", "ST-UNIT-SECRETARY", "ST-FIVE-FOUR", "ST-TRAINING", "ST-REPORT",
                     "ST-ASSESSMENT", "ST-CARE", "ST-VISIT-ALL", "LEADER-LINK-VISIT", "UNIT-MAIN-VISIT",
-                    "UNIT-LEADER-VISITS", "MEET-WEEKLY")
+                    "UNIT-LEADER-VISITS", "MEET-WEEKLY", "ASSIST-DAY-WEEKLY")
 CAMPAIGN_RULES = ("CAMPAIGN-COVERAGE", "CAMPAIGN-TWICE")
 
 
@@ -191,3 +191,61 @@ def source_freshness(user, today: dt.date) -> tuple[list[SourceFreshness], Meeti
     meeting = (Meeting.objects.filter(kind="部门数据比对联席会议", region_code__startswith=county, held_on__lte=today)
                .order_by("-held_on").first())
     return rows, meeting
+
+
+# --- meetings and the 周三帮扶日 ------------------------------------------------------------------------------
+
+def meetings_for_user(user, *, kind: str = "", month: str = "") -> QuerySet[Meeting]:
+    """Meetings in the user's region (a county user also sees the county's 联席会议), newest first, with the
+    households each discussed; `month` as yyyy-mm."""
+    qs = Meeting.objects.filter(in_scope_q("region_code", user.scope_prefix))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if len(month) == 7 and month[4] == "-" and month.replace("-", "").isdigit():
+        qs = qs.filter(held_on__year=int(month[:4]), held_on__month=int(month[5:]))
+    return qs.order_by("-held_on", "region_code").prefetch_related(
+        "discussed__household", "discussed__clues", "discussed__cases")
+
+
+def meetings_of_household(household) -> list[MeetingHousehold]:
+    return list(MeetingHousehold.objects.filter(household=household).select_related("meeting")
+                .prefetch_related("clues", "cases").order_by("-meeting__held_on"))
+
+
+def meetings_of_case(case) -> list[MeetingHousehold]:
+    return list(MeetingHousehold.objects.filter(cases=case).select_related("meeting")
+                .order_by("-meeting__held_on"))
+
+
+@dataclass
+class AssistDay:
+    region_code: str
+    village: str
+    day: dt.date
+    helpers: list[str]
+    units: list[str]
+    households: int
+    briefings: int
+    problems: int
+    solved: int
+
+
+def assist_days_for_user(user, *, since: dt.date, until: dt.date) -> list[AssistDay]:
+    """Each village's 周三帮扶日 between the dates: who went, households visited, problems found and solved."""
+    rows = (AssistDayVisit.objects.filter(in_scope_q("region_code", user.scope_prefix), day__gte=since,
+                                          day__lte=until).order_by("-day", "region_code", "id"))
+    days: dict[tuple, AssistDay] = {}
+    for r in rows:
+        d = days.setdefault((r.day, r.region_code), AssistDay(r.region_code, "", r.day, [], [], 0, 0, 0, 0))
+        if r.helper not in d.helpers:
+            d.helpers.append(r.helper)
+        if r.unit and r.unit not in d.units:
+            d.units.append(r.unit)
+        d.households += 1
+        d.briefings += int(r.briefing)
+        d.problems += int(bool(r.problem))
+        d.solved += int(bool(r.problem) and r.solved)
+    names = dict(Region.objects.filter(code__in={d.region_code for d in days.values()}).values_list("code", "name"))
+    for d in days.values():
+        d.village = names.get(d.region_code, d.region_code)
+    return list(days.values())

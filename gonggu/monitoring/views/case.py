@@ -22,6 +22,7 @@ from ..choices import MeasureCategory
 from ..deadlines import Clocks
 from ..eligibility import elimination_verdict, plan_checks
 from ..models import MonitoringCase
+from ..panels import case_panels
 from ..selectors import (
     case_events,
     case_get_for_user,
@@ -75,6 +76,7 @@ def case_detail(request, pk: int):
     nolabour_steps = available(Procedure.NOLABOUR, nolabour, user) if nolabour else []
     return render(request, "monitoring/case_detail.html", {
         "case": case, "household": household, "members": members, "clocks": Clocks().for_case(case),
+        "panels": case_panels(user, case),
         # Imported records carry only the dates of their ledger: the notice start stands for the selection.
         "steps": [(label, getattr(case, field) or (case.notice_start if field == "selected_on" else None))
                   for label, field in IDENT_STEPS],

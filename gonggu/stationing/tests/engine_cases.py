@@ -11,6 +11,7 @@ from gonggu.sources.factories import make_batch
 from gonggu.sources.models import Batch
 
 from .factories import (
+    assist_day,
     assist_unit,
     attendance,
     cadre,
@@ -168,6 +169,30 @@ def _stale_list(sc):
     return county.code
 
 
+def _assist(on):
+    """A 定点帮扶 village with its 周三帮扶日 on `on` (None: never)."""
+    def build(sc):
+        v = new_village(_town(sc))
+        assist_unit(v, f"县直单位{v.code}")
+        if on is not None:
+            assist_day(household(v), on)
+        return v.code
+    return build
+
+
+def _no_joint_meeting(sc):
+    """The county's last 联席会议 32 days before D (the period is 31 days): the background's newer ones are dated
+    back to that day, as `_stale_list` does with the lists."""
+    from ..models import Meeting
+
+    county = _town(sc).parent
+    old = D - 32 * DAY
+    Meeting.objects.filter(region_code__startswith=county.code[:6], kind="部门数据比对联席会议",
+                           held_on__gt=old).update(held_on=old)
+    meeting(county, old, kind="部门数据比对联席会议")
+    return county.code
+
+
 TWO_YEARS = dt.date(2026, 2, 28)   # a term from 2024-03-01 is 2 years when it ends on 2026-02-28
 
 CASES = [
@@ -230,4 +255,8 @@ CASES = [
     ("MEET-WEEKLY", "reviewed D-7", _weekly(D - 7 * DAY), True),
     ("MEET-WEEKLY", "keeps no review ledger", _weekly(None), False),
     ("DEPT-LIST-STALE", "a list 32 days old", _stale_list, True),
+    ("ASSIST-DAY-WEEKLY", "last Wednesday 2025-06-25", _assist(dt.date(2025, 6, 25)), False),
+    ("ASSIST-DAY-WEEKLY", "the Wednesday before only", _assist(dt.date(2025, 6, 18)), True),
+    ("ASSIST-DAY-WEEKLY", "never", _assist(None), True),
+    ("MEET-JOINT-MONTHLY", "last 联席会议 32 days before", _no_joint_meeting, True),
 ]

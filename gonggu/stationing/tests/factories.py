@@ -10,6 +10,7 @@ from gonggu.regions.models import Region
 from gonggu.registry.demo import make_id_number
 
 from ..models import (
+    AssistDayVisit,
     AssistUnit,
     Attendance,
     CadreYear,
@@ -107,3 +108,8 @@ def leader_visit(village, name: str, on: dt.date, *, role: str = "县级领导",
 def meeting(village, on: dt.date, kind: str = "村级每周研判"):
     return Meeting.objects.create(region_code=village.code, kind=kind, held_on=on, attendees="村两委、驻村工作队",
                                   households=2)
+
+
+def assist_day(h, on: dt.date, helper: str = "王帮扶", unit: str = "县财政局", **fields) -> AssistDayVisit:
+    return AssistDayVisit.objects.create(region_code=h.region_code, household=h, day=on, helper=helper, unit=unit,
+                                         **fields)

@@ -17,7 +17,7 @@ from gonggu.registry.demo import demo_registry
 from gonggu.rules.engine import run_rules
 
 from ..demo import demo_clear, demo_stationing
-from ..models import Attendance, StationedCadre
+from ..models import AssistDayVisit, Attendance, MeetingHousehold, StationedCadre
 from .factories import new_village
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,8 @@ def test_demo_fills_every_ledger_with_some_findings_and_clears(regions, login):
     fired = {f["rule"] for f in result.findings.to_pylist()}
     assert {"ST-SECRETARY-QUALIFY", "ST-MEMBER-QUALIFY", "ST-TEAM-SIZE", "ST-NOT-ROTATED", "ST-NO-SECRETARY",
             "ST-UNIT-SECRETARY", "ST-FIVE-FOUR", "ST-VISIT-ALL", "CAMPAIGN-COVERAGE", "CAMPAIGN-TWICE",
-            "LEADER-LINK-VISIT", "UNIT-MAIN-VISIT", "UNIT-LEADER-VISITS", "MEET-WEEKLY"} <= fired
+            "LEADER-LINK-VISIT", "UNIT-MAIN-VISIT", "UNIT-LEADER-VISITS", "MEET-WEEKLY", "ASSIST-DAY-WEEKLY"} <= fired
+    assert "MEET-JOINT-MONTHLY" not in fired          # the county holds its 联席会议 every month
     # Most of the county is in order: most cadres keep 五天四夜.
     five_four = [f for f in result.findings.to_pylist() if f["rule"] == "ST-FIVE-FOUR"]
     assert len(five_four) < StationedCadre.objects.count() / 2
@@ -57,7 +58,14 @@ def test_demo_fills_every_ledger_with_some_findings_and_clears(regions, login):
     short = [f for f in result.findings.to_pylist() if f["rule"] == "CAMPAIGN-COVERAGE"]
     assert short and all(Region.objects.get(code=f["region_code"]).name in campaigns for f in short)
     assert "%" in campaigns and "集中排查少于两次的乡镇" in campaigns
+    # Each weekly review names the households it discussed; each village's Wednesdays are summed.
+    meetings = admin.get(reverse("stationing_meetings")).content.decode()
+    assert "户</a>" in meetings and "村级每周研判" in meetings and "部门数据比对联席会议" in meetings
+    assist = admin.get(reverse("stationing_assist_days")).content.decode()
+    assert "未落实周三帮扶日的村" in assist and AssistDayVisit.objects.filter(day__week_day=4).count() == \
+        AssistDayVisit.objects.count() > 0
 
     demo_clear(prefix=county.prefix)
     assert not StationedCadre.objects.exists() and not Attendance.objects.exists()
     assert not StationedCadre.history.exists()
+    assert not AssistDayVisit.objects.exists() and not MeetingHousehold.objects.exists()

@@ -40,7 +40,7 @@ def test_every_rule_has_cases_on_both_sides_and_quotes_its_seed():
     assert ours == CODES
     outcomes = {(rule, fires) for rule, _l, _b, fires in CASES}
     # Findings about a township or a county as a whole: their other side is tested below.
-    one_sided = {"CAMPAIGN-TWICE", "DEPT-LIST-STALE"}
+    one_sided = {"CAMPAIGN-TWICE", "DEPT-LIST-STALE", "MEET-JOINT-MONTHLY"}
     assert all((code, True) in outcomes and ((code, False) in outcomes or code in one_sided) for code in CODES)
     text = re.sub(r"\s+", "", "".join(seed_file(name).read_text(encoding="utf-8") for name in SEEDS))
     for code in CODES:
@@ -84,3 +84,29 @@ def test_department_list_period_is_a_parameter(regions):
     param_set(name="dept_list_period_days", value="45")
     after = [d for c, d in _stale_findings(regions, "410122") if d.startswith("民政")]
     assert len(before) == 1 and after == []
+
+
+def _joint_findings(prefix):
+    result = run_rules(codes=["MEET-JOINT-MONTHLY"], as_of=D, prefix=prefix, store=False)
+    return sorted((f["region_code"], f["detail"]) for f in result.findings.to_pylist())
+
+
+def test_joint_meeting_monthly_per_county(regions):
+    """A county with households holds its 联席会议 at least once a period (31 days, the lists' parameter); a
+    township's meeting counts for its county; a township run judges no county; a county without households none."""
+    from gonggu.registry.factories import HouseholdFactory
+
+    from .factories import meeting
+
+    county = regions["county"]
+    HouseholdFactory(village=regions["village"])
+    assert _joint_findings(county.prefix) == [(county.code, "尚未登记部门数据比对联席会议")]
+    meeting(regions["township"], D - 31 * dt.timedelta(days=1), kind="部门数据比对联席会议")
+    assert _joint_findings(county.prefix) == []
+    meeting(county, D + dt.timedelta(days=1), kind="部门数据比对联席会议")     # after D: not yet held
+    from ..models import Meeting
+
+    Meeting.objects.filter(region_code=regions["township"].code).update(held_on=D - 32 * dt.timedelta(days=1))
+    found = _joint_findings(regions["city"].prefix)
+    assert found == [(county.code, "上次联席会议 2025-05-29，超过 31 天未召开")]   # the other county has no households
+    assert _joint_findings(regions["township"].prefix) == []

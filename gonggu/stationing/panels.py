@@ -1,0 +1,24 @@
+"""The meetings that discussed a household or a case, as sections of the household page and the case page."""
+
+from __future__ import annotations
+
+from gonggu.monitoring.panels import CasePanel, register_case_panel
+from gonggu.registry.panels import HouseholdPanel, register_household_panel
+
+from .selectors import meetings_of_case, meetings_of_household
+
+TEMPLATE = "stationing/panels/meetings.html"
+
+
+def _household(user, household) -> dict | None:
+    rows = meetings_of_household(household)
+    return {"rows": rows} if rows else None
+
+
+def _case(user, case) -> dict:
+    return {"rows": meetings_of_case(case)}
+
+
+def register() -> None:
+    register_household_panel(HouseholdPanel("meetings", "研判会议", TEMPLATE, _household, 35))
+    register_case_panel(CasePanel("meetings", "研判会议", TEMPLATE, _case, 10))
