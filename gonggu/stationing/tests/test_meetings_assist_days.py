@@ -147,3 +147,10 @@ def test_village_team_sees_the_meetings_of_its_village_only(regions, login):
                            attendees="邻村两委", households=0)
     page = login(team).get(reverse("stationing_meetings")).content.decode()
     assert "本村两委" in page and "邻村两委" not in page
+
+
+def test_pages_need_their_permissions(regions, leader, login):
+    client = login(leader)
+    assert client.get(reverse("stationing_meetings")).status_code == 200
+    assert client.get(reverse("stationing_assist_days")).status_code == 200
+    assert client.get(reverse("stationing_meeting_new")).status_code == 403
