@@ -92,4 +92,5 @@ def sources(request):
     rows, meeting = source_freshness(request.user, today)
     return render(request, "stationing/sources.html", {
         "rows": rows, "meeting": meeting, "today": today, "stale_days": rows[0].period if rows else STALE_DAYS,
-        "meeting_stale": meeting is None or (today - meeting.held_on).days > STALE_DAYS})
+        # The same period as the rule MEET-JOINT-MONTHLY (the lists' parameter): one number on page and rule.
+        "meeting_stale": meeting is None or (today - meeting.held_on).days > (rows[0].period if rows else STALE_DAYS)})
