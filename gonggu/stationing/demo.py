@@ -218,8 +218,9 @@ def _demo_leaders(ctx, rng: random.Random, villages, units: list[AssistUnit], ad
                                     attendees="村支书、村主任、第一书记、工作队员、信息监测员",
                                     households=rng.randint(0, 4), outcome="无新增风险户" if rng.random() < 0.6 else
                                     "拟纳入监测 1 户，报镇审核", created_by=admin, updated_by=admin))
-    for m in range(6):
-        first = (today.replace(day=1) - dt.timedelta(days=31 * m)).replace(day=10)
+    for m in range(6):   # the 10th of this month (if past) and of the five months before: one a month
+        months = today.year * 12 + today.month - 1 - m
+        first = dt.date(months // 12, months % 12 + 1, 10)
         if first <= today:
             meetings.append(Meeting(region_code=ctx.county.code, kind="部门数据比对联席会议", held_on=first,
                                     attendees="乡村振兴局、民政局、医保局、卫健委、残联", households=rng.randint(5, 30),
