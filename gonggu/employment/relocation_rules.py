@@ -118,6 +118,11 @@ _SITE_HOUSEHOLDS = """
 
 
 
+def _dec(value: str, places: int) -> str:
+    """Evidence as an exact decimal: DuckDB and Spark write a double's digits differently."""
+    return f"CAST(ROUND({value}, {places}) AS DECIMAL(18, {places}))"
+
+
 def _pct(ratio: str) -> str:
     """A ratio as a percentage with one decimal, rounded down (the same text on DuckDB and Spark)."""
     p = f"CAST(FLOOR({ratio} * 1000) AS BIGINT)"
@@ -172,9 +177,9 @@ register_rule(RuleDef(
                  || {_pct('r.province_before')} || ' → ' || {_pct('r.province_now')} || '，与全国之比 '
                  || {_pct('r.nation_before')} || ' → ' || {_pct('r.nation_now')} AS detail,
                r.name AS ev_site, r.year AS ev_income_year, r.households AS ev_households,
-               ROUND(r.per_capita, 2) AS ev_per_capita, ROUND(r.prev_per_capita, 2) AS ev_previous_per_capita,
-               ROUND(r.province_now, 4) AS ev_ratio_province, ROUND(r.province_before, 4) AS ev_previous_ratio_province,
-               ROUND(r.nation_now, 4) AS ev_ratio_national, ROUND(r.nation_before, 4) AS ev_previous_ratio_national
+               {_dec('r.per_capita', 2)} AS ev_per_capita, {_dec('r.prev_per_capita', 2)} AS ev_previous_per_capita,
+               {_dec('r.province_now', 4)} AS ev_ratio_province, {_dec('r.province_before', 4)} AS ev_previous_ratio_province,
+               {_dec('r.nation_now', 4)} AS ev_ratio_national, {_dec('r.nation_before', 4)} AS ev_previous_ratio_national
         FROM ratios r
         WHERE r.province_now <= r.province_before OR r.nation_now <= r.nation_before
     """,
