@@ -17,6 +17,11 @@ database with set-based SQL (INSERT … SELECT over a generated series), then me
   total); skipped with --engine spark,
 - screening_run: `screening_run` end to end as the background job calls it (engine run, then the
   warnings written), when the screening app is installed; with --engine passed through.
+- with --ledgers: the county's 稳岗就业, 易地搬迁, 兜底保障 and 小额信贷 ledgers written set-based
+  (generate_ledgers, bench/ledger_county.py), their rules run group by group (ledgers.<group>.*), then
+  the screening rules alone again (screening_alone.*, warm like the next) and once together with the
+  ledger rules (screening_with_ledgers.*): the difference is what the ledger rules add to a screening
+  run (`ledgers_added`). --only-ledgers skips quality, the bare join and screening_run.
 
 Every stage reports wall seconds, CPU seconds of this process (all threads; the database server's
 own CPU is not included) and its peak resident memory. On Linux the peak is reset at each stage
@@ -56,6 +61,9 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import ledger_county  # noqa: E402
+
 COUNTY = "419901"
 CITY = "419900000000"
 PROVINCE = "410000000000"
@@ -70,9 +78,9 @@ WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 SIX_LISTS = ("mz_assistance", "yb_enrolment", "cl_disability", "jy_student", "rs_employment", "ga_deregistration")
 # The tables the bench county fills; vacuumed after it is removed or written, so that every run scans
 # tables without dead rows and with hint bits set (the first scan after a bulk write would set them).
-BENCH_TABLES = ("registry_household", "registry_person", "registry_incomeaccount", "sources_batch", "sources_fact",
+BENCH_TABLES = ("registry_household", "registry_person", "registry_incomeaccount", "dataio_intakebatch", "sources_fact",
                 "rules_rulerun", "rules_finding", "screening_screeningrun", "screening_warning",
-                "screening_warningevent")
+                "screening_warningevent", *ledger_county.TABLES)
 STAGE_LINE = "stage {name} begins"   # bench/growth.py reads these lines to tell where a run stopped
 
 
@@ -347,15 +355,18 @@ def clear_bench() -> None:
     low, high = f"{COUNTY}000000", f"{COUNTY}999999"
     clear_results()
     statements = [
-        "DELETE FROM sources_fact WHERE batch_id IN (SELECT id FROM sources_batch WHERE region_code BETWEEN %s AND %s)",
-        "DELETE FROM sources_rejectedrow WHERE batch_id IN (SELECT id FROM sources_batch WHERE region_code BETWEEN %s AND %s)",
-        "DELETE FROM sources_batch WHERE region_code BETWEEN %s AND %s",
+        # Department lists are intake batches of the formats dept.<source> (their bad rows are intake issues).
+        "DELETE FROM sources_fact WHERE batch_id IN (SELECT id FROM dataio_intakebatch WHERE region_code BETWEEN %s AND %s)",
+        "DELETE FROM dataio_intakeissue WHERE batch_id IN "
+        "(SELECT id FROM dataio_intakebatch WHERE region_code BETWEEN %s AND %s AND format LIKE 'dept.%%')",
+        "DELETE FROM dataio_intakebatch WHERE region_code BETWEEN %s AND %s AND format LIKE 'dept.%%'",
         "DELETE FROM registry_incomeaccount WHERE household_id IN "
         "(SELECT id FROM registry_household WHERE region_code BETWEEN %s AND %s)",
         "DELETE FROM registry_person WHERE region_code BETWEEN %s AND %s",
         "DELETE FROM registry_household WHERE region_code BETWEEN %s AND %s",
     ]
     with transaction.atomic():
+        ledger_county.clear(execute, COUNTY)   # first: the ledgers' rows point at households and persons
         for sql in statements:
             execute(sql, [low, high])
         from gonggu.regions.models import Region
@@ -532,8 +543,9 @@ def generate_facts(sql: Sql, p_base: int) -> dict:
     for key, (where, category, status, grade, days, year, amount, amount2, months) in lists.items():
         source = "zj_housing" if key.startswith("zj_housing") else key
         batch_as_of = as_of - dt.timedelta(days=200) if key == "zj_housing_old" else as_of
-        batch = Batch.objects.create(source=source, region_code=f"{COUNTY}000000", file_name=f"{key}.xlsx",
-                                     checksum=f"bench-{key}-{time.time_ns()}", as_of=batch_as_of)
+        batch = Batch.objects.create(format=f"dept.{source}", region_code=f"{COUNTY}000000", file_name=f"{key}.xlsx",
+                                     checksum=f"bench-{key}-{time.time_ns()}", as_of=batch_as_of,
+                                     status=Batch.Status.APPLIED)
         fact_date = "NULL" if days == "NULL" else sql.add_days(AS_OF.isoformat(), f"-({days})")
         select = (f"SELECT {batch.pk}, '{source}', '{batch_as_of.isoformat()}', ROW_NUMBER() OVER (ORDER BY p.id) + 1, "
                   f"{{id}}, CASE WHEN {rnd(i, 36, 1000)} < 3 THEN p.name || '甲' ELSE p.name END, {category}, {status}, {grade}, {fact_date}, {year}, {amount}, {amount2}, "
@@ -546,7 +558,7 @@ def generate_facts(sql: Sql, p_base: int) -> dict:
         stranger = "'419999' || substr(p.id_number, 7, 11)"
         stranger = f"{stranger} || {check_digit(stranger)}"
         n += execute(columns + select.format(id=stranger) + f" AND {rnd(i, 35)} < 1")
-        Batch.objects.filter(pk=batch.pk).update(rows_read=n, matched=n, unmatched=0)
+        Batch.objects.filter(pk=batch.pk).update(rows=n, accepted=n, unmatched=0)
         counts[key] = n
         note(f"{key}: {n} rows")
     return counts
@@ -580,6 +592,10 @@ def rule_report(result) -> dict:
     }
 
 
+class _Skipped(Exception):
+    """A stage left out by an option."""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--persons", type=int, default=100_000)
@@ -590,6 +606,10 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true",
                         help="time again on a bench county of the same size kept by an earlier --keep run")
     parser.add_argument("--clear", action="store_true", help="only remove the bench county, measure nothing")
+    parser.add_argument("--ledgers", action="store_true",
+                        help="also the work-area ledgers and their rules, by group and added to the screening rules")
+    parser.add_argument("--only-ledgers", action="store_true",
+                        help="with --ledgers: skip quality, the bare join and screening_run")
     args = parser.parse_args()
     if args.persons > 20 * PER_AREA:
         parser.error("at most 89 million persons")
@@ -626,7 +646,25 @@ def main() -> None:
             with transaction.atomic():
                 counts = generate(args.persons)
             vacuum(analyze=True)
+    if args.ledgers and not ledger_county.present(COUNTY):
+        with meter.stage("generate_ledgers"):
+            with transaction.atomic():
+                villages = [f"{COUNTY}{100 + t:03d}{201 + v:03d}" for t in range(TOWNSHIPS)
+                            for v in range(VILLAGES_PER_TOWNSHIP)]
+                counts["ledgers"] = ledger_county.generate(Sql(), execute, rnd, COUNTY, TOWNSHIPS, villages, YEAR,
+                                                           note)
+            vacuum(analyze=True)
     settle()
+    if args.ledgers:
+        # The ledger rules' parameters without a default: the local minimum wage, the 低保 standard of the years of
+        # 临时救助, the county's overdue standard, the rural incomes of the two income years.
+        param_set(name="min_wage_monthly", value="2000")
+        param_set(name="loan_overdue_rate", value="0.05")
+        for year in (YEAR - 1, YEAR, YEAR + 1):
+            param_set(name="dibao_urban_monthly", value="750", year=year)
+        for year, province, nation in ((YEAR - 1, "19500", "20100"), (YEAR, "20600", "21300")):
+            param_set(name="rural_income_province", value=province, year=year)
+            param_set(name="rural_income_national", value=nation, year=year)
     for year, growth in ((2023, "0.066"), (2024, "0.062")):
         param_set(name="rural_income_growth", value=growth, year=year)
     param_set(name="disposable_income", value="32400", year=YEAR - 1)
@@ -647,18 +685,27 @@ def main() -> None:
     settle()
     load_samples.append(os.getloadavg())
 
+    if args.ledgers:
+        ledger_county.run_groups(meter, report, failures, engine=args.engine, prefix=prefix, as_of=AS_OF,
+                                 stages=engine_stages, settle=settle, report_of=rule_report)
+        load_samples.append(os.getloadavg())
+    quick = args.ledgers and args.only_ledgers
     try:
+        if quick:
+            raise _Skipped
         with engine_stages(meter, "quality") as on_stage:
             quality = run_rules(kinds=["quality"], as_of=AS_OF, prefix=prefix, engine=args.engine,
                                 on_stage=on_stage)
         report["quality_rules"] = rule_report(quality)
         del quality
+    except _Skipped:
+        pass
     except Exception as exc:
         failures.append(f"quality rules: {type(exc).__name__}: {exc}")
     settle()
     load_samples.append(os.getloadavg())
 
-    if args.engine == "duckdb":
+    if args.engine == "duckdb" and not quick:
         # The bare join reads the very tables the engine exported (pulled again, a stage of its own that
         # is not part of the total); its peak therefore includes those tables, as evaluate's does.
         with meter.stage("bare_join_pull"):
@@ -670,7 +717,7 @@ def main() -> None:
         settle()
         load_samples.append(os.getloadavg())
 
-    if not args.no_screening_app:
+    if not args.no_screening_app and not quick:
         try:
             from gonggu.screening.services import screening_run
         except ImportError:
@@ -688,11 +735,15 @@ def main() -> None:
             settle()
             load_samples.append(os.getloadavg())
 
-    groups = ("generate", "rules.export", "rules.evaluate", "rules.write", "quality", "bare_join", "screening_run")
+    groups = ("generate", "generate_ledgers", "rules.export", "rules.evaluate", "rules.write", "quality", "bare_join",
+              "screening_run", *ledger_county.SUMMARY_GROUPS)
     summary = {g: s for g in groups if (s := meter.summary(g)) is not None}
+    if args.ledgers:
+        report["ledgers_added"] = ledger_county.added(meter.summary)
     # The total is what this run measured apart from writing the county: the rules, quality, the bare
-    # join and screening_run (bare_join_pull only feeds the comparison).
-    counted = [s for g, s in summary.items() if g != "generate"]
+    # join and screening_run (bare_join_pull only feeds the comparison); a group's sum is not counted twice.
+    counted = [s for g, s in summary.items()
+               if g not in ("generate", "generate_ledgers", *ledger_county.SUMMARY_TOTALS)]
     evaluate = summary.get("rules.evaluate", {}).get("wall_s")
     bare = summary.get("bare_join", {}).get("wall_s")
     report |= {

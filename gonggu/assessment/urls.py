@@ -18,6 +18,7 @@ urlpatterns = [
     # 固定数据
     path("runs/", run_views.run_list, name="assessment_runs"),
     path("runs/new/", run_views.run_new, name="assessment_run_new"),
+    path("runs/export.xlsx", run_views.run_list_export, name="assessment_runs_export"),
     path("runs/compare/", run_views.run_compare, name="assessment_run_compare"),
     path("runs/<int:pk>/", run_views.run_region, name="assessment_run"),
     path("runs/<int:pk>/export.xlsx", run_views.run_export, name="assessment_run_export"),

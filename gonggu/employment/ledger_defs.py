@@ -192,6 +192,7 @@ RESETTLEMENT_SITE = register_ledger(LedgerKind(
     notes=("行政区划代码填安置点所在村（社区）的代码；同一县内安置点名称不重复。",
            "800 人以上的安置点应设公共就业服务站或服务窗口；养老服务设施按每百户 30㎡ 配套。"),
     check_rows=check_resettlement_sites,
+    links=(("安置点收入比值", "employment_site_income"),),
 ))
 
 RELOCATED_HOUSEHOLD = register_ledger(LedgerKind(

@@ -97,3 +97,90 @@ register_rule(RuleDef(
         WHERE COALESCE(TRIM(r.worker_name), '') = ''
     """,
 ))
+
+# 001 第三部分 二（二）1 and 000 工作落实方面 2（易地扶贫搬迁后续扶持）1 put the sites' income first. The province's and
+# the nation's rural income are the per-year parameters of 指标11 (registered with the assessment's rules); the
+# rule reads them from the run's `params` table by name, so a year not set is reported as skipped, never a zero.
+RELOC_INCOME = "001 第三部分 二 易地扶贫搬迁后续扶持（二）1；000 工作落实方面 2 易地扶贫搬迁后续扶持 1"
+RELOC_INCOME_TEXT = "增收方面。安置区脱贫人口人均纯收入与全国和全省农民收入的比值同比提升。"
+PROVINCE_INCOME, NATIONAL_INCOME = "rural_income_province", "rural_income_national"
+# The site's relocated 脱贫户 (the ledger names the site; a name is unique within a county) and the income year Y:
+# the latest year any of them has an income account, the same Y for every site of the run.
+_SITE_HOUSEHOLDS = """
+    site_hh AS (
+      SELECT DISTINCT s.region_code, s.name, r.household_id
+      FROM ledger_resettlement_site s
+      JOIN ledger_relocated_household r ON r.site_name = s.name AND substr(r.region_code, 1, 6) = substr(s.region_code, 1, 6)
+      JOIN households h ON h.household_id = r.household_id
+      WHERE h.household_type = '脱贫户'),
+    income_year AS (
+      SELECT MAX(i.year) AS y FROM incomes i WHERE i.household_id IN (SELECT household_id FROM site_hh))"""
+
+
+
+def _dec(value: str, places: int) -> str:
+    """Evidence as an exact decimal: DuckDB and Spark write a double's digits differently."""
+    return f"CAST(ROUND({value}, {places}) AS DECIMAL(18, {places}))"
+
+
+def _pct(ratio: str) -> str:
+    """A ratio as a percentage with one decimal, rounded down (the same text on DuckDB and Spark)."""
+    p = f"CAST(FLOOR({ratio} * 1000) AS BIGINT)"
+    return f"CAST(CAST(FLOOR({p} / 10) AS BIGINT) AS VARCHAR) || '.' || CAST({p} % 10 AS VARCHAR) || '%'"
+
+
+register_rule(RuleDef(
+    code="RELOC-SITE-INCOME-RATIO",
+    title="安置点脱贫人口人均纯收入与全省、全国农民收入之比未同比提升",
+    kind="ledger",
+    source=RELOC_INCOME,
+    source_text=RELOC_INCOME_TEXT,
+    grade="yellow",
+    risk_type="收入",
+    params=(PROVINCE_INCOME, NATIONAL_INCOME),
+    tables=("ledger_resettlement_site", "ledger_relocated_household", "households", "incomes", "params"),
+    description="每个安置点：其易地搬迁户后续扶持台账中的脱贫户在最新收入年度 Y 的人均纯收入（纯收入合计 ÷ 人口合计，"
+                "户籍台账收入账户），分别除以 Y 年的「全省农村居民人均可支配收入」和「全国农村居民人均可支配收入」，"
+                "与 Y−1 年的同一比值相比，任一比值没有提高的安置点（两年都须有收入记录和参数）。",
+    param_years=f"""
+        WITH {_SITE_HOUSEHOLDS.strip()}
+        SELECT n.name, y.y - k.d AS year FROM income_year y
+        CROSS JOIN (SELECT '{PROVINCE_INCOME}' AS name UNION ALL SELECT '{NATIONAL_INCOME}' AS name) n
+        CROSS JOIN (SELECT 0 AS d UNION ALL SELECT 1 AS d) k
+        WHERE y.y IS NOT NULL
+    """,
+    sql=f"""
+        WITH {_SITE_HOUSEHOLDS.strip()},
+        site_income AS (
+          SELECT sh.region_code, sh.name, i.year,
+                 CAST(SUM(i.net_income) AS DOUBLE) / SUM(i.household_size) AS per_capita, COUNT(*) AS households
+          FROM site_hh sh
+          JOIN incomes i ON i.household_id = sh.household_id
+          JOIN income_year y ON i.year = y.y OR i.year = y.y - 1
+          GROUP BY sh.region_code, sh.name, i.year
+          HAVING SUM(i.household_size) > 0),
+        ratios AS (
+          SELECT c.region_code, c.name, c.year, c.households, c.per_capita, p.per_capita AS prev_per_capita,
+                 c.per_capita / CAST(pc.value AS DOUBLE) AS province_now, p.per_capita / CAST(pp.value AS DOUBLE) AS province_before,
+                 c.per_capita / CAST(nc.value AS DOUBLE) AS nation_now, p.per_capita / CAST(np.value AS DOUBLE) AS nation_before
+          FROM site_income c
+          JOIN income_year y ON c.year = y.y
+          JOIN site_income p ON p.region_code = c.region_code AND p.name = c.name AND p.year = c.year - 1
+          JOIN params pc ON pc.name = '{PROVINCE_INCOME}' AND pc.year = c.year AND pc.value > 0
+          JOIN params pp ON pp.name = '{PROVINCE_INCOME}' AND pp.year = c.year - 1 AND pp.value > 0
+          JOIN params nc ON nc.name = '{NATIONAL_INCOME}' AND nc.year = c.year AND nc.value > 0
+          JOIN params np ON np.name = '{NATIONAL_INCOME}' AND np.year = c.year - 1 AND np.value > 0)
+        SELECT r.region_code,
+               '「' || r.name || '」脱贫人口人均纯收入 ' || CAST(r.year - 1 AS VARCHAR) || ' 年 '
+                 || CAST(CAST(ROUND(r.prev_per_capita, 0) AS BIGINT) AS VARCHAR) || ' 元 → ' || CAST(r.year AS VARCHAR) || ' 年 '
+                 || CAST(CAST(ROUND(r.per_capita, 0) AS BIGINT) AS VARCHAR) || ' 元；与全省农民收入之比 '
+                 || {_pct('r.province_before')} || ' → ' || {_pct('r.province_now')} || '，与全国之比 '
+                 || {_pct('r.nation_before')} || ' → ' || {_pct('r.nation_now')} AS detail,
+               r.name AS ev_site, r.year AS ev_income_year, r.households AS ev_households,
+               {_dec('r.per_capita', 2)} AS ev_per_capita, {_dec('r.prev_per_capita', 2)} AS ev_previous_per_capita,
+               {_dec('r.province_now', 4)} AS ev_ratio_province, {_dec('r.province_before', 4)} AS ev_previous_ratio_province,
+               {_dec('r.nation_now', 4)} AS ev_ratio_national, {_dec('r.nation_before', 4)} AS ev_previous_ratio_national
+        FROM ratios r
+        WHERE r.province_now <= r.province_before OR r.nation_now <= r.nation_before
+    """,
+))

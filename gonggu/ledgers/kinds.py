@@ -95,6 +95,7 @@ class LedgerKind:
     subset: dict = field(default_factory=dict)
     region_field: str = "region_code"
     department_only: bool = False         # a department user sees it only when it names their department
+    links: tuple[tuple[str, str], ...] = ()   # (label, URL name) of pages of the kind's app, shown on its list
     _spec: ColumnSpec | None = field(default=None, repr=False, compare=False)
 
     @property

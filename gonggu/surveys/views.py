@@ -21,6 +21,7 @@ from gonggu.dataio.responses import xlsx_response
 from gonggu.dataio.writers import write_xlsx
 from gonggu.monitoring import services as public
 from gonggu.monitoring.challenge import challenge_new, challenge_passed
+from gonggu.regions.exports import ListExport, list_export
 from gonggu.regions.models import Region
 
 from . import services
@@ -77,6 +78,18 @@ def survey_list(request):
         "surveys": surveys, "can_draw": request.user.has_perm_code(Perm.MANAGE_ASSESSMENT),
         "seed": timezone.localdate().year,
     })
+
+
+@require_POST
+@require_perm(*VIEW, *ENTER)
+def survey_list_export(request):
+    """The list of surveys as the page shows it (the page has no filters: every survey the user sees), audited."""
+    qs = surveys_for_user(request.user)       # in the order of the page (the model's)
+    rows = ((s.title, s.region_name, s.region_code, s.drawn_on, s.per_village, s.seed)
+            for s in qs.iterator(chunk_size=500))
+    return list_export(request, ListExport(
+        title="入户问卷", headers=("问卷", "区划", "区划代码", "抽样日期", "每村户数", "随机种子"), rows=rows,
+        count=qs.count(), object_type="survey_list", filters={}, text_columns=frozenset({"区划代码"}), personal=False))
 
 
 @require_POST

@@ -36,6 +36,11 @@ FIGURES: list[Figure] = [
               "确保搬迁户家庭至少有一项致富产业、有一人稳定就业",
         needs="易地搬迁安置点台账、易地搬迁户后续扶持台账"),
     findings_figure(
+        code="RELOC-INCOME-RATIO", title="安置区脱贫人口人均纯收入与全省、全国农民收入之比", indicator="5",
+        rules=("RELOC-SITE-INCOME-RATIO",), source="001 第三部分 二（二）1；000 工作落实方面 2 易地扶贫搬迁后续扶持 1",
+        quote="安置区脱贫人口人均纯收入与全国和全省农民收入的比值同比提升",
+        needs="易地搬迁安置点台账、易地搬迁户后续扶持台账、户籍台账收入账户"),
+    findings_figure(
         code="RAIN-DEW", title="雨露计划补助和毕业生就业", indicator="6",
         rules=("RAIN-DEW-RATE-LOW", "RAIN-DEW-INELIGIBLE", "RAIN-DEW-UNPAID"),
         source=IND6 + "；指标4；001 第三部分 四（二）7",

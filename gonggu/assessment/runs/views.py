@@ -21,6 +21,7 @@ from gonggu.core.jobs import job_start
 from gonggu.core.models import AuditEvent
 from gonggu.dataio.responses import xlsx_response
 from gonggu.dataio.writers import write_xlsx
+from gonggu.regions.exports import ListExport, list_export
 from gonggu.regions.models import Region
 
 from ..run_models import AssessmentRun, FrozenDrillRow, FrozenResult
@@ -68,6 +69,26 @@ def run_list(request):
         "can_manage": request.user.has_perm_code(Perm.MANAGE_ASSESSMENT),
         "a": done[1].pk if len(done) > 1 else "", "b": done[0].pk if done else "",
     })
+
+
+@require_POST
+@require_perm(*VIEW)
+def run_list_export(request):
+    """The list of runs as the page shows it (the page has no filters: every run the user sees), audited."""
+    qs = runs_for_user(request.user)          # in the order of the page (the model's)
+
+    def rows():
+        for r in qs.iterator(chunk_size=500):
+            who = r.created_by
+            yield (r.name, r.region_name, r.region_code, r.as_of, r.get_status_display(), r.message or "",
+                   timezone.localtime(r.frozen_at).strftime("%Y-%m-%d %H:%M") if r.frozen_at else "",
+                   (who.full_name or who.username) if who else "", r.figure_count, r.drill_count)
+
+    return list_export(request, ListExport(
+        title="考核测算固定数据批次", headers=("批次", "区划", "区划代码", "数据截至", "状态", "说明", "固定时间", "固定人",
+                                   "测算项", "明细"),
+        rows=rows(), count=qs.count(), object_type="assessment.run_list", filters={},
+        text_columns=frozenset({"区划代码"}), personal=False))
 
 
 @require_POST

@@ -27,7 +27,9 @@ from .factories import (
     workshop_worker,
 )
 
-PARAMS = [("min_wage_monthly", "2000", None)]
+PARAMS = [("min_wage_monthly", "2000", None),
+          ("rural_income_province", "20000", 2024), ("rural_income_province", "21000", 2025),
+          ("rural_income_national", "21000", 2024), ("rural_income_national", "22000", 2025)]
 D = dt.date(2025, 6, 30)
 MAY, APRIL = dt.date(2025, 5, 1), dt.date(2025, 4, 1)
 _townships = itertools.count(300)
@@ -226,6 +228,22 @@ def _relocated(*, industry="食用菌种植", worker=True, labour="普通劳动�
     return build
 
 
+def _site_income(before: str, now: str | None, *, here=False, kind="脱贫户"):
+    """A 安置点 with one relocated household of `kind` whose per-capita income was `before` in 2024 and `now` in 2025
+    (None: no 2025 account); the rural income rose 5 % in the province, 4.76 % in the nation (PARAMS)."""
+    def build(sc):
+        village = sc.villages[0] if here else _own_village(sc)
+        name = f"安置点{next(_sites)}"
+        resettlement_site(village.code, name)
+        h = builders.household(village, kind=kind, no=f"S{village.code[6:9]}{next(_members):05d}")
+        relocated_household(person(h), site_name=name)
+        builders.income(h, 2024, per_capita=before)
+        if now is not None:
+            builders.income(h, 2025, per_capita=now)
+        return village.code
+    return build
+
+
 W, E, YE = dt.date(2024, 6, 1), dt.date(2025, 2, 28), dt.date(2024, 12, 31)
 KEY_TWO = [("脱贫户", 1), ("脱贫户", 12)]
 
@@ -315,6 +333,12 @@ CASES = [
     ("RELOC-SITE-CARE-SPACE", "no care space filled in", _site(care_area=None), True),
     ("RELOC-SITE-CARE-SPACE", "scattered resettlement", _site(care_area=None, site_type="分散安置"), False),
     ("RELOC-SITE-CARE-SPACE", "the scenario's village", _site(here=True, households=350, care_area="100"), True),
+    ("RELOC-SITE-INCOME-RATIO", "income +2 %, the rural +5 %", _site_income("10000", "10200"), True),
+    ("RELOC-SITE-INCOME-RATIO", "income +10 %", _site_income("10000", "11000"), False),
+    ("RELOC-SITE-INCOME-RATIO", "income +5 %: the province's ratio unchanged", _site_income("10000", "10500"), True),
+    ("RELOC-SITE-INCOME-RATIO", "only a 一般农户 fell", _site_income("10000", "9000", kind="一般农户"), False),
+    ("RELOC-SITE-INCOME-RATIO", "no income of 2025", _site_income("10000", None), False),
+    ("RELOC-SITE-INCOME-RATIO", "the scenario's village", _site_income("12000", "12000", here=True), True),
     ("RELOC-HH-NO-INDUSTRY", "no industry", _relocated(industry=""), True),
     ("RELOC-HH-NO-INDUSTRY", "an industry", _relocated(), False),
     ("RELOC-HH-NO-STABLE-JOB", "able, nobody employed", _relocated(worker=False), True),

@@ -20,6 +20,7 @@ from gonggu.core.codes import Level
 from gonggu.core.errors import NotFoundInScope, UserFacingError
 from gonggu.dataio.responses import xlsx_response
 from gonggu.dataio.writers import write_xlsx
+from gonggu.regions.exports import ListExport, list_export
 
 from . import cockpit as cp
 from .base import items_for
@@ -38,7 +39,22 @@ def home(request):
     headline = headline_counts(user.scope_prefix, today=today) if user.has_perm_code(Perm.VIEW_REGISTRY) else None
     return render(request, "web/workbench.html", {"shown": shown, "counts": counts, "today": today,
                                                   "region": user.region, "headline": headline,
-                                                  "cockpit": cp.can_see_cockpit(user)})
+                                                  "cockpit": cp.can_see_cockpit(user),
+                                                  "can_export": user.has_perm_code(Perm.EXPORT_PERSONAL)})
+
+
+@require_POST
+def home_export(request):
+    """The to-do list of the workbench, as the page lists it (no filters: every item, in the page's order); the
+    items name households (户主, 户编号), so it is personal data: the export right is needed, the export audited."""
+    today = timezone.localdate()
+    shown = items_for(request.user, today=today)
+    rows = ((s.label, s.item.title, s.item.area, s.item.count if s.item.count is not None else "", s.item.due or "",
+             "" if s.days is None else s.days, s.item.detail, request.build_absolute_uri(s.item.url)) for s in shown)
+    return list_export(request, ListExport(
+        title="我的工作台待办事项", headers=("紧急程度", "事项", "工作领域", "数量", "期限", "剩余天数（负数为已逾期）",
+                                   "说明", "办理链接"),
+        rows=rows, count=len(shown), object_type="workbench", filters={}))
 
 
 def _figure_choice(request) -> str:
