@@ -23,14 +23,15 @@ from gonggu.core.errors import UserFacingError
 from gonggu.core.idnumber import mask
 from gonggu.core.models import AuditEvent
 from gonggu.core.uploads import stored_file_response, upload_save
+from gonggu.core.workflow import Ctx, call_service
 from gonggu.dataio.writers import blank_template, write_xlsx
 from gonggu.regions.models import Region
 
-from . import services, workflow
+from . import forms, services, workflow
 from .briefs import brief_build, brief_docx
 from .deductions import DEDUCTION_SPEC, score_file, shipped_table
 from .figures import FIGURES, EvalContext, evaluate, low_income_line
-from .forms import IndicatorForm, NegativeItemForm, ProblemEditForm, ProblemForm, ReopenForm
+from .forms import IndicatorForm, NegativeItemForm, ProblemEditForm, ProblemForm
 from .loader import dump_system
 from .models import Indicator, ProblemSource
 from .selectors import (
@@ -214,12 +215,10 @@ def problem_detail(request, pk: int):
     problem = problem_get_for_user(request.user, pk)
     today = _today()
     region = Region.objects.filter(code=problem.region_code).first()
-    transitions = workflow.available(problem, request.user)
     return render(request, "assessment/problem_detail.html", {
         "problem": problem, "region": region, "events": problem.events.select_related("by"),
         "evidence": problem.evidence.select_related("uploaded_by"), "flag": workflow.overdue_flag(problem, today),
-        "transitions": [t.name for t in transitions], "reopen_form": ReopenForm(initial={
-            "new_deadline": today + dt.timedelta(days=30)}),
+        "step_forms": _step_forms(problem, request.user, today),
         "can_manage": request.user.has_perm_code(Perm.MANAGE_ASSESSMENT),
         "can_report": request.user.has_perm_code(Perm.REPORT_TASKS) or request.user.has_perm_code(
             Perm.MANAGE_ASSESSMENT),
@@ -280,30 +279,33 @@ def problem_evidence_download(request, pk: int, eid: int):
     return stored_file_response(evidence.path, filename=evidence.name, inline_ok=False)
 
 
+def _step_forms(problem, user, today: dt.date) -> list:
+    """(step, its form) for each step of the rectification table the user may take now."""
+    pairs = []
+    for t in workflow.available(problem, user, today):
+        form_class = getattr(forms, t.form)
+        initial = form_class.initial_for(problem, today) if hasattr(form_class, "initial_for") else None
+        pairs.append((t, form_class(initial=initial, auto_id=f"id_{t.name}_%s")))
+    return pairs
+
+
 @require_POST
 @require_perm(Perm.REPORT_TASKS, Perm.MANAGE_ASSESSMENT)
 def problem_transition(request, pk: int, action: str):
+    """One step of the rectification table: its form (named by the row), then the one service registered for it."""
     problem = problem_get_for_user(request.user, pk)
-    transition = workflow.TRANSITIONS.get(action)
-    if transition is None:
+    t = workflow.RECTIFICATION.get(action)
+    if t is None:
         raise Http404("操作不存在。")
-    if not any(request.user.has_perm_code(p) for p in transition.perms):
+    if not workflow.RECTIFICATION.may_act(action, problem, Ctx(user=request.user, today=_today())):
         raise PermissionDenied
-    note = request.POST.get("note", "")
+    data = getattr(forms, t.form)(request.POST).step_data()
     try:
-        if action == "rectify":
-            services.problem_rectify(user=request.user, problem=problem, note=note)
-        elif action == "verify":
-            services.problem_verify(user=request.user, problem=problem, note=note)
-        else:
-            form = ReopenForm(request.POST)
-            deadline = form.cleaned_data["new_deadline"] if form.is_valid() else None
-            services.problem_reopen(user=request.user, problem=problem, reason=request.POST.get("reason", ""),
-                                    note=note, new_deadline=deadline)
+        call_service(workflow.RECTIFICATION.services[action], user=request.user, problem=problem, **data)
     except UserFacingError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"已{transition.label}。")
+        messages.success(request, f"已{t.label}。")
     return redirect("assessment_problem", pk=pk)
 
 
