@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from gonggu.accounts.models import User
-from gonggu.accounts.permissions import Department, Role
+from gonggu.accounts.permissions import Role
 from gonggu.core.codes import PREFIX_LENGTH, Level
+from gonggu.core.departments import Department
 from gonggu.regions.models import Region
 
 PASSWORD = "Test-pass-2026"

@@ -16,8 +16,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from gonggu.accounts.models import User
-from gonggu.accounts.permissions import Department, Role
+from gonggu.accounts.permissions import Role
 from gonggu.core.codes import PREFIX_LENGTH, Level
+from gonggu.core.departments import Department
 from gonggu.regions.models import Region
 
 DEMO_PASSWORD = "Gonggu@2026"
