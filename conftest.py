@@ -7,9 +7,12 @@ from pathlib import Path
 import pytest
 
 from gonggu.accounts.models import User
-from gonggu.accounts.permissions import Department, Role
+from gonggu.accounts.permissions import Role
 from gonggu.core.codes import PREFIX_LENGTH, Level
+from gonggu.core.departments import Department
+from gonggu.monitoring.models import Measure, MonitoringCase, Visit
 from gonggu.regions.models import Region
+from gonggu.registry.models import Household
 
 PASSWORD = "Test-pass-2026"
 
@@ -38,6 +41,25 @@ def regions(db):
         "village": v11, "village_b": v12, "village_c": v21, "village_d": v22,
         "other_county": other_county, "other_township": other_township, "other_village": other_village,
     }
+
+
+# Records of an app above the one under test (a rules test needs monitoring cases, a regions test households):
+# built here, outside the app layers, from the real models, so a renamed model or field fails loudly.
+def make_household(village: Region, household_no: str, **fields) -> Household:
+    return Household.objects.create(household_no=household_no, county_code=village.code[:6], village=village,
+                                    region_code=village.code, **({"household_type": "一般农户"} | fields))
+
+
+def make_case(household: Household, **fields) -> MonitoringCase:
+    return MonitoringCase.objects.create(household=household, region_code=household.region_code, **fields)
+
+
+def make_measure(case: MonitoringCase, **fields) -> Measure:
+    return Measure.objects.create(household=case.household, case=case, region_code=case.region_code, **fields)
+
+
+def make_visit(case: MonitoringCase, **fields) -> Visit:
+    return Visit.objects.create(household=case.household, case=case, region_code=case.region_code, **fields)
 
 
 def make_user(username: str, role: str, region: Region, **extra) -> User:

@@ -1,9 +1,10 @@
 from django import forms
 
+from gonggu.core.departments import Department
 from gonggu.regions.selectors import regions_in_scope
 
 from .models import User
-from .permissions import Department, Role
+from .permissions import Role
 
 
 class RegionChoiceField(forms.ModelChoiceField):

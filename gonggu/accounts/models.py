@@ -3,8 +3,9 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from gonggu.core.access import Perm
+from gonggu.core.departments import Department
 
-from .permissions import Department, Role, role_perms
+from .permissions import Role, role_perms
 
 # Matches no 12-digit code: the scope of a user who has no region (should not happen; fail closed).
 NO_SCOPE = "X"

@@ -20,21 +20,6 @@ class Role(models.TextChoices):
     LEADER = "leader", "领导查看"
 
 
-class Department(models.TextChoices):
-    MZ = "mz", "民政"
-    YB = "yb", "医保"
-    WJ = "wj", "卫健"
-    CL = "cl", "残联"
-    ZJ = "zj", "住建"
-    SL = "sl", "水利"
-    RS = "rs", "人社"
-    JY = "jy", "教育"
-    YJ = "yj", "应急"
-    GA = "ga", "公安"
-    NY = "ny", "农业农村"
-    OTHER = "other", "其他"
-
-
 P = Perm
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.COUNTY_ADMIN: frozenset(Perm),

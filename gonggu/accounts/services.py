@@ -9,11 +9,12 @@ from django.db import transaction
 from gonggu.core.access import Perm
 from gonggu.core.audit import audit_log
 from gonggu.core.codes import code_in_prefix
+from gonggu.core.departments import Department
 from gonggu.core.errors import UserFacingError
 from gonggu.regions.models import Region
 
 from .models import User
-from .permissions import ROLE_LEVELS, Department, Role
+from .permissions import ROLE_LEVELS, Role
 
 
 def _check_assignment(actor: User, *, role: str, region: Region | None, department: str) -> None:

@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 
 from gonggu.core.access import Perm, require_perm
 from gonggu.core.errors import UserFacingError
+from gonggu.core.web import on_refusal
 
 from .forms import PasswordResetForm, UserForm
 from .permissions import Role
@@ -71,14 +72,11 @@ def user_edit(request, pk: int):
 
 
 @require_perm(Perm.MANAGE_USERS)
+@on_refusal("user_edit", "pk")
 def user_reset_password(request, pk: int):
     target = user_get_for_user(request.user, pk)
     form = PasswordResetForm(request.POST or None, prefix="reset")
     if request.method == "POST" and form.is_valid():
-        try:
-            user_set_password(actor=request.user, user=target, password=form.cleaned_data["password"])
-        except UserFacingError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"已重置 {target.username} 的密码。")
+        user_set_password(actor=request.user, user=target, password=form.cleaned_data["password"])
+        messages.success(request, f"已重置 {target.username} 的密码。")
     return redirect("user_edit", pk=target.pk)

@@ -1,7 +1,7 @@
 """一口清: the key numbers a responsible person of a village, township or county must know by heart.
 
 Seed 002 通知 3: "单位、乡镇及村有关负责同志要熟练掌握“一口清”情况". Every number is computed
-from live data with the date of that data; a part whose module or data is missing says 暂无数据.
+from live data with the date of that data; a part whose data is missing says 暂无数据.
 The same `Brief` feeds the print page and the .docx.
 """
 
@@ -15,13 +15,15 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from gonggu.core.codes import in_scope_q
+from gonggu.monitoring.models import Measure, MonitoringCase
 from gonggu.monitoring.selectors import open_case_household_count
+from gonggu.monitoring.workflow import CASE_APPROVED_OPEN
 from gonggu.registry.choices import HouseholdType, MonitoringType, PersonStatus
 from gonggu.registry.models import Household, Person
 from gonggu.registry.selectors import household_type_counts
+from gonggu.screening.models import Warning
 from gonggu.screening.selectors import pending_warning_counts
 
-from . import inputs
 from .figures import FIGURES, EvalContext, Result, evaluate
 from .selectors import problem_summary
 
@@ -78,14 +80,8 @@ def _monitoring_section(prefix: str, today: dt.date, date: dt.date | None) -> Se
     if by_type.get(""):
         types += f"；未注明类型 {_n(by_type[''])} 户"
     section.lines.append(Line("监测户（按监测对象类型）", types, date))
-    Case = inputs.case_model()
-    open_statuses = inputs.open_case_statuses()
-    if Case is None or open_statuses is None:
-        section.lines.append(Line("风险类型、发现渠道", NO_DATA, note="监测帮扶模块尚未启用"))
-        section.lines.append(Line("本年风险消除", NO_DATA, note="监测帮扶模块尚未启用"))
-        return section
-    cases = Case.objects.filter(in_scope_q("region_code", prefix))
-    open_cases = cases.filter(status__in=open_statuses)
+    cases = MonitoringCase.objects.filter(in_scope_q("region_code", prefix))
+    open_cases = cases.filter(status__in=CASE_APPROVED_OPEN)
     last = cases.order_by("-updated_at").values_list("updated_at", flat=True).first()
     if last is None:
         # No record at all is missing data, not "0 households": the ledger has not been imported or entered.
@@ -115,10 +111,6 @@ def _monitoring_section(prefix: str, today: dt.date, date: dt.date | None) -> Se
 
 def _measures_section(prefix: str, today: dt.date) -> Section:
     section = Section("三、帮扶措施")
-    Measure = inputs.model("monitoring", "Measure")
-    if Measure is None or not inputs.has_fields(Measure, "category", "start_on", "end_on", "region_code"):
-        section.lines.append(Line("在实施的帮扶措施", NO_DATA, note="监测帮扶模块尚未启用"))
-        return section
     in_force = Measure.objects.filter(in_scope_q("region_code", prefix), start_on__lte=today).filter(
         Q(end_on__isnull=True) | Q(end_on__gte=today))
     rows = in_force.values("category").annotate(n=Count("id"), h=Count("household_id", distinct=True)).order_by("-n")
@@ -174,19 +166,15 @@ def _guarantee_section(ctx: EvalContext, prefix: str, code: str) -> Section:
 
 def _warnings_problems_section(prefix: str, today: dt.date) -> Section:
     section = Section("六、预警和问题整改")
-    Warning = inputs.warning_model()
-    if Warning is None:
-        section.lines.append(Line("待核实的筛查预警", NO_DATA, note="筛查预警模块尚未启用"))
-    else:
-        qs = Warning.objects.filter(in_scope_q("region_code", prefix), status="待核实")
-        grades = {r["grade"]: r["n"] for r in qs.values("grade").annotate(n=Count("id")).order_by()}
-        pending, overdue = pending_warning_counts(prefix, today=today)
-        last = Warning.objects.filter(in_scope_q("region_code", prefix)).order_by("-updated_at") \
-            .values_list("updated_at", flat=True).first()
-        labels = {"red": "红色", "orange": "橙色", "yellow": "黄色", "info": "提示"}
-        text = f"{_n(pending)} 条（" + "、".join(
-            f"{labels.get(g, g or '无等级')} {n}" for g, n in grades.items()) + f"），其中逾期 {overdue} 条"
-        section.lines.append(Line("待核实的筛查预警", text if grades else "0 条", timezone.localdate(last) if last else None))
+    qs = Warning.objects.filter(in_scope_q("region_code", prefix), status="待核实")
+    grades = {r["grade"]: r["n"] for r in qs.values("grade").annotate(n=Count("id")).order_by()}
+    pending, overdue = pending_warning_counts(prefix, today=today)
+    last = Warning.objects.filter(in_scope_q("region_code", prefix)).order_by("-updated_at") \
+        .values_list("updated_at", flat=True).first()
+    labels = {"red": "红色", "orange": "橙色", "yellow": "黄色", "info": "提示"}
+    text = f"{_n(pending)} 条（" + "、".join(
+        f"{labels.get(g, g or '无等级')} {n}" for g, n in grades.items()) + f"），其中逾期 {overdue} 条"
+    section.lines.append(Line("待核实的筛查预警", text if grades else "0 条", timezone.localdate(last) if last else None))
     summary = problem_summary(prefix, today=today)
     section.lines.append(Line("整改问题", f"共 {summary['total']} 个：整改中 {summary['open']}（逾期 {summary['overdue']}），"
                                          f"已整改 {summary['rectified']}，回头看已核实 {summary['verified']}",

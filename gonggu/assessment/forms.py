@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django import forms
 
 from .models import ProblemKind, ProblemSource
@@ -36,10 +38,42 @@ class ProblemEditForm(forms.Form):
     deadline = forms.DateField(label="整改时限", widget=DATE)
 
 
-class ReopenForm(forms.Form):
+class StepForm(forms.Form):
+    """A step of the rectification table (`workflow.RECTIFICATION`, named by its row). Its guards word every
+    refusal, so `step_data` hands them what was typed even when a field does not parse (a page then shows
+    all that is missing at once, as the service words it)."""
+
+    def step_data(self) -> dict:
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {name: cleaned.get(name, self.data.get(name, "")) for name in self.fields}
+
+
+class RectifyForm(StepForm):
+    note = forms.CharField(label="整改完成情况", required=False, widget=forms.Textarea(attrs={
+        "rows": 3, "placeholder": "做了什么、效果如何、是否举一反三"}))
+
+
+class VerifyForm(StepForm):
+    note = forms.CharField(label="回头看核实情况", required=False, widget=forms.Textarea(attrs={
+        "rows": 3, "placeholder": "实地查看、入户了解的情况，群众是否认可"}))
+
+
+class ReopenForm(StepForm):
     reason = forms.ChoiceField(label="回炉原因", choices=[(r, r) for r in REOPEN_REASONS])
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     new_deadline = forms.DateField(label="新的整改时限", widget=DATE)
+
+    @staticmethod
+    def initial_for(problem, today: dt.date) -> dict:
+        return {"new_deadline": today + dt.timedelta(days=30)}
+
+    def step_data(self) -> dict:
+        data = super().step_data()
+        # A date that does not parse is no date: the guard asks for one.
+        if not isinstance(data["new_deadline"], dt.date):
+            data["new_deadline"] = None
+        return data
 
 
 class NegativeItemForm(forms.Form):

@@ -14,9 +14,9 @@ from gonggu.core.codes import code_in_prefix
 from gonggu.core.errors import NotFoundInScope, UserFacingError
 from gonggu.core.models import AuditEvent
 from gonggu.core.uploads import EVIDENCE, stored_name, upload_save
+from gonggu.core.workflow import Ctx
 from gonggu.regions.models import Region
 
-from . import workflow
 from .deductions import DeductionResult, Item, score, table_from_models
 from .loader import dump_system, load_system, read_system_file
 from .models import (
@@ -30,7 +30,7 @@ from .models import (
     ProblemSource,
 )
 from .selectors import county_code_of, indicator_system_for
-from .workflow import ProblemStatus
+from .workflow import RECTIFICATION, ProblemStatus
 
 A = AuditEvent.Action
 
@@ -292,24 +292,23 @@ def problem_evidence_add(*, user, problem: Problem, uploaded) -> ProblemEvidence
     return evidence
 
 
-def _transition(problem: Problem, name: str, ctx: workflow.Context) -> str:
-    reasons = workflow.check(problem, name, ctx)
-    if reasons:
-        raise UserFacingError("；".join(reasons))
-    return workflow.TRANSITIONS[name].target
-
-
 def _locked(problem: Problem) -> Problem:
     return Problem.objects.select_for_update().get(pk=problem.pk)
 
 
+def _step(name: str, problem: Problem, *, user, today: dt.date, **data) -> str:
+    """Refuse with every reason the table gives, or return the step's target status."""
+    RECTIFICATION.check_all(name, problem, Ctx(user=user, today=today, data=data))
+    return RECTIFICATION[name].target
+
+
+@RECTIFICATION.service("rectify")
 @transaction.atomic
 def problem_rectify(*, user, problem: Problem, note: str, today: dt.date | None = None) -> Problem:
     """整改中 / 回炉整改 → 已整改: the owner reports it done, with measures and at least one evidence file."""
     problem = _locked(problem)
     today = today or timezone.localdate()
-    ctx = workflow.Context(user=user, today=today, note=note, evidence_count=problem.evidence.count())
-    target = _transition(problem, "rectify", ctx)
+    target = _step("rectify", problem, user=user, today=today, note=note, evidence_count=problem.evidence.count())
     late = f"（逾期 {(today - problem.deadline).days} 天完成）" if today > problem.deadline else ""
     source = problem.status
     problem.status, problem.rectified_at, problem.rectified_by = target, timezone.now(), user
@@ -322,12 +321,12 @@ def problem_rectify(*, user, problem: Problem, note: str, today: dt.date | None 
     return problem
 
 
+@RECTIFICATION.service("verify")
 @transaction.atomic
 def problem_verify(*, user, problem: Problem, note: str, today: dt.date | None = None) -> Problem:
     """已整改 → 已核实 (回头看): checked by someone other than the one who reported it done."""
     problem = _locked(problem)
-    ctx = workflow.Context(user=user, today=today or timezone.localdate(), note=note)
-    target = _transition(problem, "verify", ctx)
+    target = _step("verify", problem, user=user, today=today or timezone.localdate(), note=note)
     source = problem.status
     problem.status, problem.verified_at, problem.verified_by = target, timezone.now(), user
     problem.updated_by = user
@@ -338,14 +337,14 @@ def problem_verify(*, user, problem: Problem, note: str, today: dt.date | None =
     return problem
 
 
+@RECTIFICATION.service("reopen")
 @transaction.atomic
 def problem_reopen(*, user, problem: Problem, reason: str, note: str, new_deadline: dt.date | None,
                    today: dt.date | None = None) -> Problem:
     """已整改 / 已核实 → 回炉整改, with the reason and a new deadline."""
     problem = _locked(problem)
-    ctx = workflow.Context(user=user, today=today or timezone.localdate(), note=note, reason=reason,
-                           new_deadline=new_deadline)
-    target = _transition(problem, "reopen", ctx)
+    target = _step("reopen", problem, user=user, today=today or timezone.localdate(), note=note, reason=reason,
+                   new_deadline=new_deadline)
     source = problem.status
     problem.status, problem.deadline = target, new_deadline
     problem.reopen_count += 1

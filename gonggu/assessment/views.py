@@ -23,14 +23,16 @@ from gonggu.core.errors import UserFacingError
 from gonggu.core.idnumber import mask
 from gonggu.core.models import AuditEvent
 from gonggu.core.uploads import stored_file_response, upload_save
+from gonggu.core.web import on_refusal, returns_to
+from gonggu.core.workflow import Ctx, call_service
 from gonggu.dataio.writers import blank_template, write_xlsx
 from gonggu.regions.models import Region
 
-from . import services, workflow
+from . import forms, services, workflow
 from .briefs import brief_build, brief_docx
 from .deductions import DEDUCTION_SPEC, score_file, shipped_table
 from .figures import FIGURES, EvalContext, evaluate, low_income_line
-from .forms import IndicatorForm, NegativeItemForm, ProblemEditForm, ProblemForm, ReopenForm
+from .forms import IndicatorForm, NegativeItemForm, ProblemEditForm, ProblemForm
 from .loader import dump_system
 from .models import Indicator, ProblemSource
 from .selectors import (
@@ -192,19 +194,17 @@ def problem_new(request):
 
 @require_POST
 @require_perm(Perm.MANAGE_ASSESSMENT)
+@on_refusal()
 def problem_from_figure(request):
     region = region_for_user(request.user, request.POST.get("code", ""))
     fig = FIGURES.get(request.POST.get("figure", ""))
     if fig is None:
         raise Http404("测算项不存在。")
+    returns_to(request, reverse("assessment_drill", kwargs={"code": region.code, "figure": fig.code}))
     today = _today()
     ctx, _system = _context(region, today)
     result = evaluate(fig, ctx, region.prefix, region.code)
-    try:
-        problem = services.problem_from_figure(user=request.user, result=result, region=region, today=today)
-    except UserFacingError as exc:
-        messages.error(request, exc.message)
-        return redirect("assessment_drill", code=region.code, figure=fig.code)
+    problem = services.problem_from_figure(user=request.user, result=result, region=region, today=today)
     messages.success(request, "已由自评结果生成整改问题：请明确责任单位、原因和整改措施。")
     return redirect("assessment_problem_edit", pk=problem.pk)
 
@@ -214,12 +214,10 @@ def problem_detail(request, pk: int):
     problem = problem_get_for_user(request.user, pk)
     today = _today()
     region = Region.objects.filter(code=problem.region_code).first()
-    transitions = workflow.available(problem, request.user)
     return render(request, "assessment/problem_detail.html", {
         "problem": problem, "region": region, "events": problem.events.select_related("by"),
         "evidence": problem.evidence.select_related("uploaded_by"), "flag": workflow.overdue_flag(problem, today),
-        "transitions": [t.name for t in transitions], "reopen_form": ReopenForm(initial={
-            "new_deadline": today + dt.timedelta(days=30)}),
+        "step_forms": _step_forms(problem, request.user, today),
         "can_manage": request.user.has_perm_code(Perm.MANAGE_ASSESSMENT),
         "can_report": request.user.has_perm_code(Perm.REPORT_TASKS) or request.user.has_perm_code(
             Perm.MANAGE_ASSESSMENT),
@@ -247,27 +245,21 @@ def problem_edit(request, pk: int):
 
 @require_POST
 @require_perm(Perm.REPORT_TASKS, Perm.MANAGE_ASSESSMENT)
+@on_refusal("assessment_problem", "pk")
 def problem_progress_view(request, pk: int):
     problem = problem_get_for_user(request.user, pk)
-    try:
-        services.problem_progress(user=request.user, problem=problem, note=request.POST.get("note", ""))
-    except UserFacingError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已更新整改进展。")
+    services.problem_progress(user=request.user, problem=problem, note=request.POST.get("note", ""))
+    messages.success(request, "已更新整改进展。")
     return redirect("assessment_problem", pk=pk)
 
 
 @require_POST
 @require_perm(Perm.REPORT_TASKS, Perm.MANAGE_ASSESSMENT)
+@on_refusal("assessment_problem", "pk")
 def problem_evidence_upload(request, pk: int):
     problem = problem_get_for_user(request.user, pk)
-    try:
-        services.problem_evidence_add(user=request.user, problem=problem, uploaded=request.FILES.get("file"))
-    except UserFacingError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "佐证材料已上传。")
+    services.problem_evidence_add(user=request.user, problem=problem, uploaded=request.FILES.get("file"))
+    messages.success(request, "佐证材料已上传。")
     return redirect("assessment_problem", pk=pk)
 
 
@@ -280,30 +272,30 @@ def problem_evidence_download(request, pk: int, eid: int):
     return stored_file_response(evidence.path, filename=evidence.name, inline_ok=False)
 
 
+def _step_forms(problem, user, today: dt.date) -> list:
+    """(step, its form) for each step of the rectification table the user may take now."""
+    pairs = []
+    for t in workflow.available(problem, user, today):
+        form_class = getattr(forms, t.form)
+        initial = form_class.initial_for(problem, today) if hasattr(form_class, "initial_for") else None
+        pairs.append((t, form_class(initial=initial, auto_id=f"id_{t.name}_%s")))
+    return pairs
+
+
 @require_POST
 @require_perm(Perm.REPORT_TASKS, Perm.MANAGE_ASSESSMENT)
+@on_refusal("assessment_problem", "pk")
 def problem_transition(request, pk: int, action: str):
+    """One step of the rectification table: its form (named by the row), then the one service registered for it."""
     problem = problem_get_for_user(request.user, pk)
-    transition = workflow.TRANSITIONS.get(action)
-    if transition is None:
+    t = workflow.RECTIFICATION.get(action)
+    if t is None:
         raise Http404("操作不存在。")
-    if not any(request.user.has_perm_code(p) for p in transition.perms):
+    if not workflow.RECTIFICATION.may_act(action, problem, Ctx(user=request.user, today=_today())):
         raise PermissionDenied
-    note = request.POST.get("note", "")
-    try:
-        if action == "rectify":
-            services.problem_rectify(user=request.user, problem=problem, note=note)
-        elif action == "verify":
-            services.problem_verify(user=request.user, problem=problem, note=note)
-        else:
-            form = ReopenForm(request.POST)
-            deadline = form.cleaned_data["new_deadline"] if form.is_valid() else None
-            services.problem_reopen(user=request.user, problem=problem, reason=request.POST.get("reason", ""),
-                                    note=note, new_deadline=deadline)
-    except UserFacingError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"已{transition.label}。")
+    data = getattr(forms, t.form)(request.POST).step_data()
+    call_service(workflow.RECTIFICATION.services[action], user=request.user, problem=problem, **data)
+    messages.success(request, f"已{t.label}。")
     return redirect("assessment_problem", pk=pk)
 
 
@@ -329,6 +321,7 @@ def _deduction_types(year: int, region: Region):
 
 
 @require_perm(*VIEW)
+@on_refusal()
 def deductions_page(request):
     region = _deduction_region(request)
     year = _year(request)
@@ -339,22 +332,19 @@ def deductions_page(request):
         if not can_manage:
             raise PermissionDenied
         if request.FILES.get("file"):
-            try:
-                path, _sha = upload_save(request.FILES["file"], kind="deductions")
-                outcome = services.negative_items_import(user=request.user, path=path, year=year,
-                                                         file_label=request.FILES["file"].name, region_code=region.code)
-            except UserFacingError as exc:
-                messages.error(request, exc.message)
-            else:
-                skipped = f"，{outcome.written.unchanged} 行此前已登记，未重复登记" if outcome.written.unchanged else ""
-                messages.success(request, f"已登记 {outcome.written.created} 行{skipped}（导入批次 {outcome.batch.pk}）。")
-                for p in outcome.rejected[:50]:
-                    messages.warning(request, str(p))
-                if outcome.rejected:
-                    messages.warning(request, format_html(
-                        "未登记的 {} 行：<a href=\"{}\">导入批次 {} 的页面</a>可下载退回表，改正后再导入。",
-                        outcome.rejected_rows, reverse("intake_batch", args=[outcome.batch.pk]), outcome.batch.pk))
-            return redirect(f"{reverse('assessment_deductions')}?region={region.code}&year={year}")
+            url = returns_to(request, f"{reverse('assessment_deductions')}?region={region.code}&year={year}")
+            path, _sha = upload_save(request.FILES["file"], kind="deductions")
+            outcome = services.negative_items_import(user=request.user, path=path, year=year,
+                                                     file_label=request.FILES["file"].name, region_code=region.code)
+            skipped = f"，{outcome.written.unchanged} 行此前已登记，未重复登记" if outcome.written.unchanged else ""
+            messages.success(request, f"已登记 {outcome.written.created} 行{skipped}（导入批次 {outcome.batch.pk}）。")
+            for p in outcome.rejected[:50]:
+                messages.warning(request, str(p))
+            if outcome.rejected:
+                messages.warning(request, format_html(
+                    "未登记的 {} 行：<a href=\"{}\">导入批次 {} 的页面</a>可下载退回表，改正后再导入。",
+                    outcome.rejected_rows, reverse("intake_batch", args=[outcome.batch.pk]), outcome.batch.pk))
+            return redirect(url)
         if form.is_valid():
             try:
                 services.negative_item_create(user=request.user, year=year, region_code=region.code,
@@ -378,17 +368,15 @@ def deductions_page(request):
 
 @require_POST
 @require_perm(Perm.MANAGE_ASSESSMENT)
+@on_refusal()
 def deductions_score(request):
     """Score a file without recording anything (the page form of `gonggu deductions FILE`)."""
     region = _deduction_region(request)
     year = _year(request)
-    try:
-        path, _sha = upload_save(request.FILES.get("file"), kind="deductions")
-        table = services.deduction_table_for(year=year, county_code=county_code_of(region.prefix) or "")
-        result = score_file(path, file_label=request.FILES["file"].name, table=table)
-    except UserFacingError as exc:
-        messages.error(request, exc.message)
-        return redirect(f"{reverse('assessment_deductions')}?region={region.code}&year={year}")
+    returns_to(request, f"{reverse('assessment_deductions')}?region={region.code}&year={year}")
+    path, _sha = upload_save(request.FILES.get("file"), kind="deductions")
+    table = services.deduction_table_for(year=year, county_code=county_code_of(region.prefix) or "")
+    result = score_file(path, file_label=request.FILES["file"].name, table=table)
     return render(request, "assessment/deductions_score.html", {
         "region": region, "year": year, "result": result, "file_name": request.FILES["file"].name})
 
@@ -451,32 +439,26 @@ def indicator_system_detail(request, pk: int):
 
 @require_POST
 @require_perm(Perm.MANAGE_ASSESSMENT)
+@on_refusal("assessment_indicator_system", "pk")
 def indicator_system_copy_view(request, pk: int):
     source = indicator_system_get_for_user(request.user, pk)
     raw = request.POST.get("year", "")
-    try:
-        if not raw.isdigit():
-            raise UserFacingError("请填写年度。")
-        system = services.indicator_system_copy(source=source, year=int(raw), user=request.user,
-                                                title=request.POST.get("title", ""))
-    except UserFacingError as exc:
-        messages.error(request, exc.message)
-        return redirect("assessment_indicator_system", pk=pk)
+    if not raw.isdigit():
+        raise UserFacingError("请填写年度。")
+    system = services.indicator_system_copy(source=source, year=int(raw), user=request.user,
+                                            title=request.POST.get("title", ""))
     messages.success(request, f"已新增 {system.title}。")
     return redirect("assessment_indicator_system", pk=system.pk)
 
 
 @require_POST
 @require_perm(Perm.MANAGE_ASSESSMENT)
+@on_refusal("assessment_indicator_system", "pk")
 def indicator_points(request, pk: int):
     system = indicator_system_get_for_user(request.user, pk)
     points = {k.removeprefix("points_"): v for k, v in request.POST.items() if k.startswith("points_")}
-    try:
-        services.deduction_points_update(system=system, user=request.user, points=points)
-    except UserFacingError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "扣分标准已保存。")
+    services.deduction_points_update(system=system, user=request.user, points=points)
+    messages.success(request, "扣分标准已保存。")
     return redirect("assessment_indicator_system", pk=pk)
 
 

@@ -10,14 +10,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from gonggu.core.access import Perm, require_perm
 from gonggu.core.audit import audit_log
 from gonggu.core.codes import Level, in_scope_q
-from gonggu.core.errors import UserFacingError
 from gonggu.core.models import AuditEvent
 from gonggu.core.uploads import stored_file_response
+from gonggu.core.web import on_refusal, returns_to
 from gonggu.dataio.writers import write_xlsx
 from gonggu.regions.models import Region
 
@@ -124,6 +125,7 @@ def _county_manager(user) -> bool:
 
 
 @require_perm(*VIEW)
+@on_refusal()
 def scoring_rules(request):
     region = region_for_user(request.user, request.GET.get("region") or None)
     county = county_code_of(region.prefix)
@@ -137,20 +139,16 @@ def scoring_rules(request):
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
+        url = returns_to(request, f"{request.path}?region={region.code}")
         rows = {}
         for ind in system.indicators.exclude(code="13"):
             rows[ind.code] = {"points": request.POST.get(f"points_{ind.code}", ""),
                               "method": request.POST.get(f"method_{ind.code}", "share"),
                               "nodata_excluded": request.POST.get(f"nodata_{ind.code}", ""),
                               "note": request.POST.get(f"note_{ind.code}", "")}
-        try:
-            n = scoring_services.scoring_rules_save(user=request.user, year=system.year, rows=rows,
-                                                    county_code=county)
-        except UserFacingError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"评分规则已保存（{n} 项指标有变化）。")
-        return redirect(f"{request.path}?region={region.code}")
+        n = scoring_services.scoring_rules_save(user=request.user, year=system.year, rows=rows, county_code=county)
+        messages.success(request, f"评分规则已保存（{n} 项指标有变化）。")
+        return redirect(url)
     rules = {r.indicator_code: r for r in ScoringRule.objects.filter(county_code=county, year=system.year)}
     history = (ScoringRule.history.filter(county_code=county, year=system.year)
                .select_related("history_user").order_by("-history_date")[:30])
@@ -165,8 +163,11 @@ def scoring_rules(request):
 
 @require_POST
 @require_perm(Perm.MANAGE_ASSESSMENT)
+@on_refusal()
 def item_evidence_upload(request, code: str):
     region = region_for_user(request.user, code)
+    url = returns_to(request, reverse("assessment_self_region", kwargs={"code": region.code})
+                     + f"#item-{request.POST.get('item', '')}")
     system = indicator_system_current(today=_today(), county_code=county_code_of(region.prefix))
     raw_date = request.POST.get("happened_on", "")
     try:
@@ -175,16 +176,12 @@ def item_evidence_upload(request, code: str):
         happened_on = None
         messages.error(request, f"日期“{raw_date}”格式不对，应为 2025-06-30。")
         return redirect("assessment_self_region", code=region.code)
-    try:
-        scoring_services.item_evidence_add(
-            user=request.user, region=region, year=system.year if system else _today().year,
-            item_key=request.POST.get("item", ""), title=request.POST.get("title", ""), happened_on=happened_on,
-            uploaded=request.FILES.get("file"))
-    except UserFacingError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "佐证材料已上传。")
-    return redirect(f"{redirect('assessment_self_region', code=region.code).url}#item-{request.POST.get('item', '')}")
+    scoring_services.item_evidence_add(
+        user=request.user, region=region, year=system.year if system else _today().year,
+        item_key=request.POST.get("item", ""), title=request.POST.get("title", ""), happened_on=happened_on,
+        uploaded=request.FILES.get("file"))
+    messages.success(request, "佐证材料已上传。")
+    return redirect(url)
 
 
 def _evidence_in_scope(user, pk: int) -> ItemEvidence:

@@ -1,23 +1,25 @@
-"""The rectification procedure (问题整改, seed-rules W-31): statuses, one transition table, named guards.
+"""The rectification procedure (问题整改, seed-rules W-31): statuses and its table of the one engine
+(`gonggu.core.workflow`).
 
 整改中 → 已整改 (the owner unit reports it done, with measures and evidence)
 已整改 → 已核实 ("回头看": someone else checks it and it stands up to scrutiny)
 已整改 / 已核实 → 回炉整改 ("回炉": incomplete, little effect, or 举一反三 not done — seed 002 通知 5)
 回炉整改 → 已整改 (reported done again)
 
-Each guard returns None when satisfied or the reason in Chinese; `check` collects every failing reason
-so a page can show them all at once.
+Each guard returns None when satisfied or the reason in Chinese, the first one saying who may act. The
+services (`services.py`, one registered per step) refuse with every failing reason at once (`check_all`),
+so a page shows all that is missing; the step forms (`forms.py`, named by the row) hand what was typed to the
+guards, which word the refusals.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.db import models
 
 from gonggu.core.access import Perm
+from gonggu.core.workflow import Ctx, T, Transition, Workflow
 
 
 class ProblemStatus(models.TextChoices):
@@ -33,112 +35,101 @@ OPEN_STATUSES = (ProblemStatus.OPEN, ProblemStatus.REOPENED)
 REOPEN_REASONS = ("整改不彻底", "成效不明显", "举一反三不到位", "群众不认可", "其他")
 
 
-@dataclass(frozen=True)
-class Context:
-    """What guards may look at besides the problem: who acts, when, and what they typed."""
-
-    user: object
-    today: dt.date
-    note: str = ""
-    reason: str = ""
-    new_deadline: dt.date | None = None
-    evidence_count: int = 0
+def _may(user, *perms: Perm) -> bool:
+    return any(user.has_perm_code(p) for p in perms)
 
 
-Guard = Callable[[object, Context], str | None]
+def owner_or_manager(problem, ctx: Ctx) -> str | None:
+    """报整改完成: the owner unit's people (who report on tasks) or the assessment office."""
+    if not _may(ctx.user, Perm.REPORT_TASKS, Perm.MANAGE_ASSESSMENT):
+        return "您的角色不能报整改完成。"
+    return None
 
 
-def guard_has_measures(problem, ctx: Context) -> str | None:
+def verifier(problem, ctx: Ctx) -> str | None:
+    if not _may(ctx.user, Perm.MANAGE_ASSESSMENT):
+        return "您的角色不能回头看核实。"
+    return None
+
+
+def reopener(problem, ctx: Ctx) -> str | None:
+    if not _may(ctx.user, Perm.MANAGE_ASSESSMENT):
+        return "您的角色不能回炉整改。"
+    return None
+
+
+def _note(ctx: Ctx) -> str:
+    return (ctx.data.get("note") or "").strip()
+
+
+def has_measures(problem, ctx: Ctx) -> str | None:
     if not (problem.measures or "").strip():
         return "请先填写整改措施。"
     return None
 
 
-def guard_has_note(problem, ctx: Context) -> str | None:
-    if not ctx.note.strip():
+def has_note(problem, ctx: Ctx) -> str | None:
+    if not _note(ctx):
         return "请填写整改完成情况说明。"
     return None
 
 
-def guard_has_evidence(problem, ctx: Context) -> str | None:
-    if ctx.evidence_count < 1:
+def has_evidence(problem, ctx: Ctx) -> str | None:
+    if ctx.data.get("evidence_count", 0) < 1:
         return "请至少上传一份佐证材料（文件、照片或台账）。"
     return None
 
 
-def guard_verifier_not_rectifier(problem, ctx: Context) -> str | None:
+def verifier_not_rectifier(problem, ctx: Ctx) -> str | None:
     if problem.rectified_by_id is not None and problem.rectified_by_id == getattr(ctx.user, "pk", None):
         return "回头看核实须由报整改人以外的人进行。"
     return None
 
 
-def guard_has_verify_note(problem, ctx: Context) -> str | None:
-    if not ctx.note.strip():
+def has_verify_note(problem, ctx: Ctx) -> str | None:
+    if not _note(ctx):
         return "请填写回头看核实情况（查看了什么、群众反映如何）。"
     return None
 
 
-def guard_reopen_reason(problem, ctx: Context) -> str | None:
-    if ctx.reason not in REOPEN_REASONS:
+def reopen_reason(problem, ctx: Ctx) -> str | None:
+    reason = ctx.data.get("reason", "")
+    if reason not in REOPEN_REASONS:
         return f"请选择回炉原因：{'、'.join(REOPEN_REASONS)}。"
-    if ctx.reason == "其他" and not ctx.note.strip():
+    if reason == "其他" and not _note(ctx):
         return "回炉原因为“其他”时请写明原因。"
     return None
 
 
-def guard_new_deadline(problem, ctx: Context) -> str | None:
-    if ctx.new_deadline is None:
+def new_deadline(problem, ctx: Ctx) -> str | None:
+    deadline = ctx.data.get("new_deadline")
+    if deadline is None:
         return "回炉整改须重新确定整改时限。"
-    if ctx.new_deadline < ctx.today:
-        return f"新的整改时限 {ctx.new_deadline:%Y-%m-%d} 早于今天。"
+    if deadline < ctx.today:
+        return f"新的整改时限 {deadline:%Y-%m-%d} 早于今天。"
     return None
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    sources: tuple[str, ...]
-    target: str
-    perms: tuple[Perm, ...]
-    guards: tuple[Guard, ...]
+def _status_refusal(problem, t: Transition) -> str:
+    """Names the statuses the step leaves, in the order of the status list."""
+    allowed = "、".join(s.label for s in ProblemStatus if s in t.sources)
+    return f"当前状态为“{ProblemStatus(problem.status).label}”，只有{allowed}的问题可以{t.label}。"
 
 
-TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
-    Transition("rectify", "报整改完成", (ProblemStatus.OPEN, ProblemStatus.REOPENED), ProblemStatus.RECTIFIED,
-               (Perm.REPORT_TASKS, Perm.MANAGE_ASSESSMENT),
-               (guard_has_measures, guard_has_note, guard_has_evidence)),
-    Transition("verify", "回头看核实", (ProblemStatus.RECTIFIED,), ProblemStatus.VERIFIED,
-               (Perm.MANAGE_ASSESSMENT,),
-               (guard_verifier_not_rectifier, guard_has_verify_note)),
-    Transition("reopen", "回炉整改", (ProblemStatus.RECTIFIED, ProblemStatus.VERIFIED), ProblemStatus.REOPENED,
-               (Perm.MANAGE_ASSESSMENT,),
-               (guard_reopen_reason, guard_new_deadline)),
-)}
+S = ProblemStatus
+RECTIFICATION = Workflow("rectification", [
+    T("rectify", "报整改完成", OPEN_STATUSES, S.RECTIFIED, owner_or_manager, has_measures, has_note, has_evidence,
+      form="RectifyForm", hint="须已填写整改措施并上传佐证材料"),
+    T("verify", "回头看核实", S.RECTIFIED, S.VERIFIED, verifier, verifier_not_rectifier, has_verify_note,
+      form="VerifyForm"),
+    T("reopen", "回炉整改", {S.RECTIFIED, S.VERIFIED}, S.REOPENED, reopener, reopen_reason, new_deadline,
+      form="ReopenForm"),
+], refusal=_status_refusal)
 
 
-def check(problem, name: str, ctx: Context) -> list[str]:
-    """Every reason the transition cannot happen now (empty = allowed)."""
-    transition = TRANSITIONS[name]
-    reasons = []
-    if problem.status not in transition.sources:
-        allowed = "、".join(ProblemStatus(s).label for s in transition.sources)
-        reasons.append(f"当前状态为“{ProblemStatus(problem.status).label}”，只有{allowed}的问题可以{transition.label}。")
-        return reasons
-    if not any(ctx.user.has_perm_code(p) for p in transition.perms):
-        reasons.append(f"您的角色不能{transition.label}。")
-        return reasons
-    for guard in transition.guards:
-        reason = guard(problem, ctx)
-        if reason:
-            reasons.append(reason)
-    return reasons
-
-
-def available(problem, user) -> list[Transition]:
-    """Transitions the user could start from the problem's current status (guards are checked on submit)."""
-    return [t for t in TRANSITIONS.values()
-            if problem.status in t.sources and any(user.has_perm_code(p) for p in t.perms)]
+def available(problem, user, today: dt.date) -> list[Transition]:
+    """Steps the user could take from the problem's current status (the other guards are checked on submit)."""
+    return RECTIFICATION.available(problem, user, today)
 
 
 # Overdue flags on the ledger and the supervision board.

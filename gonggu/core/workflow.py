@@ -66,12 +66,13 @@ def _display(obj) -> str:
 class Workflow(Mapping):
     """One procedure's transition table, read like a dict of name → `Transition`.
 
-    `refusal` words the refusal of a step from a status it does not leave ({status}, {label});
+    `refusal` words the refusal of a step from a status it does not leave ({status}, {label}), or is a function
+    `(obj, transition) -> str` when the wording needs more (say, the statuses the step leaves);
     `status_label(obj)` names the object's status for it.
     """
 
     def __init__(self, name: str, transitions: Iterable[Transition], *,
-                 refusal: str = "当前状态为「{status}」，不能办理「{label}」。",
+                 refusal: str | Callable[[Any, Transition], str] = "当前状态为「{status}」，不能办理「{label}」。",
                  status_label: Callable[[Any], str] = _display):
         self.name = name
         self._table = {t.name: t for t in transitions}
@@ -106,12 +107,17 @@ class Workflow(Mapping):
 
         return register
 
+    def status_refusal(self, obj, t: Transition) -> str:
+        if callable(self.refusal):
+            return self.refusal(obj, t)
+        return self.refusal.format(status=self.status_label(obj), label=t.label)
+
     def reasons(self, name: str, obj, ctx: Ctx, *, skip_status: bool = False) -> list[str]:
         """Every reason that refuses step `name` now (empty: it may be done)."""
         t = self._table[name]
         found = []
         if not skip_status and t.sources and obj.status not in t.sources:
-            found.append(self.refusal.format(status=self.status_label(obj), label=t.label))
+            found.append(self.status_refusal(obj, t))
         for guard in t.guards:
             reason = guard(obj, ctx)
             if reason:
@@ -125,11 +131,29 @@ class Workflow(Mapping):
         person has to deal with first; later guards may rely on the earlier ones having passed."""
         t = self._table[name]
         if not skip_status and t.sources and obj.status not in t.sources:
-            raise UserFacingError(self.refusal.format(status=self.status_label(obj), label=t.label))
+            raise UserFacingError(self.status_refusal(obj, t))
         for guard in t.guards:
             reason = guard(obj, ctx)
             if reason:
                 raise UserFacingError(reason)
+
+    def check_all(self, name: str, obj, ctx: Ctx, *, sep: str = "；") -> None:
+        """Like `check`, but one refusal names every failing guard after the first, so a form page shows all
+        that is missing at once. A wrong status or a first guard (who may act) that refuses still comes alone:
+        nothing else matters to a person until those pass."""
+        t = self._table[name]
+        if t.sources and obj.status not in t.sources:
+            raise UserFacingError(self.status_refusal(obj, t))
+        if t.guards and (actor := t.guards[0](obj, ctx)):
+            raise UserFacingError(actor)
+        found = [reason for guard in t.guards[1:] if (reason := guard(obj, ctx))]
+        if found:
+            raise UserFacingError(sep.join(found))
+
+    def may_act(self, name: str, obj, ctx: Ctx) -> bool:
+        """Whether the first guard (who may act) lets this user take step `name` at all."""
+        t = self._table[name]
+        return not t.guards or t.guards[0](obj, ctx) is None
 
     def available(self, obj, user, today: dt.date) -> list[Transition]:
         """Steps that leave the object's status and whose first guard (who may act) lets this user act."""

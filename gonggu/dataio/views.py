@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from gonggu.core.audit import audit_log
 from gonggu.core.errors import NotFoundInScope, UserFacingError
 from gonggu.core.jobs import job_start
+from gonggu.core.web import on_refusal
 
 from .intake import FORMATS, format_get, formats_for_user, intake_upload
 from .jobs import intake_job
@@ -48,16 +47,13 @@ def intake_home(request):
     return render(request, "dataio/home.html", {"groups": groups, "page": page})
 
 
+@on_refusal("intake_format", "key")
 def intake_format(request, key: str):
     fmt = _format_for(request, key)
     if request.method == "POST":
-        try:
-            as_of = _as_of(request.POST.get("as_of", "")) if fmt.needs_as_of else None
-            batch = intake_upload(format_key=fmt.key, user=request.user, uploaded=request.FILES.get("file"),
-                                  as_of=as_of, sheet=request.POST.get("sheet", "").strip())
-        except UserFacingError as exc:
-            messages.error(request, exc.message)
-            return redirect("intake_format", key=fmt.key)
+        as_of = _as_of(request.POST.get("as_of", "")) if fmt.needs_as_of else None
+        batch = intake_upload(format_key=fmt.key, user=request.user, uploaded=request.FILES.get("file"),
+                              as_of=as_of, sheet=request.POST.get("sheet", "").strip())
         job = job_start(kind="intake", title=f"导入{fmt.title}：{batch.file_name}", user=request.user,
                         region_code=batch.region_code, task=intake_job, batch_id=batch.pk)
         return redirect("job_detail", pk=job.pk)
@@ -104,14 +100,11 @@ def intake_batch(request, pk: int):
 
 
 @require_POST
+@on_refusal("intake_batch", "pk")
 def intake_returns(request, pk: int):
     """The rejected rows in the file's own columns, to send back: full identity numbers, so it is audited."""
     batch, fmt = _batch(request, pk)
-    try:
-        content = returns_workbook(batch, fmt.spec if fmt else None)
-    except UserFacingError as exc:
-        messages.error(request, exc.message)
-        return redirect(reverse("intake_batch", args=[batch.pk]))
+    content = returns_workbook(batch, fmt.spec if fmt else None)
     audit_log(request=request, action="export_pii", object_type="intake_batch", object_id=batch.pk,
               region_code=batch.region_code, summary=f"下载退回表：{batch.file_name}（{batch.rejected_rows} 行）")
     return xlsx_response(content, returns_filename(batch))

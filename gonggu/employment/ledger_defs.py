@@ -1,6 +1,6 @@
 """The employment ledgers: each a model plus the columns an office fills in (docs/ledgers.md)."""
 
-from gonggu.accounts.permissions import Department
+from gonggu.core.departments import Department
 from gonggu.dataio.columns import Kind
 from gonggu.ledgers.kinds import LedgerKind, Match, field_column, register_ledger
 

@@ -10,9 +10,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from gonggu.accounts.permissions import Department, Role
+from gonggu.accounts.permissions import Role
 from gonggu.core.access import Perm, require_perm
 from gonggu.core.audit import audit_log
+from gonggu.core.departments import Department
 from gonggu.core.errors import UserFacingError
 
 from .ledger_defs import WORK_RECORD

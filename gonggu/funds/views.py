@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from gonggu.core.access import Perm, require_perm
 from gonggu.core.errors import UserFacingError
+from gonggu.core.web import on_refusal
 from gonggu.regions.selectors import regions_in_scope
 
 from . import services
@@ -68,27 +69,24 @@ def project_detail(request, pk: int):
 
 @require_POST
 @require_perm(Perm.VIEW_REGISTRY)
+@on_refusal("funds_project", "pk")
 def project_step(request, pk: int, name: str):
     project = project_get_for_user(request.user, pk)
     if name not in PROJECT or name == "propose":
         raise Http404("没有这个步骤。")
     fields = PROJECT[name].fields
     kwargs = {"user": request.user, "project": project}
-    try:
-        if "on" in fields:
-            raw = request.POST.get("on") or ""
-            try:
-                kwargs["on"] = dt.date.fromisoformat(raw) if raw else None
-            except ValueError:
-                raise UserFacingError("办理日期格式不对，请写作 2025-03-01。") from None
-        for extra in ("place", "reason"):
-            if extra in fields:
-                kwargs[extra] = request.POST.get(extra, "")
-        services.project_step(name, **kwargs)
-    except UserFacingError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"已办理「{PROJECT[name].label}」。")
+    if "on" in fields:
+        raw = request.POST.get("on") or ""
+        try:
+            kwargs["on"] = dt.date.fromisoformat(raw) if raw else None
+        except ValueError:
+            raise UserFacingError("办理日期格式不对，请写作 2025-03-01。") from None
+    for extra in ("place", "reason"):
+        if extra in fields:
+            kwargs[extra] = request.POST.get(extra, "")
+    services.project_step(name, **kwargs)
+    messages.success(request, f"已办理「{PROJECT[name].label}」。")
     return redirect("funds_project", pk=pk)
 
 

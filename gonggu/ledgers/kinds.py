@@ -75,7 +75,7 @@ class LedgerKind:
     view_perm: Perm = Perm.VIEW_REGISTRY
     edit_perm: Perm = Perm.EDIT_LEDGERS
     import_perm: Perm = Perm.IMPORT_LEDGERS
-    department: str = ""                  # a department whose users import it (accounts.permissions.Department)
+    department: str = ""                  # a department whose users import it (core.departments.Department)
     # Checks across fields and rows that one column cannot make (a date out of order, an age from the
     # 身份证号, two posts in one month): given candidate rows as dicts of field values plus id_number,
     # person_id, household_id, region_code, row_id (the row being edited, else None) and user (who imports

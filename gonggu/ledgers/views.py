@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from gonggu.core.errors import NotFoundInScope, UserFacingError
 from gonggu.core.idnumber import mask
+from gonggu.core.web import on_refusal, refusal_to_form
 from gonggu.dataio.responses import xlsx_response
 from gonggu.regions.selectors import regions_in_scope, villages_in_scope
 
@@ -88,14 +89,11 @@ def ledger_list(request, key: str):
 
 
 @require_POST
+@on_refusal("ledger_list", "key")
 def ledger_export_view(request, key: str):
     kind = _kind(request, key)
     filters = LedgerFilters.from_query(kind, request.POST)
-    try:
-        content, filename, _count = ledger_export(user=request.user, kind=kind, filters=filters, request=request)
-    except UserFacingError as exc:
-        messages.error(request, exc.message)
-        return redirect("ledger_list", key=kind.key)
+    content, filename, _count = ledger_export(user=request.user, kind=kind, filters=filters, request=request)
     return xlsx_response(content, filename)
 
 
@@ -130,10 +128,7 @@ def _form_page(request, kind: LedgerKind, row=None):
                 id_number=form.cleaned_data.get("id_number_input", ""),
                 region_code=form.cleaned_data.get("region_code", ""), version=form.cleaned_data.get("version", ""))
         except UserFacingError as exc:
-            if exc.field and exc.field in form.fields:
-                form.add_error(exc.field, exc.message)
-            else:
-                form.add_error(None, exc.message)
+            refusal_to_form(form, exc)
         else:
             messages.success(request, f"已保存{kind.title}记录。")
             return redirect("ledger_row", key=kind.key, pk=saved.pk)

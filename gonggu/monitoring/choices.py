@@ -67,24 +67,6 @@ class EliminationMethod(models.TextChoices):
     NATURAL = "自然消除", "自然消除"
 
 
-class Department(models.TextChoices):
-    """责任部门 of a measure (a short list; 其他 with free text covers the rest)."""
-
-    XCZX = "乡村振兴", "乡村振兴"
-    NY = "农业农村", "农业农村"
-    RS = "人社", "人社"
-    MZ = "民政", "民政"
-    YB = "医保", "医保"
-    WJ = "卫健", "卫健"
-    JY = "教育", "教育"
-    ZJ = "住建", "住建"
-    SL = "水利", "水利"
-    CL = "残联", "残联"
-    JR = "金融", "金融"
-    XZ = "乡镇", "乡镇"
-    OTHER = "其他", "其他"
-
-
 RISK_SEPARATORS = ("、", "，", ",", ";", "；", "/", " ")
 
 

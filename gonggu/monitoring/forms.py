@@ -7,8 +7,9 @@ import datetime as dt
 from django import forms
 
 from gonggu.core.clock import today as _today
+from gonggu.core.departments import Department
 
-from .choices import Department, EliminationMethod, MeasureCategory, MonitoringType, RiskType
+from .choices import EliminationMethod, MeasureCategory, MonitoringType, RiskType
 from .services import APPROVAL_BODIES
 from .workflow import GUARANTEES, SAFETY_NET_BASES
 

@@ -11,9 +11,10 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from gonggu.core.departments import Department
 from gonggu.core.models import TimeStampedModel
 
-from .choices import Channel, Department, EliminationMethod, MeasureCategory, MonitoringType, split_risk_types
+from .choices import Channel, EliminationMethod, MeasureCategory, MonitoringType, split_risk_types
 from .workflow import CaseStatus, EliminationStatus, NoLabourStatus, Procedure
 
 USER = settings.AUTH_USER_MODEL

@@ -6,14 +6,14 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gonggu.core.access import Perm, require_perm
 from gonggu.core.audit import audit_log
 from gonggu.core.errors import UserFacingError
+from gonggu.core.web import on_refusal
 from gonggu.dataio.responses import xlsx_response
 from gonggu.regions.exports import unit_name
 
@@ -38,11 +38,7 @@ def report_page(request):
 
 
 def _download(request, kind: str):
-    try:
-        month = parse_month(request.POST.get("month"))
-    except UserFacingError as exc:
-        messages.error(request, exc.message)
-        return redirect(reverse("monitoring:report"))
+    month = parse_month(request.POST.get("month"))
     user, on = request.user, timezone.localdate()
     report = monthly_report(user.scope_prefix, month)
     unit = unit_name(user)
@@ -59,11 +55,13 @@ def _download(request, kind: str):
 
 @require_POST
 @require_perm(VIEW)
+@on_refusal("monitoring:report")
 def report_xlsx_view(request):
     return _download(request, "xlsx")
 
 
 @require_POST
 @require_perm(VIEW)
+@on_refusal("monitoring:report")
 def report_docx_view(request):
     return _download(request, "docx")

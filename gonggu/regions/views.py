@@ -1,10 +1,9 @@
-from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from gonggu.core.access import Perm, require_perm
-from gonggu.core.errors import UserFacingError
 from gonggu.core.jobs import job_start
+from gonggu.core.web import on_refusal
 from gonggu.dataio.intake import intake_upload
 from gonggu.dataio.jobs import intake_job
 from gonggu.dataio.writers import blank_template
@@ -37,14 +36,11 @@ def region_detail(request, code: str):
 
 
 @require_perm(Perm.MANAGE_REGIONS)
+@on_refusal("region_upload")
 def region_upload(request):
     """The upload keeps the file as a pending batch of the `regions` format; the pipeline's job loads it."""
     if request.method == "POST":
-        try:
-            batch = intake_upload(format_key=REGION_FORMAT.key, user=request.user, uploaded=request.FILES.get("file"))
-        except UserFacingError as exc:
-            messages.error(request, exc.message)
-            return redirect("region_upload")
+        batch = intake_upload(format_key=REGION_FORMAT.key, user=request.user, uploaded=request.FILES.get("file"))
         job = job_start(kind="intake", title=f"导入行政区划：{batch.file_name}", user=request.user,
                         region_code=batch.region_code, task=intake_job, batch_id=batch.pk)
         return redirect("job_detail", pk=job.pk)

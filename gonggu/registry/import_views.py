@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from gonggu.core.access import Perm, require_perm
-from gonggu.core.errors import UserFacingError
 from gonggu.core.idnumber import mask
 from gonggu.core.jobs import job_start
+from gonggu.core.web import on_refusal
 from gonggu.dataio.models import IntakeIssue
 from gonggu.dataio.writers import blank_template
 
@@ -34,13 +34,10 @@ TABS = (("rejected", "拒绝的行"), ("warning", "提示"), ("created", "新增
 
 
 @require_perm(Perm.IMPORT_REGISTRY)
+@on_refusal("registry_import")
 def import_home(request):
     if request.method == "POST":
-        try:
-            batch = registry_batch_upload(uploaded=request.FILES.get("file"), user=request.user)
-        except UserFacingError as exc:
-            messages.error(request, exc.message)
-            return redirect("registry_import")
+        batch = registry_batch_upload(uploaded=request.FILES.get("file"), user=request.user)
         job = job_start(kind="registry_validate", title=f"校验农户台账：{batch.file_name}", user=request.user,
                         region_code=batch.region_code, task=validate_registry_job, batch_id=batch.pk)
         return redirect("job_detail", pk=job.pk)

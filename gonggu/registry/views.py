@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
@@ -19,6 +20,7 @@ from gonggu.core.errors import NotFoundInScope, UserFacingError
 from gonggu.core.idnumber import mask
 from gonggu.core.jobs import job_start
 from gonggu.core.models import Job
+from gonggu.core.web import on_refusal, returns_to
 
 from . import export, services
 from .choices import Health, HouseholdType, LabourAbility, MonitoringType, PersonStatus
@@ -223,15 +225,13 @@ def person_status(request, pk: int):
 
 @require_POST
 @require_perm(Perm.EDIT_REGISTRY)
+@on_refusal()
 def person_reinstate(request, pk: int):
     person = person_get_for_user(request.user, pk)
-    try:
-        services.person_reinstate(actor=request.user, person=person)
-    except UserFacingError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"已恢复 {person.name} 为在册。")
-    return redirect("household_detail", pk=person.household_id)
+    url = returns_to(request, reverse("household_detail", kwargs={"pk": person.household_id}))
+    services.person_reinstate(actor=request.user, person=person)
+    messages.success(request, f"已恢复 {person.name} 为在册。")
+    return redirect(url)
 
 
 @require_perm(Perm.EDIT_REGISTRY)
@@ -291,6 +291,7 @@ def income_edit(request, pk: int):
 
 @require_POST
 @require_perm(Perm.EXPORT_PERSONAL)
+@on_refusal("household_list")
 def household_export(request):
     """The registry (or the filtered list) as .xlsx in the import format; full numbers need their own right.
 
@@ -311,11 +312,7 @@ def household_export(request):
                         region_code=user.region.code if user.region is not None else "",
                         task=registry_export_job, filters=filters.as_query(), year=year, unmasked=unmasked)
         return redirect("job_detail", pk=job.pk)
-    try:
-        result = registry_export(user=user, filters=filters, year=year, unmasked=unmasked, request=request)
-    except UserFacingError as exc:
-        messages.error(request, exc.message)
-        return redirect("household_list")
+    result = registry_export(user=user, filters=filters, year=year, unmasked=unmasked, request=request)
     response = HttpResponse(result.content, content_type=XLSX_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, result.filename)
     return response

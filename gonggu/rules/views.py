@@ -10,6 +10,7 @@ from gonggu.core.access import Perm, require_perm
 from gonggu.core.errors import UserFacingError
 from gonggu.core.idnumber import mask
 from gonggu.core.jobs import job_start
+from gonggu.core.web import on_refusal
 from gonggu.regions.models import Region
 
 from .catalog import CATALOG, KIND_LABELS
@@ -93,38 +94,33 @@ def rule_detail(request, code: str):
 
 @require_POST
 @require_perm(Perm.MANAGE_RULES)
+@on_refusal("rule_detail", "code")
 def rule_setting(request, code: str):
     rule = rule_get(code)
     params = {name: request.POST.get(f"param_{name}", "") for name in overridable_params(rule)}
-    try:
-        rule_setting_update(code=code, enabled=request.POST.get("enabled") == "on", params=params,
-                            user=request.user, request=request)
-    except UserFacingError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"已保存规则 {code} 的设置，下次运行起生效。")
+    rule_setting_update(code=code, enabled=request.POST.get("enabled") == "on", params=params,
+                        user=request.user, request=request)
+    messages.success(request, f"已保存规则 {code} 的设置，下次运行起生效。")
     return redirect("rule_detail", code=code)
 
 
 @require_perm(Perm.MANAGE_RULES)
+@on_refusal("param_list")
 def param_list(request):
     if request.method == "POST":
         name = request.POST.get("name", "")
         year_text = request.POST.get("year", "").strip()
         try:
-            try:
-                year = int(year_text) if year_text else None
-            except ValueError:
-                raise UserFacingError(f"年度「{year_text}」不是整数。") from None
-            if request.POST.get("action") == "clear":
-                param_clear(name=name, year=year, user=request.user, request=request)
-                messages.success(request, f"已删除参数 {name}{f' {year} 年' if year else ''} 的设定值。")
-            else:
-                param = param_set(name=name, value=request.POST.get("value", ""), year=year, user=request.user,
-                                  request=request)
-                messages.success(request, f"已设置参数 {param.name}{f' {year} 年' if year else ''}。")
-        except UserFacingError as exc:
-            messages.error(request, exc.message)
+            year = int(year_text) if year_text else None
+        except ValueError:
+            raise UserFacingError(f"年度「{year_text}」不是整数。") from None
+        if request.POST.get("action") == "clear":
+            param_clear(name=name, year=year, user=request.user, request=request)
+            messages.success(request, f"已删除参数 {name}{f' {year} 年' if year else ''} 的设定值。")
+        else:
+            param = param_set(name=name, value=request.POST.get("value", ""), year=year, user=request.user,
+                              request=request)
+            messages.success(request, f"已设置参数 {param.name}{f' {year} 年' if year else ''}。")
         return redirect("param_list")
     table = parameters_table()
     return render(request, "rules/param_list.html", {**table, "this_year": timezone.localdate().year})

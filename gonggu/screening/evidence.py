@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from gonggu.accounts.permissions import Department
+from gonggu.core.departments import Department
 
 FACT_DATE_KEYS = frozenset({"fact_date", "batch_as_of", "batch_date"})
 SOURCE_KEYS = ("source", "list", "dept_source")

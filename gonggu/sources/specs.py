@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gonggu.accounts.permissions import Department
+from gonggu.core.departments import Department
 from gonggu.dataio.columns import Column, ColumnSpec, Kind
 
 ID_ALIASES = ("身份证号码", "公民身份号码", "证件号码", "证件号")
@@ -35,7 +35,7 @@ class Field:
 class SourceDef:
     key: str
     title: str                  # list name shown to people
-    department: str             # accounts.permissions.Department value
+    department: str             # core.departments.Department value
     fields: tuple[Field, ...]
     household_level: bool = False   # the number may be any member's (住建, 应急)
     per_year: bool = False          # latest fact per person *and year* (yb_expense)

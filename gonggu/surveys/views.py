@@ -17,6 +17,7 @@ from gonggu.core.audit import audit_log, client_ip
 from gonggu.core.codes import in_scope_q
 from gonggu.core.errors import UserFacingError
 from gonggu.core.models import AuditEvent
+from gonggu.core.web import on_refusal
 from gonggu.dataio.responses import xlsx_response
 from gonggu.dataio.writers import write_xlsx
 from gonggu.monitoring import services as public
@@ -94,14 +95,11 @@ def survey_list_export(request):
 
 @require_POST
 @require_perm(Perm.MANAGE_ASSESSMENT)
+@on_refusal("surveys:list")
 def survey_new(request):
-    try:
-        region = _region(request.user, request.POST.get("region") or None)
-        survey = services.survey_draw(user=request.user, region=region, title=request.POST.get("title", ""),
-                                      per_village=request.POST.get("per_village"), seed=request.POST.get("seed"))
-    except UserFacingError as exc:
-        messages.error(request, exc.message)
-        return redirect("surveys:list")
+    region = _region(request.user, request.POST.get("region") or None)
+    survey = services.survey_draw(user=request.user, region=region, title=request.POST.get("title", ""),
+                                  per_village=request.POST.get("per_village"), seed=request.POST.get("seed"))
     messages.success(request, f"已抽取 {survey.entries.count()} 户。打印样本单（含填写码）交给村里入户调查。")
     return redirect("surveys:detail", pk=survey.pk)
 

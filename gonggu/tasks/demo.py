@@ -15,8 +15,9 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from gonggu.accounts.permissions import Department, Role
+from gonggu.accounts.permissions import Role
 from gonggu.core.codes import in_scope_q
+from gonggu.core.departments import Department
 
 from .models import Evidence, ImportDraft, TaskList, Unit, UnitKind
 from .parsing import parse_text

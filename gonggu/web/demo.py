@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import importlib.util
 import random
 from dataclasses import dataclass, field
 
@@ -16,8 +15,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from gonggu.accounts.models import User
-from gonggu.accounts.permissions import Department, Role
+from gonggu.accounts.permissions import Role
 from gonggu.core.codes import PREFIX_LENGTH, Level
+from gonggu.core.departments import Department
 from gonggu.regions.models import Region
 
 DEMO_PASSWORD = "Gonggu@2026"
@@ -79,9 +79,8 @@ def _region(code: str, name: str, level: Level, parent: Region | None) -> Region
 
 def _steps():
     for dotted in DEMO_STEPS:
+        # Every step is an app's own module: a missing one fails loudly instead of leaving its data out.
         module_name, func_name = dotted.rsplit(".", 1)
-        if importlib.util.find_spec(module_name) is None:
-            continue
         module = importlib.import_module(module_name)
         yield module, getattr(module, func_name)
 

@@ -1,6 +1,6 @@
 """The welfare ledgers: 低保渐退 and 临时救助, kept by 民政 (docs/ledgers.md)."""
 
-from gonggu.accounts.permissions import Department
+from gonggu.core.departments import Department
 from gonggu.ledgers.kinds import LedgerKind, Match, field_column, register_ledger
 
 from .checks import check_grace, check_temporary

@@ -213,8 +213,6 @@ def findings_drill(ctx: EvalContext, prefix: str, rules: tuple[str, ...], title:
     if run is None:
         return None
     qs = inputs.findings(run, rules, prefix)
-    if qs is None:
-        return None
     heads = {}
 
     def row(f: dict) -> DrillRow:

@@ -16,6 +16,7 @@ from operator import or_
 from django.db.models import Count, Q
 
 from gonggu.core.codes import in_scope_q
+from gonggu.rules.models import Finding
 from gonggu.rules.words import rule_title
 
 from .. import inputs
@@ -37,8 +38,7 @@ def _runs(ctx: EvalContext, rules: tuple[str, ...]) -> tuple[dict[str, inputs.Ru
 
 
 def _findings(runs: dict[str, inputs.RunInfo], prefix: str | None):
-    Finding = inputs.model("rules", "Finding")
-    if Finding is None or not runs:
+    if not runs:
         return None
     which = reduce(or_, (Q(run_id=run.pk, rule=code) for code, run in runs.items()))
     return Finding.objects.filter(which).filter(in_scope_q("region_code", prefix))

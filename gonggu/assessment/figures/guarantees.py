@@ -38,9 +38,7 @@ def _alive(qs: QuerySet) -> QuerySet:
     """Active persons: 在册 in the registry and not deregistered as dead by the latest 公安 list."""
     qs = qs.filter(status=PersonStatus.ACTIVE)
     ga = inputs.latest_fact("ga_deregistration", OuterRef("id_number"), "status")
-    if ga is not None:
-        qs = qs.annotate(ga_status=ga).filter(Q(ga_status__isnull=True) | ~Q(ga_status="死亡"))
-    return qs
+    return qs.annotate(ga_status=ga).filter(Q(ga_status__isnull=True) | ~Q(ga_status="死亡"))
 
 
 def _key_persons(prefix):
@@ -50,10 +48,7 @@ def _key_persons(prefix):
 def _enrolment(prefix):
     """Persons of key households with their enrolment status: the latest 医保 list, else the registry's answer."""
     qs = _key_persons(prefix)
-    yb = inputs.latest_fact("yb_enrolment", OuterRef("id_number"), "status")
-    if yb is None:
-        return (qs, Q(medical_insured=True), Q(medical_insured=False), Q(medical_insured__isnull=True))
-    qs = qs.annotate(yb_status=yb)
+    qs = qs.annotate(yb_status=inputs.latest_fact("yb_enrolment", OuterRef("id_number"), "status"))
     return (qs,
             Q(yb_status__in=("已参保", "异地参保")) | Q(yb_status__isnull=True, medical_insured=True),
             Q(yb_status__in=("未参保", "中断")) | Q(yb_status__isnull=True, medical_insured=False),
@@ -91,10 +86,7 @@ def drill_med(ctx: EvalContext, prefix: str) -> Drill:
 
 def _children(prefix, today):
     qs = _alive(Person.objects.filter(in_scope_q("region_code", prefix)).filter(age_q("birth_date", today, 6, 15)))
-    jy = inputs.latest_fact("jy_student", OuterRef("id_number"), "status")
-    if jy is None:
-        return qs, Q(school_status=SchoolStatus.DROPOUT), ~Q(school_status="")
-    qs = qs.annotate(jy_status=jy)
+    qs = qs.annotate(jy_status=inputs.latest_fact("jy_student", OuterRef("id_number"), "status"))
     return (qs, Q(school_status=SchoolStatus.DROPOUT) | Q(jy_status__in=("辍学", "疑似辍学")),
             ~Q(school_status="") | Q(jy_status__isnull=False))
 
@@ -128,15 +120,13 @@ def drill_dropout(ctx: EvalContext, prefix: str) -> Drill:
 
 def _housing(prefix):
     grade = inputs.latest_household_fact("zj_housing", "grade")
-    if grade is None:
-        return None
     return Household.objects.filter(in_scope_q("region_code", prefix)).annotate(house_grade=grade)
 
 
 def compute_house_unsafe(ctx: EvalContext) -> FigureData:
     source_date = inputs.dept_source_date("zj_housing")
     qs = _housing(ctx.prefix)
-    if qs is None or source_date is None:
+    if source_date is None:
         return FigureData({}, None, "住建部门农房安全鉴定名单",
                           missing=Missing(ctx.year_start, "尚未导入住建部门农房安全鉴定名单"))
     rows = grouped(qs.filter(house_grade__in=("C", "D")), "region_code", households=Count("id"),
@@ -145,10 +135,7 @@ def compute_house_unsafe(ctx: EvalContext) -> FigureData:
 
 
 def drill_house_unsafe(ctx: EvalContext, prefix: str) -> Drill | None:
-    qs = _housing(prefix)
-    if qs is None:
-        return None
-    qs = (qs.filter(house_grade__in=("C", "D")).values(*HOUSEHOLD_VALUES, "house_grade")
+    qs = (_housing(prefix).filter(house_grade__in=("C", "D")).values(*HOUSEHOLD_VALUES, "house_grade")
           .order_by("-house_grade", "region_code", "household_no"))
     return Drill(qs, lambda h: household_row(h, f"住房鉴定为 {h['house_grade']} 级"), "C级、D级危房户")
 
@@ -162,8 +149,6 @@ def _employed_member():
     """A member who works: 务工月数 ≥ 1 in the registry, or 已就业 in the latest 人社 list."""
     members = Person.objects.filter(household=OuterRef("pk"), status=PersonStatus.ACTIVE)
     rs = inputs.latest_fact("rs_employment", OuterRef("id_number"), "status")
-    if rs is None:
-        return members.filter(work_months__gte=1)
     return members.annotate(rs_status=rs).filter(Q(work_months__gte=1) | Q(rs_status="已就业"))
 
 

@@ -9,7 +9,10 @@ from decimal import Decimal
 from django.db.models import Count, Exists, F, OuterRef, Q
 
 from gonggu.core.codes import in_scope_q
+from gonggu.monitoring.models import MonitoringCase
+from gonggu.monitoring.workflow import CASE_APPROVED_OPEN
 from gonggu.rules.words import rule_title
+from gonggu.screening.models import VERIFIED_STATUSES, ScreeningRun, Warning
 
 from .. import inputs
 from .base import (
@@ -32,17 +35,13 @@ def _titles(rules: tuple[str, ...]) -> str:
 
 
 def _cases(ctx: EvalContext, prefix, population: str):
-    Case = inputs.case_model()
-    open_statuses = inputs.open_case_statuses()
-    if Case is None or open_statuses is None:
-        return None
-    qs = Case.objects.filter(in_scope_q("region_code", prefix))
+    qs = MonitoringCase.objects.filter(in_scope_q("region_code", prefix))
     if population == "approved":
         return qs.filter(county_approved_on__gte=ctx.year_start, county_approved_on__lte=ctx.today)
     if population == "open":
-        return qs.filter(status__in=open_statuses, county_approved_on__lte=ctx.today)
+        return qs.filter(status__in=CASE_APPROVED_OPEN, county_approved_on__lte=ctx.today)
     if population == "open_month":
-        return qs.filter(status__in=open_statuses, county_approved_on__lte=ctx.today - dt.timedelta(days=31))
+        return qs.filter(status__in=CASE_APPROVED_OPEN, county_approved_on__lte=ctx.today - dt.timedelta(days=31))
     if population == "eliminated":
         return qs.filter(eliminated_on__gte=ctx.year_start, eliminated_on__lte=ctx.today)
     raise ValueError(population)
@@ -59,13 +58,11 @@ POPULATION_LABEL = {
 def compliance_compute(rules: tuple[str, ...], population: str) -> Callable[[EvalContext], FigureData]:
     def compute(ctx: EvalContext) -> FigureData:
         cases = _cases(ctx, ctx.prefix, population)
-        if cases is None:
-            return FigureData({}, None, "监测帮扶记录", missing=Missing(ctx.year_start, "监测帮扶模块尚未启用"))
         run = inputs.latest_run_with(rules[0], prefix=ctx.prefix, as_of=ctx.today)
-        found = inputs.findings(run, rules, None) if run is not None else None
-        if found is None:
+        if run is None:
             return FigureData({}, None, "程序合规规则", missing=Missing(
                 ctx.year_start, f"尚未运行程序合规规则{_titles(rules)}（规则库“程序合规”页面运行）"))
+        found = inputs.findings(run, rules, None)
         failing = Exists(found.filter(household_no=OuterRef("household__household_no"),
                                       region_code=OuterRef("region_code")))
         rows = grouped(cases.annotate(failing=failing), "region_code", cases=Count("id"),
@@ -83,7 +80,7 @@ def compliance_drill(rules: tuple[str, ...], population: str, title: str):
     def drill(ctx: EvalContext, prefix: str) -> Drill | None:
         cases = _cases(ctx, prefix, population)
         result = findings_drill(ctx, prefix, rules, title)
-        if result is None or cases is None:
+        if result is None:
             return result
         result.queryset = result.queryset.filter(household_no__in=cases.values("household__household_no"))
         return result
@@ -100,18 +97,14 @@ def _compliance_figure(*, code: str, title: str, indicator: str, formula: str, t
 
 
 def compute_warnings(ctx: EvalContext) -> FigureData:
-    Warning = inputs.warning_model()
-    if Warning is None:
-        return FigureData({}, None, "筛查预警", missing=Missing(ctx.year_start, "筛查预警模块尚未启用"))
-    verified = inputs.warning_verified_statuses()
+    verified = VERIFIED_STATUSES
     qs = (Warning.objects.filter(in_scope_q("region_code", ctx.prefix), first_raised_on__gte=ctx.year_start)
           .filter(Q(deadline__lt=ctx.today) | Q(status__in=verified)).exclude(status="条件已消失"))
     on_time = Q(status__in=verified, ended_on__lte=F("deadline"))
     rows = grouped(qs, "region_code", due=Count("id"), on_time=Count("id", filter=on_time),
                    late=Count("id", filter=Q(status__in=verified, ended_on__gt=F("deadline"))),
                    overdue=Count("id", filter=~Q(status__in=verified)))
-    Run = inputs.model("screening", "ScreeningRun")
-    last = Run.objects.order_by("-as_of").values_list("as_of", flat=True).first() if Run is not None else None
+    last = ScreeningRun.objects.order_by("-as_of").values_list("as_of", flat=True).first()
     data = FigureData(rows, last, "筛查预警及村级核实记录（核实时限：红色 3 天、橙色 7 天、黄色 15 天，可在筛查设置中调整）")
     if last is None and not rows:
         data.missing = Missing(ctx.year_start, "尚未运行部门筛查预警")
@@ -121,10 +114,7 @@ def compute_warnings(ctx: EvalContext) -> FigureData:
 
 
 def drill_warnings(ctx: EvalContext, prefix: str) -> Drill | None:
-    Warning = inputs.warning_model()
-    if Warning is None:
-        return None
-    verified = inputs.warning_verified_statuses()
+    verified = VERIFIED_STATUSES
     qs = (Warning.objects.filter(in_scope_q("region_code", prefix), first_raised_on__gte=ctx.year_start)
           .filter(Q(deadline__lt=ctx.today, status="待核实") | Q(status__in=verified, ended_on__gt=F("deadline")))
           .values("id", "rule", "region_code", "household_id", "household__household_no", "household__head_name",

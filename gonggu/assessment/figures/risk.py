@@ -13,9 +13,9 @@ NOT_RUN = "尚未研判整乡整村返贫致贫风险（考核评估 › 整乡�
 
 def compute_risk(ctx: EvalContext) -> FigureData:
     run = inputs.latest_run_with(RISK_AREA, prefix=ctx.prefix, as_of=ctx.today)
-    found = inputs.findings(run, RISK_AREA, ctx.prefix) if run is not None else None
-    if found is None:
+    if run is None:
         return FigureData({}, None, "整乡整村风险研判", missing=Missing(ctx.year_start, NOT_RUN))
+    found = inputs.findings(run, RISK_AREA, ctx.prefix)
     by_code: dict[str, dict] = {}
     for code in found.values_list("region_code", flat=True):
         # A township's finding is kept under its own code (…000): it counts for the township and the county,

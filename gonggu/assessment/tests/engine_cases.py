@@ -6,11 +6,11 @@ thresholds (监测户 10%, new cases 3%, income falls 20%, open warnings 5%, two
 import datetime as dt
 import itertools
 
-from django.apps import apps
-
 from conftest import make_region
 from gonggu.core.codes import Level
+from gonggu.monitoring.models import MonitoringCase
 from gonggu.rules.tests.builders import household, income, person
+from gonggu.screening.models import Warning
 
 D = dt.date(2025, 6, 30)
 _villages = itertools.count(700)
@@ -40,13 +40,11 @@ def _households(village, *, monitored=0, falls=0, ordinary=0, new_cases=0, warni
     for _ in range(ordinary):
         made["一般农户"].append(add("一般农户"))
     plain = iter(made["一般农户"])
-    Case = apps.get_model("monitoring", "MonitoringCase")
     for _ in range(new_cases):
         h = next(plain)
-        Case.objects.create(household=h, region_code=h.region_code, channel="基层干部排查",
+        MonitoringCase.objects.create(household=h, region_code=h.region_code, channel="基层干部排查",
                             discovered_on=dt.date(2025, 2, 1), monitoring_type="边缘易致贫户", risk_types="因病",
                             status="monitoring", county_approved_on=dt.date(2025, 3, 1), officer_name="王帮扶")
-    Warning = apps.get_model("screening", "Warning")
     for i in range(warnings + verified):
         h = next(plain)
         done = i >= warnings

@@ -7,6 +7,7 @@ import pytest
 
 from gonggu.assessment import services
 from gonggu.assessment.figures import FIGURES, EvalContext, evaluate
+from gonggu.rules.services import param_set
 
 from .conftest import TODAY
 from .factories import household, income, person
@@ -105,9 +106,6 @@ def test_income_figures(county_data, regions):
 
 @pytest.mark.django_db
 def test_income_growth_judged_against_the_parameter(county_data, regions):
-    pytest.importorskip("gonggu.rules.services")
-    from gonggu.rules.services import param_set
-
     param_set(name="rural_income_growth", value="0.066", year=2024)
     growth = result("INCOME-GROWTH", regions["county"])
     assert growth.status == "fail" and growth.target.value == Decimal("0.066")
@@ -115,9 +113,6 @@ def test_income_growth_judged_against_the_parameter(county_data, regions):
 
 @pytest.mark.django_db
 def test_low_income_line_is_a_rule_parameter(county_data, regions):
-    pytest.importorskip("gonggu.rules.services")
-    from gonggu.rules.services import param_set
-
     param_set(name="low_income_line", value="10500")
     assert result("INCOME-LOW", regions["county"]).numerator == 2     # H5 and H2 (10000)
 

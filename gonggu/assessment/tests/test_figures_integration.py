@@ -8,6 +8,11 @@ from decimal import Decimal
 import pytest
 
 from gonggu.assessment.figures import FIGURES, EvalContext, evaluate
+from gonggu.monitoring.models import MonitoringCase
+from gonggu.rules import engine
+from gonggu.rules.catalog import CATALOG
+from gonggu.rules.models import Finding, RuleRun
+from gonggu.screening.models import Warning
 
 from .conftest import TODAY
 from .factories import household, person
@@ -78,13 +83,12 @@ def test_department_lists_feed_the_figures(county_data, regions, facts):
 
 @pytest.mark.django_db
 def test_warning_verification_rate(county_data, regions):
-    models = pytest.importorskip("gonggu.screening.models")
     h1, h3 = county_data["H1"], county_data["H3"]
 
     def warning(hh, deadline, status, ended=None, rule="MED-UNINSURED"):
-        return models.Warning.objects.create(rule=rule, household=hh, region_code=hh.region_code, grade="orange",
-                                             first_raised_on=dt.date(2025, 10, 1), last_seen_on=dt.date(2025, 10, 1),
-                                             deadline=deadline, status=status, ended_on=ended)
+        return Warning.objects.create(rule=rule, household=hh, region_code=hh.region_code, grade="orange",
+                                      first_raised_on=dt.date(2025, 10, 1), last_seen_on=dt.date(2025, 10, 1),
+                                      deadline=deadline, status=status, ended_on=ended)
     warning(h1, dt.date(2025, 11, 1), "不予纳入", dt.date(2025, 10, 30))               # on time
     warning(h1, dt.date(2025, 10, 20), "纳入监测", dt.date(2025, 10, 25), "JOB-LOSS")  # late
     warning(h3, dt.date(2025, 10, 28), "待核实", rule="HOUSE-UNSAFE")                 # overdue, still open
@@ -100,26 +104,24 @@ def test_warning_verification_rate(county_data, regions):
 
 
 def _case(hh, **fields):
-    models = pytest.importorskip("gonggu.monitoring.models")
     values = {"channel": "基层干部排查", "discovered_on": dt.date(2025, 5, 1), "status": "monitoring",
               "county_approved_on": dt.date(2025, 5, 10)}
     values.update(fields)
-    return models.MonitoringCase.objects.create(household=hh, region_code=hh.region_code, **values)
+    return MonitoringCase.objects.create(household=hh, region_code=hh.region_code, **values)
 
 
 @pytest.mark.django_db
 def test_compliance_figures_from_a_stored_run(county_data, regions):
-    rules = pytest.importorskip("gonggu.rules.models")
     h1, h3, h5 = county_data["H1"], county_data["H3"], county_data["H5"]
     _case(h3)
     _case(h5, county_approved_on=dt.date(2025, 10, 20))       # approved < 31 days ago: not yet due a visit
     _case(h1, status="eliminated", eliminated_on=dt.date(2025, 7, 1))
-    run = rules.RuleRun.objects.create(kind="compliance", prefix="", as_of=TODAY,
+    run = RuleRun.objects.create(kind="compliance", prefix="", as_of=TODAY,
                                        rules=["C-VISIT-MONTHLY", "C-DEV-MEASURE", "C-ELIM-3M", "C-ELIM-INCOME"],
                                        counts={"C-VISIT-MONTHLY": 1, "C-DEV-MEASURE": 0, "C-ELIM-3M": 1,
                                                "C-ELIM-INCOME": 0})
     for hh, rule in ((h3, "C-VISIT-MONTHLY"), (h1, "C-ELIM-3M")):
-        rules.Finding.objects.create(run=run, rule=rule, kind="compliance", household_no=hh.household_no,
+        Finding.objects.create(run=run, rule=rule, kind="compliance", household_no=hh.household_no,
                                      region_code=hh.region_code, detail=f"{rule} 明细")
     visit = result("MON-VISIT-MONTHLY", regions["county"])
     assert (visit.numerator, visit.denominator, visit.status) == (0, 1, "fail")
@@ -135,11 +137,6 @@ def test_compliance_figures_from_a_stored_run(county_data, regions):
 
 @pytest.mark.django_db
 def test_compliance_rules_run_end_to_end(county_data, regions):
-    engine = pytest.importorskip("gonggu.rules.engine")
-    from gonggu.rules.catalog import CATALOG
-
-    if "C-VISIT-MONTHLY" not in CATALOG.rules:
-        pytest.skip("compliance rules not registered")
     _case(county_data["H3"])
     engine.run_rules(kinds=["compliance"], as_of=TODAY, prefix=regions["county"].prefix)
     r = result("MON-VISIT-MONTHLY", regions["county"])
@@ -150,14 +147,10 @@ def test_compliance_rules_run_end_to_end(county_data, regions):
 @pytest.mark.django_db
 def test_figures_agree_with_the_rule_engine(county_data, regions, facts):
     """The live drill-down and the catalog's rules name the same households on the same data."""
-    engine = pytest.importorskip("gonggu.rules.engine")
-    from gonggu.rules.catalog import CATALOG
-
     facts("zj_housing", county_data["H3"].members.get(name="刘三"), grade="C")
     facts("jy_student", county_data["H3"].members.get(name="刘小"), status="疑似辍学")
     pairs = {"SCHOOL-DROPOUT": "EDU-DROPOUT", "ZERO-EMPLOYMENT": "ZERO-EMPLOYMENT", "HOUSE-UNSAFE": "HOUSE-UNSAFE",
              "IND-INCOME-LOW": "INCOME-LOW", "IND-INCOME-FALL": "INCOME-DROP", "IND-RELOC-NO-JOB": "RELOC-EMPLOYMENT"}
-    pairs = {rule: fig for rule, fig in pairs.items() if rule in CATALOG.rules}
     found = engine.run_rules(codes=list(pairs), as_of=TODAY, prefix=regions["county"].prefix, store=False).findings
     by_rule: dict[str, set] = {}
     for rule, no in zip(found.column("rule").to_pylist(), found.column("household_no").to_pylist(), strict=True):
@@ -171,17 +164,13 @@ def test_figures_agree_with_the_rule_engine(county_data, regions, facts):
             continue
         assert by_rule.get(rule, set()) == live, rule
     # MED-UNINSURED flags only known non-enrolment; the figure also lists unknown status separately.
-    if "MED-UNINSURED" in CATALOG.rules:
-        med = engine.run_rules(codes=["MED-UNINSURED"], as_of=TODAY, prefix=regions["county"].prefix, store=False)
-        known = {x.household_no for x in rows("MED-ENROLMENT", regions["county"]) if "不详" not in x.detail}
-        assert set(med.findings.column("household_no").to_pylist()) == known
+    med = engine.run_rules(codes=["MED-UNINSURED"], as_of=TODAY, prefix=regions["county"].prefix, store=False)
+    known = {x.household_no for x in rows("MED-ENROLMENT", regions["county"]) if "不详" not in x.detail}
+    assert set(med.findings.column("household_no").to_pylist()) == known
 
 
 @pytest.mark.django_db
 def test_indicator_rules_are_in_the_catalog():
-    pytest.importorskip("gonggu.rules.catalog")
-    from gonggu.rules.catalog import CATALOG
-
     for code in ("IND-INCOME-LOW", "IND-INCOME-FALL", "IND-RELOC-NO-JOB"):
         rule = CATALOG.rules[code]
         assert rule.kind == "indicator" and rule.source and rule.description

@@ -13,7 +13,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from conftest import make_user
-from gonggu.accounts.permissions import Department, Role
+from gonggu.accounts.permissions import Role
+from gonggu.core.departments import Department
 from gonggu.dataio.intake import intake_run
 from gonggu.employment.models import PostAttendance, WorkRecord, WorkTarget
 from gonggu.employment.services import work_year_take_over

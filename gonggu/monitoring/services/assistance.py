@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import transaction
 
 from gonggu.core.access import Perm
+from gonggu.core.departments import Department
 from gonggu.core.errors import UserFacingError
 from gonggu.core.uploads import PHOTO
 from gonggu.registry.models import Person
@@ -118,6 +119,10 @@ def measure_add(*, case: MonitoringCase, user, category: str, start_on: dt.date,
         raise UserFacingError("请选择措施类别。")
     if start_on is None:
         raise UserFacingError("请填写开始日期。")
+    # The department by its code or its Chinese label (formats.md and older callers use the label).
+    dept = Department.of(department)
+    if (department or "").strip() and not dept:
+        raise UserFacingError(f"责任部门“{department}”不在部门列表中。")
     if end_on is not None and end_on < start_on:
         raise UserFacingError("结束日期早于开始日期。")
     if beneficiary is not None and beneficiary.household_id != case.household_id:
@@ -129,7 +134,7 @@ def measure_add(*, case: MonitoringCase, user, category: str, start_on: dt.date,
             raise UserFacingError(f"{beneficiary.name} 为{beneficiary.labour_ability}，不得安排公益岗位。")
     measure = Measure.objects.create(
         household=case.household, case=case, region_code=case.region_code, category=category,
-        department=department, start_on=start_on, end_on=end_on, beneficiary=beneficiary,
+        department=dept, start_on=start_on, end_on=end_on, beneficiary=beneficiary,
         beneficiary_id_number=beneficiary.id_number if beneficiary else "", content=(content or "").strip(),
         created_by=user, updated_by=user,
     )

@@ -56,8 +56,9 @@ def test_plan_and_measures_with_live_checks(case, officer, village_clerk, townsh
         s.case_set_plan(case=case, user=officer, plan_on=D(2025, 1, 20), summary="就业帮扶为主，落实医疗救助和教育资助")
         checks = {c.title: c.ok for c in plan_checks(case)}
         assert checks == {"开发式帮扶措施": False, "风险类型「因病」的对应措施": False, "风险类型「因学」的对应措施": False}
-        s.measure_add(case=case, user=officer, category="就业帮扶", start_on=D(2025, 1, 20), department="人社",
-                      content="推荐到县城务工")
+        job = s.measure_add(case=case, user=officer, category="就业帮扶", start_on=D(2025, 1, 20), department="人社",
+                            content="推荐到县城务工")
+        assert job.department == "rs" and job.get_department_display() == "人社"   # the label is taken as its code
         s.measure_add(case=case, user=village_clerk, category="健康帮扶", start_on=D(2025, 1, 20), department="医保")
         child = case.household.members.get(relation="子")
         s.measure_add(case=case, user=village_clerk, category="教育帮扶", start_on=D(2025, 1, 21), beneficiary=child)

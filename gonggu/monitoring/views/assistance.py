@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from gonggu.core.access import Perm, require_perm
 from gonggu.core.errors import UserFacingError
 from gonggu.core.uploads import stored_file_response
+from gonggu.core.web import on_refusal, returns_to
 from gonggu.registry.models import Person
 
 from .. import forms as f
@@ -27,16 +28,17 @@ from ..workflow import (
     NOLABOUR,
 )
 from .case import _case_url, _step
-from .common import ACT, VIEW, _parsed, _refused
+from .common import ACT, VIEW, _parsed
 
 # --- assistance -----------------------------------------------------------------------------------
 
 
 @require_POST
 @require_perm(Perm.REVIEW_TOWNSHIP, Perm.APPROVE_COUNTY)
+@on_refusal()
 def case_officer(request, pk: int):
     case = case_get_for_user(request.user, pk)
-    url = _case_url(case) + "#assistance"
+    url = returns_to(request, _case_url(case) + "#assistance")
     d = _parsed(request, f.OfficerForm, url)
     if d is None:
         return redirect(url)
@@ -46,62 +48,53 @@ def case_officer(request, pk: int):
         if officer is None:
             messages.error(request, "所选帮扶责任人不存在或不负责该户。")
             return redirect(url)
-    try:
-        s.case_assign_officer(case=case, user=request.user, officer=officer, name=d["name"], unit=d["unit"],
-                              phone=d["phone"], assigned_on=d["assigned_on"])
-    except UserFacingError as exc:
-        return _refused(request, exc, url)
+    s.case_assign_officer(case=case, user=request.user, officer=officer, name=d["name"], unit=d["unit"],
+                          phone=d["phone"], assigned_on=d["assigned_on"])
     messages.success(request, "已明确帮扶责任人。")
     return redirect(url)
 
 
 @require_POST
 @require_perm(Perm.MANAGE_CASES, Perm.RECORD_VISITS)
+@on_refusal()
 def case_plan(request, pk: int):
     case = case_get_for_user(request.user, pk)
-    url = _case_url(case) + "#assistance"
+    url = returns_to(request, _case_url(case) + "#assistance")
     d = _parsed(request, f.PlanForm, url)
     if d is None:
         return redirect(url)
-    try:
-        s.case_set_plan(case=case, user=request.user, plan_on=d["plan_on"], summary=d["summary"])
-    except UserFacingError as exc:
-        return _refused(request, exc, url)
+    s.case_set_plan(case=case, user=request.user, plan_on=d["plan_on"], summary=d["summary"])
     messages.success(request, "帮扶计划已保存。")
     return redirect(url)
 
 
 @require_POST
 @require_perm(Perm.MANAGE_CASES, Perm.RECORD_VISITS)
+@on_refusal()
 def measure_new(request, pk: int):
     case = case_get_for_user(request.user, pk)
-    url = _case_url(case) + "#assistance"
+    url = returns_to(request, _case_url(case) + "#assistance")
     d = _parsed(request, f.MeasureForm, url)
     if d is None:
         return redirect(url)
     beneficiary = Person.objects.filter(household=case.household, pk=d["beneficiary"]).first() \
         if d["beneficiary"] else None
-    try:
-        s.measure_add(case=case, user=request.user, category=d["category"], department=d["department"],
-                      start_on=d["start_on"], end_on=d["end_on"], beneficiary=beneficiary, content=d["content"])
-    except UserFacingError as exc:
-        return _refused(request, exc, url)
+    s.measure_add(case=case, user=request.user, category=d["category"], department=d["department"],
+                  start_on=d["start_on"], end_on=d["end_on"], beneficiary=beneficiary, content=d["content"])
     messages.success(request, "措施已添加。")
     return redirect(url)
 
 
 @require_POST
 @require_perm(Perm.MANAGE_CASES, Perm.RECORD_VISITS)
+@on_refusal()
 def measure_end_view(request, pk: int):
     measure = measure_get_for_user(request.user, pk)
-    url = (_case_url(measure.case) if measure.case else reverse("monitoring:queue")) + "#assistance"
+    url = returns_to(request, (_case_url(measure.case) if measure.case else reverse("monitoring:queue")) + "#assistance")
     d = _parsed(request, f.MeasureEndForm, url)
     if d is None:
         return redirect(url)
-    try:
-        s.measure_end(measure=measure, user=request.user, end_on=d["end_on"])
-    except UserFacingError as exc:
-        return _refused(request, exc, url)
+    s.measure_end(measure=measure, user=request.user, end_on=d["end_on"])
     messages.success(request, "措施已结束。")
     return redirect(url)
 
@@ -140,6 +133,7 @@ def visit_photo(request, pk: int, n: int):
 
 @require_POST
 @require_perm(*ACT, Perm.RECORD_VISITS)
+@on_refusal()
 def elimination_step(request, pk: int, name: str):
     user = request.user
     case = case_get_for_user(user, pk)
@@ -154,6 +148,7 @@ def elimination_step(request, pk: int, name: str):
 
 @require_POST
 @require_perm(*ACT)
+@on_refusal()
 def nolabour_step(request, pk: int, name: str):
     user = request.user
     case = case_get_for_user(user, pk)

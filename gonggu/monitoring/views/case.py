@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 from gonggu.core.access import Perm, require_perm
 from gonggu.core.audit import audit_log
 from gonggu.core.codes import in_scope_q
-from gonggu.core.errors import UserFacingError
 from gonggu.core.idnumber import mask
 from gonggu.core.uploads import stored_file_response, stored_path
+from gonggu.core.web import on_refusal, returns_to
 from gonggu.core.workflow import call_service
 
 from .. import forms as f
@@ -41,7 +41,7 @@ from ..workflow import (
     available,
     village_user,
 )
-from .common import ACT, VIEW, _form_errors, _parsed, _refused
+from .common import ACT, VIEW, _form_errors, _parsed
 from .lists import _ctx
 
 # --- the case page --------------------------------------------------------------------------------
@@ -120,6 +120,7 @@ def _case_url(case) -> str:
 
 @require_POST
 @require_perm(*ACT)
+@on_refusal()
 def case_step(request, pk: int, name: str):
     """One identification step of one case; the service decides whether it may pass."""
     user = request.user
@@ -143,7 +144,9 @@ def _step_forms(table, transitions, obj) -> list:
 
 
 def _step(request, table, t, url: str, **objects):
-    """One step from the table: its form (named by the row), then the one service registered for it."""
+    """One step from the table: its form (named by the row), then the one service registered for it (a refusal
+    returns to `url`, by the calling view's `on_refusal`)."""
+    returns_to(request, url)
     data = {}
     if t.form:
         form = getattr(f, t.form)(request.POST, request.FILES)
@@ -151,55 +154,48 @@ def _step(request, table, t, url: str, **objects):
             messages.error(request, _form_errors(form))
             return redirect(url)
         data = form.step_data() if hasattr(form, "step_data") else form.cleaned_data
-    try:
-        call_service(table.services[t.name], user=request.user, **data, **objects)
-    except UserFacingError as exc:
-        return _refused(request, exc, url)
+    call_service(table.services[t.name], user=request.user, **data, **objects)
     messages.success(request, "已办理。")
     return redirect(url)
 
 
 @require_POST
 @require_perm(Perm.MANAGE_CASES, Perm.REVIEW_TOWNSHIP)
+@on_refusal()
 def case_batch(request, action: str):
     """村级初选 of several households on one notice, or one 结果公告 for several households of a village."""
     user = request.user
     ids = [int(x) for x in request.POST.getlist("case") if x.isdigit()]
     cases = list(MonitoringCase.objects.filter(in_scope_q("region_code", user.scope_prefix), pk__in=ids))
-    url = reverse("monitoring:queue")
-    try:
-        if action == "select":
-            d = _parsed(request, f.SelectForm, url)
-            if d is None:
-                return redirect(url)
-            notice = s.case_select(cases=cases, user=user, notice_start=d["notice_start"], notice_end=d["notice_end"],
-                                   contact=d["contact"], note=d["note"])
-        elif action == "announce":
-            d = _parsed(request, f.AnnounceForm, url)
-            if d is None:
-                return redirect(url)
-            notice = s.case_announce(cases=cases, user=user, announced_on=d["announced_on"], place=d["place"],
-                                     photo=d["photo"])
-        else:
-            raise Http404
-    except UserFacingError as exc:
-        return _refused(request, exc, url)
+    url = returns_to(request, reverse("monitoring:queue"))
+    if action == "select":
+        d = _parsed(request, f.SelectForm, url)
+        if d is None:
+            return redirect(url)
+        notice = s.case_select(cases=cases, user=user, notice_start=d["notice_start"], notice_end=d["notice_end"],
+                               contact=d["contact"], note=d["note"])
+    elif action == "announce":
+        d = _parsed(request, f.AnnounceForm, url)
+        if d is None:
+            return redirect(url)
+        notice = s.case_announce(cases=cases, user=user, announced_on=d["announced_on"], place=d["place"],
+                                 photo=d["photo"])
+    else:
+        raise Http404
     messages.success(request, f"已生成「{notice.title}」，共 {len(cases)} 户。")
     return redirect("monitoring:notice_detail", notice.pk)
 
 
 @require_POST
 @require_perm(Perm.MANAGE_CASES, Perm.APPROVE_COUNTY)
+@on_refusal()
 def case_green(request, pk: int):
     case = case_get_for_user(request.user, pk)
-    url = _case_url(case)
+    url = returns_to(request, _case_url(case))
     d = _parsed(request, f.GreenChannelForm, url)
     if d is None:
         return redirect(url)
-    try:
-        s.case_set_green_channel(case=case, user=request.user, reason=d["reason"])
-    except UserFacingError as exc:
-        return _refused(request, exc, url)
+    s.case_set_green_channel(case=case, user=request.user, reason=d["reason"])
     messages.success(request, "已启用绿色通道：可以先落实帮扶，识别程序继续办理。")
     return redirect(url)
 

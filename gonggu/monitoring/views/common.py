@@ -1,20 +1,13 @@
-"""Shared pieces of the monitoring pages: permissions and how refusals and form errors become messages."""
+"""Shared pieces of the monitoring pages: permissions and how form errors become messages (refusals: `core.web.on_refusal`)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import redirect
 
 from gonggu.core.access import Perm
-from gonggu.core.errors import UserFacingError
 
 VIEW = Perm.VIEW_REGISTRY
 ACT = (Perm.MANAGE_CASES, Perm.REVIEW_TOWNSHIP, Perm.APPROVE_COUNTY)
-
-
-def _refused(request, exc: UserFacingError, url: str):
-    messages.error(request, exc.message)
-    return redirect(url)
 
 
 def _form_errors(form) -> str:

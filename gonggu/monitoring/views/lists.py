@@ -13,7 +13,7 @@ from gonggu.core.access import Perm, require_perm
 from gonggu.core.codes import Level, in_scope_q
 from gonggu.core.errors import UserFacingError
 from gonggu.core.idnumber import mask
-from gonggu.core.web import refusal_message
+from gonggu.core.web import on_refusal, refusal_message, returns_to
 from gonggu.regions.models import Region
 from gonggu.registry.models import Household
 
@@ -35,7 +35,7 @@ from ..workflow import (
     CaseStatus,
     village_user,
 )
-from .common import VIEW, _parsed, _refused
+from .common import VIEW, _parsed
 
 # --- work queue and lists -------------------------------------------------------------------------
 
@@ -115,30 +115,28 @@ def household_options(request):
 
 
 @require_perm(VIEW)
+@on_refusal()
 def clue_detail(request, pk: int):
     clue = clue_get_for_user(request.user, pk)
     if request.method == "POST":
-        url = reverse("monitoring:clue_detail", args=[pk])
+        url = returns_to(request, reverse("monitoring:clue_detail", args=[pk]))
         action = request.POST.get("action")
-        try:
-            if action == "open":
-                d = _parsed(request, f.OpenCaseForm, url)
-                if d is None:
-                    return redirect(url)
-                household = None
-                if d["household"]:
-                    household = Household.objects.filter(in_scope_q("region_code", request.user.scope_prefix),
-                                                         pk=d["household"]).first()
-                case = s.case_open(clue=clue, user=request.user, household=household,
-                                   green_channel=d["green_channel"], green_channel_reason=d["green_channel_reason"])
-                messages.success(request, "已启动识别程序，下一步：入户核实。")
-                return redirect("monitoring:case_detail", case.pk)
-            if action == "dismiss":
-                s.clue_dismiss(clue=clue, user=request.user, reason=request.POST.get("reason", ""))
-                messages.success(request, "已不予受理。")
+        if action == "open":
+            d = _parsed(request, f.OpenCaseForm, url)
+            if d is None:
                 return redirect(url)
-        except UserFacingError as exc:
-            return _refused(request, exc, url)
+            household = None
+            if d["household"]:
+                household = Household.objects.filter(in_scope_q("region_code", request.user.scope_prefix),
+                                                     pk=d["household"]).first()
+            case = s.case_open(clue=clue, user=request.user, household=household,
+                               green_channel=d["green_channel"], green_channel_reason=d["green_channel_reason"])
+            messages.success(request, "已启动识别程序，下一步：入户核实。")
+            return redirect("monitoring:case_detail", case.pk)
+        if action == "dismiss":
+            s.clue_dismiss(clue=clue, user=request.user, reason=request.POST.get("reason", ""))
+            messages.success(request, "已不予受理。")
+            return redirect(url)
         raise Http404
     can_handle = clue.status == Clue.Status.NEW and village_user(clue, _ctx(request)) is None
     return render(request, "monitoring/clue_detail.html", {

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 
 from gonggu.core.access import require_perm
 from gonggu.core.audit import audit_log
-from gonggu.core.errors import UserFacingError
 from gonggu.core.uploads import stored_file_response
+from gonggu.core.web import on_refusal, returns_to
 
 from .. import forms as f
 from .. import services as s
@@ -24,7 +24,7 @@ from ..selectors import (
     notices_for_user,
     objection_get_for_user,
 )
-from .common import ACT, VIEW, _parsed, _refused
+from .common import ACT, VIEW, _parsed
 
 # --- notices --------------------------------------------------------------------------------------
 
@@ -58,51 +58,45 @@ def notice_detail(request, pk: int):
 
 @require_POST
 @require_perm(*ACT)
+@on_refusal()
 def notice_posting(request, pk: int):
     notice = notice_get_for_user(request.user, pk)
-    url = reverse("monitoring:notice_detail", args=[pk])
+    url = returns_to(request, reverse("monitoring:notice_detail", args=[pk]))
     d = _parsed(request, f.PostingForm, url)
     if d is None:
         return redirect(url)
-    try:
-        s.notice_record_posting(notice=notice, user=request.user, posted_on=d["posted_on"], place=d["place"],
-                                photo=d["photo"])
-    except UserFacingError as exc:
-        return _refused(request, exc, url)
+    s.notice_record_posting(notice=notice, user=request.user, posted_on=d["posted_on"], place=d["place"],
+                            photo=d["photo"])
     messages.success(request, "张贴情况已登记。")
     return redirect(url)
 
 
 @require_POST
 @require_perm(*ACT)
+@on_refusal()
 def objection_new(request, pk: int):
     notice = notice_get_for_user(request.user, pk)
-    url = reverse("monitoring:notice_detail", args=[pk])
+    url = returns_to(request, reverse("monitoring:notice_detail", args=[pk]))
     d = _parsed(request, f.ObjectionForm, url)
     if d is None:
         return redirect(url)
     case = notice.cases.filter(pk=d["case"]).first() if d["case"] else None
-    try:
-        s.objection_register(notice=notice, user=request.user, received_on=d["received_on"], content=d["content"],
-                             raised_by=d["raised_by"], case=case)
-    except UserFacingError as exc:
-        return _refused(request, exc, url)
+    s.objection_register(notice=notice, user=request.user, received_on=d["received_on"], content=d["content"],
+                         raised_by=d["raised_by"], case=case)
     messages.success(request, "异议已登记：处理完毕前不能办理下一步。")
     return redirect(url)
 
 
 @require_POST
 @require_perm(*ACT)
+@on_refusal()
 def objection_resolve(request, pk: int):
     objection = objection_get_for_user(request.user, pk)
-    url = reverse("monitoring:notice_detail", args=[objection.notice_id])
+    url = returns_to(request, reverse("monitoring:notice_detail", args=[objection.notice_id]))
     d = _parsed(request, f.ResolveForm, url)
     if d is None:
         return redirect(url)
-    try:
-        s.objection_resolve(objection=objection, user=request.user, upheld=d["upheld"], handling=d["handling"])
-    except UserFacingError as exc:
-        return _refused(request, exc, url)
+    s.objection_resolve(objection=objection, user=request.user, upheld=d["upheld"], handling=d["handling"])
     messages.success(request, "异议已办结。")
     return redirect(url)
 

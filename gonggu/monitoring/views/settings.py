@@ -14,6 +14,7 @@ from gonggu.core.access import Perm, require_perm
 from gonggu.core.codes import in_scope_q
 from gonggu.core.errors import NotFoundInScope, UserFacingError
 from gonggu.core.idnumber import mask
+from gonggu.core.web import on_refusal, returns_to
 from gonggu.registry.models import Household
 from gonggu.rules.catalog import CATALOG
 
@@ -29,7 +30,7 @@ from ..selectors import (
 from ..workflow import (
     CaseStatus,
 )
-from .common import VIEW, _parsed, _refused
+from .common import VIEW, _parsed
 
 # --- compliance, timeline, settings ---------------------------------------------------------------
 
@@ -91,32 +92,36 @@ def household_timeline_view(request, pk: int):
         "verdict": elimination_verdict(monitored, user=request.user) if monitored else None})
 
 
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UserFacingError("日期格式不对。") from None
+
+
 @require_perm(VIEW)
+@on_refusal()
 def limits_view(request):
     user = request.user
     can_edit = user.has_perm_code(Perm.MANAGE_RULES)
     if request.method == "POST":
         if not can_edit:
             raise NotFoundInScope("页面") from None
-        url = reverse("monitoring:limits")
+        url = returns_to(request, reverse("monitoring:limits"))
         action = request.POST.get("action")
-        try:
-            if action == "limit":
-                d = _parsed(request, f.TimeLimitForm, url)
-                if d is None:
-                    return redirect(url)
-                s.time_limit_set(user=user, code=d["code"], days=d["days"], working=d["working"],
-                                 amber_days=d["amber_days"])
-            elif action == "holiday":
-                d = _parsed(request, f.HolidayForm, url)
-                if d is None:
-                    return redirect(url)
-                s.holiday_set(user=user, date=d["date"], is_workday=d["is_workday"], note=d["note"])
-            elif action == "holiday_delete":
-                s.holiday_delete(user=user, date=dt.date.fromisoformat(request.POST.get("date", "")))
-        except (UserFacingError, ValueError) as exc:
-            return _refused(request, exc if isinstance(exc, UserFacingError) else UserFacingError("日期格式不对。"),
-                            url)
+        if action == "limit":
+            d = _parsed(request, f.TimeLimitForm, url)
+            if d is None:
+                return redirect(url)
+            s.time_limit_set(user=user, code=d["code"], days=d["days"], working=d["working"],
+                             amber_days=d["amber_days"])
+        elif action == "holiday":
+            d = _parsed(request, f.HolidayForm, url)
+            if d is None:
+                return redirect(url)
+            s.holiday_set(user=user, date=d["date"], is_workday=d["is_workday"], note=d["note"])
+        elif action == "holiday_delete":
+            s.holiday_delete(user=user, date=_date(request.POST.get("date", "")))
         messages.success(request, "已保存。")
         return redirect(url)
     current = limits()

@@ -3,9 +3,9 @@
 import json
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 
+from conftest import make_household
 from gonggu.core.errors import UserFacingError
 from gonggu.dataio.models import IntakeBatch
 from gonggu.regions.models import Region
@@ -139,11 +139,9 @@ def test_a_new_years_list_removes_what_it_drops_when_asked(tmp_path):
 @pytest.mark.django_db
 def test_a_removed_village_with_households_is_refused_with_the_count(tmp_path):
     regions_load(csv_of(tmp_path, DONGGUAN, "2023.csv"))
-    household = apps.get_model("registry", "Household")
     village = Region.objects.get(code="442000001001")
     for n in range(3):
-        household.objects.create(household_no=f"H{n}", county_code="442000", village=village,
-                                 region_code=village.code, household_type="一般农户")
+        make_household(village, f"H{n}")
     with pytest.raises(UserFacingError) as exc:
         regions_load(csv_of(tmp_path, _next_year(DONGGUAN), "2024.csv"), remove_missing=True)
     assert "太平社区居委会（442000001001）仍有农户 3 户" in exc.value.message

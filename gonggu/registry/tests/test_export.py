@@ -7,7 +7,7 @@ from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from gonggu.core.models import AuditEvent, Job
-from gonggu.registry import export
+from gonggu.registry import export, importing
 from gonggu.registry.export import registry_export
 from gonggu.registry.factories import HouseholdFactory, IncomeAccountFactory, PersonFactory
 from gonggu.registry.selectors import HouseholdFilters
@@ -132,7 +132,6 @@ def test_export_is_set_based(county_admin, regions, django_assert_max_num_querie
 
 
 def test_export_round_trip_through_import_changes_nothing(county_admin, sample_registry, tmp_path):
-    importing = pytest.importorskip("gonggu.registry.importing")
     from gonggu.registry.models import Household, IncomeAccount, Person
 
     def snapshot():

@@ -37,7 +37,7 @@ import pytest
 from django.apps import apps
 from django.db import transaction
 
-from conftest import make_region
+from conftest import make_case, make_measure, make_region, make_visit
 from gonggu.core.codes import Level
 from gonggu.registry.choices import LabourAbility
 from gonggu.registry.demo import demo_registry
@@ -117,20 +117,16 @@ CASE_DEFAULTS = {
 
 
 def case(h: Household, **fields):
-    return apps.get_model("monitoring", "MonitoringCase").objects.create(
-        household=h, region_code=h.region_code, **(CASE_DEFAULTS | fields))
+    return make_case(h, **(CASE_DEFAULTS | fields))
 
 
 def measure(c, category: str, start: dt.date, end: dt.date | None = None, beneficiary=None):
-    return apps.get_model("monitoring", "Measure").objects.create(
-        household=c.household, case=c, region_code=c.region_code, category=category, start_on=start, end_on=end,
-        beneficiary=beneficiary, beneficiary_id_number=beneficiary.id_number if beneficiary else "")
+    return make_measure(c, category=category, start_on=start, end_on=end, beneficiary=beneficiary,
+                        beneficiary_id_number=beneficiary.id_number if beneficiary else "")
 
 
 def visit(c, on: dt.date):
-    return apps.get_model("monitoring", "Visit").objects.create(
-        household=c.household, case=c, region_code=c.region_code, visited_on=on, visitor_name="王帮扶",
-        content="入户走访")
+    return make_visit(c, visited_on=on, visitor_name="王帮扶", content="入户走访")
 
 
 def eliminated_case(h: Household):

@@ -8,7 +8,8 @@ from types import SimpleNamespace
 import pytest
 
 from conftest import make_user
-from gonggu.accounts.permissions import Department, Role
+from gonggu.accounts.permissions import Role
+from gonggu.core.departments import Department
 from gonggu.tasks.demo import demo_clear, demo_tasks
 from gonggu.tasks.models import Evidence, ProgressReport, Reminder, TaskList, TaskUnit, Unit
 from gonggu.tasks.selectors import BoardFilter, board_counts, unmapped_names

@@ -8,9 +8,9 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from gonggu.core.access import Perm, get_in_scope, require_perm
-from gonggu.core.errors import NotFoundInScope, UserFacingError
+from gonggu.core.errors import NotFoundInScope
 from gonggu.core.uploads import stored_file_response, stored_path
-from gonggu.core.web import on_refusal
+from gonggu.core.web import on_refusal, returns_to
 
 from .. import selectors as sel
 from .. import services
@@ -21,7 +21,7 @@ from ..forms import (
     RemindForm,
 )
 from .common import _errors
-from .task import _back, _to_task
+from .task import _back, _task_url, _to_task
 
 
 def _manager_task(request, pk: int):
@@ -73,20 +73,20 @@ def task_deadline(request, pk: int):
 
 @require_POST
 @require_perm(Perm.MANAGE_TASKS)
+@on_refusal()
 def task_remind(request, pk: int):
+    # Back to the page the reminder was sent from (a board, a list), else the task.
+    following = request.POST.get("next") or ""
+    url = returns_to(request, following if following.startswith("/tasks/") else _task_url(pk))
     task = _manager_task(request, pk)
     form = RemindForm(request.POST, units=sel.units_for_user(request.user))
     if form.is_valid():
-        try:
-            services.reminder_send(user=request.user, task=task, unit=form.cleaned_data["unit"],
-                                   message=form.cleaned_data["message"])
-            messages.success(request, f"已催办“{form.cleaned_data['unit'].name}”。")
-        except UserFacingError as exc:
-            messages.error(request, exc.message)
+        services.reminder_send(user=request.user, task=task, unit=form.cleaned_data["unit"],
+                               message=form.cleaned_data["message"])
+        messages.success(request, f"已催办“{form.cleaned_data['unit'].name}”。")
     else:
         messages.error(request, _errors(form))
-    following = request.POST.get("next") or ""
-    return redirect(following) if following.startswith("/tasks/") else _back(task)
+    return redirect(url)
 
 
 @require_POST

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from gonggu.core.access import Perm, get_in_scope, require_perm
 from gonggu.core.errors import NotFoundInScope, UserFacingError
-from gonggu.core.web import on_refusal, refusal_to_form
+from gonggu.core.web import on_refusal, refusal_to_form, returns_to
 
 from .. import selectors as sel
 from .. import services
@@ -151,20 +151,16 @@ def task_target_delete(request, pk: int):
 
 @require_POST
 @require_perm(Perm.REPORT_TASKS)
+@on_refusal()
 def task_concern_check(request, pk: int):
     concern = TaskConcern.objects.select_related("task").filter(pk=pk).first()
     if concern is None or not sel.tasks_for_user(request.user).filter(pk=concern.task_id).exists():
         raise NotFoundInScope("关注问题")
+    returns_to(request, _task_url(concern.task_id, "checklist"))
     unit = get_in_scope(sel.units_of_user(request.user), request.user, request.POST.get("unit") or 0, what="单位",
                         field=None)
-    try:
-        check = services.concern_check(user=request.user, concern=concern, unit=unit,
-                                       checked=request.POST.get("checked") == "1", note=request.POST.get("note", ""))
-    except UserFacingError as exc:
-        if _htmx(request):
-            return HttpResponse(f'<span class="msg error">{exc.message}</span>', status=422)
-        messages.error(request, exc.message)
-        return _back(concern.task, "checklist")
+    check = services.concern_check(user=request.user, concern=concern, unit=unit,
+                                   checked=request.POST.get("checked") == "1", note=request.POST.get("note", ""))
     if _htmx(request):
         return render(request, "tasks/_concern_check.html", {"item": {"concern": concern}, "unit": unit,
                                                               "check": check, "can_tick": True})

@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from conftest import PASSWORD, make_user
-from gonggu.accounts.permissions import Department, Role
+from gonggu.accounts.permissions import Role
+from gonggu.core.departments import Department
 from gonggu.monitoring.tests.factories import CaseFactory, household
 from gonggu.registry.choices import HouseholdType
 from gonggu.screening.models import Warning

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from conftest import make_user
-from gonggu.accounts.permissions import Department, Role
+from gonggu.accounts.permissions import Role
+from gonggu.core.departments import Department
 from gonggu.dataio.models import IntakeBatch
 from gonggu.monitoring.tests.factories import CaseFactory, ClueFactory, household, measure
 from gonggu.monitoring.workflow import CaseStatus

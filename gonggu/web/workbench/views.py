@@ -17,7 +17,8 @@ from gonggu.assessment.selectors import headline_counts
 from gonggu.core.access import Perm, require_perm
 from gonggu.core.audit import audit_log
 from gonggu.core.codes import Level
-from gonggu.core.errors import NotFoundInScope, UserFacingError
+from gonggu.core.errors import NotFoundInScope
+from gonggu.core.web import on_refusal, returns_to
 from gonggu.dataio.responses import xlsx_response
 from gonggu.dataio.writers import write_xlsx
 from gonggu.regions.exports import ListExport, list_export
@@ -127,20 +128,17 @@ def cockpit_export(request):
 
 @require_POST
 @require_perm(Perm.MANAGE_REGIONS)
+@on_refusal()
 def cockpit_boundaries(request):
     """Upload the county's boundaries (GeoJSON with a code or name per township and village)."""
     user = request.user
     region = _cockpit_region(request)
     upload = request.FILES.get("file")
-    back = reverse("cockpit") + "?" + urlencode({"region": region.code})
+    back = returns_to(request, reverse("cockpit") + "?" + urlencode({"region": region.code}))
     if upload is None:
         messages.error(request, "请选择一个 GeoJSON 文件。")
         return redirect(back)
-    try:
-        data = geojson_validate(upload.read(), upload.name)
-    except UserFacingError as exc:
-        messages.error(request, exc.message)
-        return redirect(back)
+    data = geojson_validate(upload.read(), upload.name)
     geojson_store(region.code, data)
     audit_log(request=request, user=user, action="import", object_type="boundaries", object_id=region.code[:6],
               region_code=region.code, summary=f"上传地图边界 {upload.name}（{len(data['features'])} 个要素）")

@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 
 from conftest import make_user
-from gonggu.accounts.permissions import Department, Role
+from gonggu.accounts.permissions import Role
+from gonggu.core.departments import Department
 from gonggu.dataio.intake import intake_run
 from gonggu.registry.demo import make_id_number
 from gonggu.registry.factories import HouseholdFactory, PersonFactory
