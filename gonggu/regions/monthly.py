@@ -21,7 +21,7 @@ from django.utils import timezone
 from gonggu.core.audit import audit_log
 from gonggu.core.codes import Level, in_scope_q
 from gonggu.core.errors import UserFacingError
-from gonggu.dataio.printing import frame_document
+from gonggu.dataio.printing import add_table, frame_document
 from gonggu.dataio.responses import xlsx_response
 
 from .exports import unit_name
@@ -90,13 +90,7 @@ def tables_docx(sheets: Sequence[Sheet], *, title: str, unit: str, on: dt.date, 
     doc.add_paragraph(summary)
     for name, headers, rows in sheets:
         doc.add_paragraph().add_run(name).bold = True
-        table = doc.add_table(rows=1, cols=len(headers))
-        table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, headers, strict=True):
-            cell.text = text
-        for values in rows:
-            for cell, value in zip(table.add_row().cells, values, strict=True):
-                cell.text = str(value)
+        add_table(doc, headers, rows)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
