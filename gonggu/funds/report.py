@@ -9,7 +9,8 @@ types a number. Two tables:
 
 Allocations and fund rows are registered by the county; a fund or payment row belongs to the township of its
 project. Payments are made per project, not per fund level, so the level table has no payment column; the
-total of the township table carries them. Every sum is grouped in SQL.
+total of the township table carries them. Every sum is grouped in SQL: a fund or payment row finds its project's
+place by one join on the unique project number (no correlated subquery per row).
 """
 
 from __future__ import annotations
@@ -18,14 +19,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db import connection
+from django.db.models import Count, Q, Sum
 
-from gonggu.core.codes import in_scope_q
+from gonggu.core.codes import CODE_LENGTH, code_range, in_scope_q
 from gonggu.regions.monthly import TOWNSHIP_DIGITS, Month, report_townships
 
 from .models import Asset, FundAllocation, FundSource, FundUse, Payment, Project
 
 ZERO = Decimal(0)
+CENT = Decimal("0.01")
 
 SOURCE_COLUMNS = (
     ("allocated_month", "本月下达（元）"),
@@ -83,19 +86,39 @@ class FundsReport:
     township_total: Line
 
 
-def _project_code():
-    """A fund or payment row's place: the village or township of its project (project numbers are unique)."""
-    return Subquery(Project.objects.filter(project_no=OuterRef("project_no")).values("region_code")[:1])
+def _scope_sql(column: str, prefix: str | None) -> tuple[str, list]:
+    """`in_scope_q` as SQL text for the joins below (the same range condition, so the same index serves it)."""
+    if prefix is None:
+        return "1 = 1", []
+    if len(prefix) == CODE_LENGTH:
+        return f"{column} = %s", [prefix]
+    low, high = code_range(prefix)
+    return f"{column} BETWEEN %s AND %s", [low, high]
 
 
-def _by_place(qs, month: Month, date_field: str) -> dict[str, dict[str, Decimal]]:
-    """Sums of `amount` per project place, in the month and in the year to the month's end."""
-    out: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    year = qs.filter(**{f"{date_field}__range": (month.year_first, month.last)})
-    for key, rows in (("", year), ("_month", year.filter(**{f"{date_field}__gte": month.first}))):
-        for code, total in rows.values_list("place").annotate(total=Sum("amount")).values_list("place", "total"):
-            out[code][key] = total or ZERO
-    return out
+def _sums(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _by_place(model, date_field: str, prefix: str | None, month: Month) -> list[tuple[str, Decimal, Decimal]]:
+    """(township prefix, year's sum, month's sum) of a fund or payment ledger by the place of each row's project:
+    one join on the unique project number, grouped in the database."""
+    where, params = _scope_sql("p.region_code", prefix)
+    rows = _sums(f"""
+        SELECT SUBSTR(p.region_code, 1, {TOWNSHIP_DIGITS}), SUM(r.amount),
+               SUM(CASE WHEN r.{date_field} >= %s THEN r.amount ELSE 0 END)
+        FROM {model._meta.db_table} r JOIN {Project._meta.db_table} p ON p.project_no = r.project_no
+        WHERE r.{date_field} BETWEEN %s AND %s AND {where}
+        GROUP BY SUBSTR(p.region_code, 1, {TOWNSHIP_DIGITS})
+    """, [month.first, month.year_first, month.last, *params])
+    return [(code, _dec(year), _dec(in_month)) for code, year, in_month in rows]
+
+
+def _dec(value) -> Decimal:
+    # SQLite hands back sums of decimals as floats or strings; amounts have two decimals.
+    return ZERO if value is None else Decimal(str(value)).quantize(CENT)
 
 
 def _counts(qs, date_field: str, month: Month) -> dict[str, int]:
@@ -110,26 +133,32 @@ def funds_report(prefix: str | None, month: Month) -> FundsReport:
 
     # By fund level: allocations and the execution of each (joined by the allocation's unit and 文号).
     sources = {s: Line(s, f"{s}衔接资金") for s in FundSource.values}
-    allocations = FundAllocation.objects.filter(scope, issued_on__range=(month.year_first, month.last))
-    for key, qs in (("allocated", allocations), ("allocated_month", allocations.filter(issued_on__gte=month.first))):
-        for source, total in qs.values_list("source").annotate(total=Sum("amount")).values_list("source", "total"):
-            sources[source].amounts[key] = total or ZERO
-    level = Subquery(FundAllocation.objects.filter(region_code=OuterRef("region_code"), doc_no=OuterRef("doc_no"))
-                     .values("source")[:1])
-    uses = FundUse.objects.filter(scope, executed_on__range=(month.year_first, month.last)).annotate(level=level)
-    for key, qs in (("executed", uses), ("executed_month", uses.filter(executed_on__gte=month.first))):
-        for source, total in qs.values_list("level").annotate(total=Sum("amount")).values_list("level", "total"):
-            if source in sources:
-                sources[source].amounts[key] = total or ZERO
+    in_month = Q(issued_on__gte=month.first)
+    for source, year_total, month_total in (
+            FundAllocation.objects.filter(scope, issued_on__range=(month.year_first, month.last))
+            .values_list("source").annotate(y=Sum("amount"), m=Sum("amount", filter=in_month))
+            .values_list("source", "y", "m")):
+        sources[source].amounts["allocated"] = year_total or ZERO
+        sources[source].amounts["allocated_month"] = month_total or ZERO
+    where, params = _scope_sql("u.region_code", prefix)
+    for source, year_total, month_total in _sums(f"""
+        SELECT a.source, SUM(u.amount), SUM(CASE WHEN u.executed_on >= %s THEN u.amount ELSE 0 END)
+        FROM {FundUse._meta.db_table} u
+        JOIN {FundAllocation._meta.db_table} a ON a.region_code = u.region_code AND a.doc_no = u.doc_no
+        WHERE u.executed_on BETWEEN %s AND %s AND {where}
+        GROUP BY a.source
+    """, [month.first, month.year_first, month.last, *params]):
+        if source in sources:
+            sources[source].amounts["executed"] = _dec(year_total)
+            sources[source].amounts["executed_month"] = _dec(month_total)
     source_total = Line("", "合计")
     for line in sources.values():
         for k, _ in SOURCE_COLUMNS:
             source_total.amounts[k] += line.amounts[k]
 
     # By township of the projects: a township user sees the money of their projects, registered by the county.
-    place_scope = in_scope_q("place", prefix)
-    executed = _by_place(FundUse.objects.annotate(place=_project_code()).filter(place_scope), month, "executed_on")
-    paid = _by_place(Payment.objects.annotate(place=_project_code()).filter(place_scope), month, "paid_on")
+    executed = _by_place(FundUse, "executed_on", prefix, month)
+    paid = _by_place(Payment, "paid_on", prefix, month)
     projects = Project.objects.filter(scope)
     counts = {"started": _counts(projects, "started_on", month), "completed": _counts(projects, "completed_on", month),
               "accepted": _counts(projects, "accepted_on", month),
@@ -142,10 +171,10 @@ def funds_report(prefix: str | None, month: Month) -> FundsReport:
         return townships.get(code[:TOWNSHIP_DIGITS], other)
 
     for name, sums in (("executed", executed), ("paid", paid)):
-        for code, values in sums.items():
+        for code, year_total, month_total in sums:
             line = line_of(code)
-            line.amounts[name] += values[""]
-            line.amounts[name + "_month"] += values["_month"]
+            line.amounts[name] += year_total
+            line.amounts[name + "_month"] += month_total
     for name, per_code in counts.items():
         for code, n in per_code.items():
             line_of(code).counts[name] += n
