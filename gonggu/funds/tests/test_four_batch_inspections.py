@@ -107,4 +107,4 @@ def test_inspection_ledger_import_and_the_quarter_rule(regions, county_admin, vi
     inspection(county, dt.date(2025, 9, 30))
     found = run_rules(codes=["FUND-INSPECT-QUARTER"], as_of=dt.date(2025, 10, 8), prefix=regions["county"].prefix,
                       store=False).findings.to_pylist()
-    assert [f["detail"][:11] for f in found] == ["2025 年第2季度"]
+    assert [f["detail"][:10] for f in found] == ["2025 年第2季度"]
