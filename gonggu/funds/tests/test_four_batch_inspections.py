@@ -1,4 +1,4 @@
-"""四个一批 in the project library (import, export, rule, figure with its drill-down) and the quarterly fund
+"""四个一批 in the project library (import, export, rule and its stored findings) and the quarterly fund
 inspections (ledger import, rule), on the real database."""
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ import pytest
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
-from gonggu.assessment.figures import FIGURES, EvalContext, evaluate
 from gonggu.core.errors import UserFacingError
 from gonggu.dataio.intake import intake_run
 from gonggu.funds.models import FundInspection, Project
+from gonggu.funds.selectors import rule_figures
 from gonggu.rules.engine import run_rules
+from gonggu.rules.models import Finding
 
 from .factories import allocation, classified, inspection
 
@@ -67,22 +68,18 @@ def test_project_list_export_has_the_class(regions, county_admin, login):
     assert data[header.index("“四个一批”分类")] == "升级" and data[header.index("分类依据")] == "经营正常，带农效果好"
 
 
-def test_unclassified_industry_projects_feed_the_figure_of_indicator_3(regions):
+def test_unclassified_industry_projects_are_found_and_counted(regions, county_admin, township_reviewer):
     v, w = regions["village"].code, regions["village_c"].code
     classified(v, completed=dt.date(2024, 5, 1), on=dt.date(2025, 2, 1), name="已分类")
     classified(v, completed=dt.date(2023, 5, 1), on=dt.date(2024, 2, 1), name="去年分类")
     classified(w, completed=dt.date(2024, 5, 1), on=None, name="从未分类")
     run_rules(codes=["INDUSTRY-FOUR-BATCH"], as_of=dt.date(2025, 6, 30), prefix=regions["county"].prefix)
-    county = regions["county"]
-    ctx = EvalContext(prefix=county.prefix, today=dt.date(2025, 7, 1))
-    result = evaluate(FIGURES["INDUSTRY-FOUR-BATCH"], ctx, county.prefix, county.code)
-    assert result.value == 2
-    drill = FIGURES["INDUSTRY-FOUR-BATCH"].drill(ctx, county.prefix)
-    details = sorted(drill.row(item).detail for item in drill.queryset)
+    details = sorted(Finding.objects.filter(rule="INDUSTRY-FOUR-BATCH").values_list("detail", flat=True))
     assert len(details) == 2 and "「去年分类」2025 年未按“四个一批”分类，上次分类为 2024-02-01“巩固”" in details[1]
     assert "「从未分类」2025 年未按“四个一批”分类，从未分类" in details[0]
-    township = regions["township"]
-    assert evaluate(FIGURES["INDUSTRY-FOUR-BATCH"], ctx, township.prefix, township.code).value == 1
+    counts = {r["rule"].code: r["count"] for r in rule_figures(county_admin)}
+    assert counts["INDUSTRY-FOUR-BATCH"] == 2 and counts["FUND-INSPECT-QUARTER"] is None   # never run: no zero
+    assert {r["rule"].code: r["count"] for r in rule_figures(township_reviewer)}["INDUSTRY-FOUR-BATCH"] == 1
 
 
 def test_inspection_ledger_import_and_the_quarter_rule(regions, county_admin, village_clerk, tmp_path):
