@@ -71,3 +71,25 @@ def frame_document(doc, *, title: str, unit: str = "", on: dt.date | None = None
         footer.add_run(" 页 共 ")
         _field(footer.add_run(), "NUMPAGES")
         footer.add_run(" 页")
+
+
+def add_table(doc, headers, rows, *, style: str = "Table Grid"):
+    """A table of `headers` and `rows` (any values, printed as text), its header row repeated on every page.
+
+    All rows are made at once and each cell's text written as one run into its empty paragraph: python-docx's
+    `add_row().cells` and `cell.text` take seconds for a county's thousand projects."""
+    from lxml import etree
+
+    w_r, w_t = qn("w:r"), qn("w:t")
+    space = "{http://www.w3.org/XML/1998/namespace}space"
+    rows = list(rows)
+    table = doc.add_table(rows=len(rows) + 1, cols=len(headers))
+    table.style = style
+    trs = table._tbl.tr_lst
+    trs[0].get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for tr, values in zip(trs, [headers, *rows], strict=True):
+        for tc, value in zip(tr.tc_lst, values, strict=True):
+            t = etree.SubElement(etree.SubElement(tc.p_lst[0], w_r), w_t)
+            t.text = str(value)
+            t.set(space, "preserve")
+    return table

@@ -40,6 +40,29 @@ def project_problem(values: dict) -> tuple[str, str] | None:
             return "performance_targets", "已入库的项目必须有绩效目标（没有绩效目标的不得纳入项目库）"
         if values.get("operating") and not (values.get("link_mechanism") or "").strip():
             return "link_mechanism", "经营性项目没有联农带农机制，不得纳入项目库"
+    return four_batch_problem(values)
+
+
+FOUR_BATCH_FIELDS = ("four_batch", "four_batch_on", "four_batch_by", "four_batch_basis")
+
+
+def four_batch_problem(values: dict) -> tuple[str, str] | None:
+    """四个一批: an industry project already completed is classified with its class, date, who and basis together."""
+    given = [f for f in FOUR_BATCH_FIELDS if values.get(f) not in (None, "")]
+    if not given:
+        return None
+    if values.get("project_type") not in (None, "产业发展"):
+        return "four_batch", "“四个一批”分类只适用于产业发展类项目"
+    missing = [f for f in FOUR_BATCH_FIELDS if f not in given]
+    if missing:
+        labels = {"four_batch": "分类", "four_batch_on": "分类日期", "four_batch_by": "分类认定单位（人）",
+                  "four_batch_basis": "分类依据"}
+        return missing[0], f"“四个一批”分类须同时填写分类、分类日期、认定单位（人）和依据，缺少{'、'.join(labels[m] for m in missing)}"
+    completed = values.get("completed_on")
+    if completed is None:
+        return "four_batch", "项目尚未竣工，不能作“四个一批”分类"
+    if values["four_batch_on"] < completed:
+        return "four_batch_on", f"分类日期（{values['four_batch_on']:%Y-%m-%d}）早于竣工日期（{completed:%Y-%m-%d}）"
     return None
 
 

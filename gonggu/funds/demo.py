@@ -3,7 +3,8 @@
 progress, the assets accepted projects left (光伏 stations from earlier years too) and their income — with the
 problems counties really meet: an allocation executed late, a late acceptance, an asset not registered in
 time, a year whose central industry share is below 60 %, a level whose funds fell, a project funded before
-it entered the library, cash handed out, a 光伏 station below its marks, a disposal without approval."""
+it entered the library, cash handed out, a 光伏 station below its marks, a disposal without approval, industry
+projects not yet classified by the 四个一批 this year, and a quarter without the county's fund inspection."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from .models import (
     AssetIncome,
     ConsumptionPurchase,
     FundAllocation,
+    FundInspection,
     FundUse,
     Payment,
     Project,
@@ -174,6 +176,7 @@ def demo_funds(ctx) -> dict:
     for p in projects[:3]:
         if p.status == ProjectStatus.PROPOSED:
             p.status = ProjectStatus.REJECTED
+    _four_batch(rng, projects, today)
 
     # Payments by progress: an advance, progress, and the rest after acceptance.
     arranged: dict[str, Decimal] = defaultdict(Decimal)
@@ -269,20 +272,71 @@ def demo_funds(ctx) -> dict:
         purchases.append(ConsumptionPurchase(region_code=county, unit=unit, year=today.year - 1,
                                              canteen_purchases=canteen, platform_purchases=_q(canteen * share)))
 
+    inspections = _inspections(rng, county, sorted({a.year for a in allocations}), today)
+
     user = ctx.users.get("admin")
     with transaction.atomic():
         for model, rows in ((Project, projects), (FundAllocation, allocations), (FundUse, uses),
                             (Payment, payments), (Asset, assets), (AssetIncome, incomes),
-                            (ProjectBeneficiary, beneficiaries), (ConsumptionPurchase, purchases)):
+                            (ProjectBeneficiary, beneficiaries), (ConsumptionPurchase, purchases),
+                            (FundInspection, inspections)):
             for row in rows:
                 row.created_by = row.updated_by = user
             bulk_create_with_history(rows, model, batch_size=2000, default_user=user)
     return {"项目": len(projects), "资金下达": len(allocations), "预算执行": len(uses), "拨付": len(payments),
-            "资产": len(assets), "收益分配": len(incomes), "受益对象": len(beneficiaries), "消费帮扶采购": len(purchases)}
+            "资产": len(assets), "收益分配": len(incomes), "受益对象": len(beneficiaries), "消费帮扶采购": len(purchases),
+            "“四个一批”分类": sum(1 for p in projects if p.four_batch), "督查检查": len(inspections)}
+
+
+FOUR_BATCH = [("巩固", 60, "经营正常，联农带农效果好，继续巩固"), ("升级", 20, "市场前景好，扩大规模、延伸加工链条"),
+              ("盘活", 12, "设施部分闲置，引进经营主体盘活"), ("调整", 8, "产业不适应市场，调整为其他产业或用途")]
+
+
+def _four_batch(rng, projects: list[Project], today: dt.date) -> None:
+    """四个一批: the industry projects completed before this year are classified this year by the county's 农业农村局,
+    bar one in seven (some classified only last year, some never): rule INDUSTRY-FOUR-BATCH lists those."""
+    candidates = [p for p in projects if p.project_type == "产业发展" and p.completed_on is not None
+                  and p.completed_on.year < today.year]
+    this_year = dt.date(today.year, 1, 2)
+    for i, p in enumerate(candidates):
+        batch, _w, basis = rng.choices(FOUR_BATCH, weights=[w for _b, w, _t in FOUR_BATCH])[0]
+        if i % 7 == 3:
+            continue                                   # never classified
+        if i % 7 == 5:
+            on = max(p.completed_on, dt.date(today.year - 1, 12, 1)) if p.completed_on.year < today.year - 1 else None
+            if on is None:
+                continue
+        else:
+            on = this_year + dt.timedelta(days=rng.randint(0, max(0, min((today - this_year).days, 150))))
+            on = min(on, today)
+        p.four_batch, p.four_batch_on, p.four_batch_basis = batch, on, basis
+        p.four_batch_by = "县农业农村局、" + (p.implementer or "乡镇人民政府")[:40]
+
+
+def _inspections(rng, county: str, years: list[int], today: dt.date) -> list[FundInspection]:
+    """The county's inspection of fund use, one a quarter of each fund year, up to today; the third quarter of
+    the middle year was missed (rule FUND-INSPECT-QUARTER)."""
+    found = ["个别项目资金拨付进度滞后", "项目公示牌内容不全", "未发现问题", "1 个项目验收资料不齐全", "资产台账未及时更新"]
+    rows = []
+    for year in years:
+        for quarter in range(1, 5):
+            if len(years) > 1 and year == years[len(years) // 2] and quarter == 3:
+                continue
+            day = dt.date(year, 3 * quarter - 1, rng.randint(10, 25))
+            if day > today:
+                break
+            problem = rng.choice(found)
+            done = day + dt.timedelta(days=rng.randint(10, 30)) if problem != "未发现问题" else None
+            rows.append(FundInspection(
+                region_code=county, inspected_on=day, inspectors="县财政局、县乡村振兴局联合督查组",
+                scope=f"{year} 年第{quarter}季度全县衔接资金项目", findings=problem,
+                rectification="已督促整改到位" if done and done <= today else ("" if done is None else "正在整改"),
+                rectified_on=done if done and done <= today else None))
+    return rows
 
 
 def demo_clear(*, prefix: str) -> None:
     scope = in_scope_q("region_code", prefix)
-    for model in (ConsumptionPurchase, ProjectBeneficiary, AssetIncome, Asset, Payment, FundUse, FundAllocation):
+    for model in (FundInspection, ConsumptionPurchase, ProjectBeneficiary, AssetIncome, Asset, Payment, FundUse, FundAllocation):
         model.objects.filter(scope).delete()
     Project.objects.filter(scope).delete()

@@ -10,7 +10,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from gonggu.dataio.printing import frame_document
+from gonggu.dataio.printing import add_table, frame_document
 
 HEADERS = ("序号", "项目编号", "项目名称", "所在地", "项目类型", "计划资金（元）", "联农带农机制", "绩效目标")
 
@@ -29,13 +29,7 @@ def library_notice_docx(*, title: str, unit: str, on, place: str, rows: list[tup
     doc.add_paragraph(
         "根据巩固拓展脱贫攻坚成果和乡村振兴项目库管理要求，经村级申报、乡镇和县级审核论证，以下项目已纳入项目库，"
         f"现予公告公示（公示地点：{place or '村务公开栏'}），接受群众监督。如有意见，请向乡（镇）人民政府或县乡村振兴局反映。")
-    table = doc.add_table(rows=1, cols=len(HEADERS))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, HEADERS, strict=True):
-        cell.text = text
-    for i, row in enumerate(rows, start=1):
-        for cell, value in zip(table.add_row().cells, (i, *row), strict=True):
-            cell.text = str(value)
+    add_table(doc, HEADERS, [(i, *row) for i, row in enumerate(rows, start=1)])
     doc.add_paragraph(f"共 {len(rows)} 个项目。")
     for text in (unit, f"{on:%Y年%m月%d日}"):
         p = doc.add_paragraph(text)

@@ -17,6 +17,7 @@ from .models import (
     AssetIncome,
     ConsumptionPurchase,
     FundAllocation,
+    FundInspection,
     FundUse,
     Payment,
     Project,
@@ -115,13 +116,21 @@ PROJECT = register_ledger(LedgerKind(
         field_column(Project, "started_on", aliases=("开工时间",), example=""),
         field_column(Project, "completed_on", aliases=("竣工时间",), example=""),
         field_column(Project, "accepted_on", aliases=("验收时间",), example=""),
+        field_column(Project, "four_batch", aliases=("四个一批分类", "四个一批", "分类"), example="",
+                     synonyms={"巩固一批": "巩固", "升级一批": "升级", "盘活一批": "盘活", "调整一批": "调整"}),
+        field_column(Project, "four_batch_on", aliases=("四个一批分类日期",), example=""),
+        field_column(Project, "four_batch_by", aliases=("分类认定单位", "认定单位"), example=""),
+        field_column(Project, "four_batch_basis", aliases=("四个一批分类依据",), example=""),
     ),
     natural_key=("project_no",),
-    list_fields=("project_no", "name", "year", "project_type", "entered_on", "planned_on", "accepted_on"),
-    filter_fields=("project_type", "year", "operating"),
+    list_fields=("project_no", "name", "year", "project_type", "entered_on", "planned_on", "accepted_on",
+                 "four_batch"),
+    filter_fields=("project_type", "year", "operating", "four_batch"),
     date_field="proposed_on",
     notes=("项目所在的村（社区）或乡镇填在「行政区划代码」；各步骤的日期按实际填写，状态按已填的日期确定。",
-           "已入库的项目必须有绩效目标；经营性项目还必须有联农带农机制。"),
+           "已入库的项目必须有绩效目标；经营性项目还必须有联农带农机制。",
+           "已竣工的产业发展项目每年按“四个一批”（巩固、升级、盘活、调整）分类一次：分类、分类日期、认定单位（人）"
+           "和依据一起填写；再次分类时改写这四列，以前年度的分类保留在修改记录中。"),
     import_perm=Perm.APPROVE_COUNTY,   # the library as the county keeps it: steps' dates included
     check_rows=check_projects,
 ))
@@ -221,6 +230,38 @@ PAYMENT = register_ledger(LedgerKind(
     date_field="paid_on",
     notes=("「行政区划代码」填本县代码；一个项目拨付的合计不能超过安排给它的预算。",),
     check_rows=check_payments,
+))
+
+
+def inspection_check(values: dict, _id_number: str) -> list[tuple[str, str]]:
+    done, inspected = values.get("rectified_on"), values.get("inspected_on")
+    if done is not None and inspected is not None and done < inspected:
+        return [("rectified_on", f"整改完成日期（{done:%Y-%m-%d}）早于检查日期（{inspected:%Y-%m-%d}）")]
+    if done is not None and not (values.get("rectification") or "").strip():
+        return [("rectification", "填写了整改完成日期，请同时填写整改情况")]
+    return []
+
+
+INSPECTION = register_ledger(LedgerKind(
+    key="fund_inspection", title="衔接资金督查检查台账", area=AREA, model=FundInspection, match=Match.REGION,
+    description="县级每季度对衔接资金使用情况开展的督查检查：日期、检查人员、范围、发现问题和整改情况。",
+    source="004 任务41",
+    columns=(
+        field_column(FundInspection, "inspected_on", aliases=("检查时间", "督查日期"), example="2025-03-20"),
+        field_column(FundInspection, "inspectors", aliases=("检查单位", "检查人员", "督查组"),
+                     example="县财政局、县乡村振兴局联合督查组"),
+        field_column(FundInspection, "scope", aliases=("检查内容", "督查范围"), example="全县 2025 年第一批衔接资金项目"),
+        field_column(FundInspection, "findings", aliases=("存在问题", "问题"), example="2 个项目资金拨付滞后"),
+        field_column(FundInspection, "rectification", aliases=("整改措施", "整改落实情况"), example="已督促拨付"),
+        field_column(FundInspection, "rectified_on", aliases=("整改时间",), example="2025-04-10"),
+    ),
+    natural_key=("inspected_on", "scope"),
+    list_fields=("inspected_on", "inspectors", "scope", "findings", "rectification", "rectified_on"),
+    date_field="inspected_on",
+    notes=("「行政区划代码」填本县代码（12 位）；每季度至少一条，季度按检查日期确定。",),
+    import_perm=Perm.APPROVE_COUNTY,   # the county's own inspections
+    edit_perm=Perm.APPROVE_COUNTY,
+    check_rows=per_row(inspection_check),
 ))
 
 

@@ -41,6 +41,14 @@ class ProjectStatus(models.TextChoices):
     REJECTED = "rejected", "审核未通过"
 
 
+class FourBatch(models.TextChoices):
+    """四个一批 (002 附件2 指标3): what a county does with each 帮扶产业项目."""
+    CONSOLIDATE = "巩固", "巩固"
+    UPGRADE = "升级", "升级"
+    REVITALISE = "盘活", "盘活"
+    ADJUST = "调整", "调整"
+
+
 class Project(LedgerRow):
     """A project of the 巩固拓展脱贫攻坚成果和乡村振兴项目库 (004 任务37; 001 产业（二）2③)."""
 
@@ -71,6 +79,13 @@ class Project(LedgerRow):
     started_on = models.DateField("开工日期", null=True, blank=True)
     completed_on = models.DateField("竣工日期", null=True, blank=True)
     accepted_on = models.DateField("验收日期", null=True, blank=True)
+    # 四个一批: an industry project's class this year, entered once where it is decided (the row's history
+    # keeps earlier years' classes); rule FUND-FOUR-BATCH shows the industry projects not classified in the year.
+    four_batch = models.CharField("“四个一批”分类", max_length=2, choices=FourBatch.choices, blank=True)
+    four_batch_on = models.DateField("分类日期", null=True, blank=True)
+    four_batch_by = models.CharField("分类认定单位（人）", max_length=60, blank=True)
+    four_batch_basis = models.CharField("分类依据", max_length=200, blank=True,
+                                        help_text="如 经营正常、带农效果好；设施闲置需盘活；市场变化需调整产业")
 
     class Meta:
         verbose_name = "项目库项目"
@@ -242,6 +257,25 @@ class AssetIncome(LedgerRow):
     class Meta:
         verbose_name = "资产收益分配"
         verbose_name_plural = verbose_name
+
+
+class FundInspection(LedgerRow):
+    """县级每季度组织对衔接资金使用情况开展一次督查检查 (004 任务41): one inspection, who made it, what it covered,
+    what it found and how that was put right. The quarter is the one its date falls in."""
+
+    inspected_on = models.DateField("检查日期")
+    inspectors = models.CharField("检查组织单位（人员）", max_length=120)
+    scope = models.CharField("检查范围", max_length=200, help_text="如 城关镇、东风乡 2025 年衔接资金项目")
+    findings = models.CharField("发现问题", max_length=500, blank=True)
+    rectification = models.CharField("整改情况", max_length=500, blank=True)
+    rectified_on = models.DateField("整改完成日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "衔接资金督查检查"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.inspected_on} {self.scope}"
 
 
 class ConsumptionPurchase(LedgerRow):

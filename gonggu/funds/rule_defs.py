@@ -25,7 +25,7 @@ from .models import FundAllocation, Project
 # The rules of this module, in the order the funds page lists them.
 RULE_CODES = ("FUND-EXEC-15WD", "FUND-INDUSTRY-60", "FUND-INDUSTRY-RISE", "FUND-TOTAL-DROP", "FUND-NOT-FROM-LIBRARY",
               "PROJECT-NO-LINK", "FUND-ACCEPT-7WD", "ASSET-REGISTER-3M", "ASSET-CASH-HANDOUT", "ASSET-PV-METRICS",
-              "ASSET-DISPOSAL", "CONSUME-832-10")
+              "ASSET-DISPOSAL", "CONSUME-832-10", "INDUSTRY-FOUR-BATCH", "FUND-INSPECT-QUARTER")
 EXEC_WORKING_DAYS = 15     # 004 任务39
 ACCEPT_WORKING_DAYS = 7    # 004 任务39
 REGISTER_MONTHS = 3        # 004 任务42
@@ -66,6 +66,31 @@ def build_clocks(*, prefix: str | None, as_of) -> pa.Table:
         "due_on": pa.array([r[4] for r in rows], pa.date32()),
     })
 
+
+def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
+    first = dt.date(year, 3 * quarter - 2, 1)
+    after = dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)
+    return first, after - dt.timedelta(days=1)
+
+
+def build_quarters(*, prefix: str | None, as_of) -> pa.Table:
+    """The quarters a unit holding allocations must inspect in: every quarter of each fund year it received
+    衔接资金 (the unit as registered on the allocations: the county, as a rule)."""
+    scope = in_scope_q("region_code", prefix)
+    years = set(FundAllocation.objects.filter(scope).values_list("region_code", "year").distinct())
+    rows = sorted((code, year, q, *quarter_bounds(year, q)) for code, year in years for q in range(1, 5))
+    return pa.table({
+        "region_code": pa.array([r[0] for r in rows], pa.string()),
+        "year": pa.array([r[1] for r in rows], pa.int32()),
+        "quarter": pa.array([r[2] for r in rows], pa.int32()),
+        "start_on": pa.array([r[3] for r in rows], pa.date32()),
+        "end_on": pa.array([r[4] for r in rows], pa.date32()),
+    })
+
+
+register_table(TableProvider(
+    name="funds_quarters", build=build_quarters,
+    description="登记衔接资金下达的单位（一般为县）每个资金年度的四个季度：region_code、year、quarter、start_on、end_on"))
 
 register_table(TableProvider(
     name="funds_clocks", build=build_clocks,
@@ -378,5 +403,60 @@ register_rule(RuleDef(
                c.canteen_purchases AS ev_canteen
         FROM ledger_consumption_purchase c
         WHERE c.canteen_purchases > 0 AND c.platform_purchases * 10 < c.canteen_purchases
+    """,
+))
+
+register_rule(RuleDef(
+    code="INDUSTRY-FOUR-BATCH",
+    title="帮扶产业项目本年度未按“四个一批”分类",
+    kind="ledger",
+    source="002 附件2 指标3；001 第二部分 产业（二）1②",
+    source_text="按照“四个一批”(巩固、升级、盘活、调整)要求开展分类工作,推动帮扶产业项目盘活和调整工作成效情况",
+    grade="yellow",
+    risk_type="项目管理",
+    tables=("ledger_project",),
+    description="上一年度及以前竣工的产业发展类项目，在检查基准日所在年度（1 月 1 日至基准日）没有“四个一批”"
+                "（巩固、升级、盘活、调整）分类记录。分类每年一次，记在项目库台账的分类四列；年初尚未分类的也列出，"
+                "考核时以年末为基准日。",
+    sql="""
+        SELECT p.region_code,
+               '产业项目「' || p.name || '」' || CAST(YEAR({as_of}) AS VARCHAR) || ' 年未按“四个一批”分类，'
+                 || CASE WHEN p.four_batch_on IS NULL THEN '从未分类'
+                         ELSE '上次分类为 ' || CAST(p.four_batch_on AS VARCHAR) || '“' || p.four_batch || '”' END
+                 AS detail,
+               p.project_no AS ev_project_no, CAST(p.completed_on AS VARCHAR) AS ev_completed_on,
+               CAST(p.four_batch_on AS VARCHAR) AS ev_last_classified_on, YEAR({as_of}) AS ev_year
+        FROM ledger_project p
+        WHERE p.project_type = '产业发展' AND p.completed_on IS NOT NULL AND YEAR(p.completed_on) < YEAR({as_of})
+          AND (p.four_batch_on IS NULL OR YEAR(p.four_batch_on) < YEAR({as_of}) OR p.four_batch_on > {as_of})
+    """,
+))
+
+register_rule(RuleDef(
+    code="FUND-INSPECT-QUARTER",
+    title="季度内未开展衔接资金使用督查检查",
+    kind="ledger",
+    source=f"{SOURCE_004} 任务41",
+    source_text="县级每季度组织对所辖地区衔接资金使用情况开展一次督查检查。",
+    grade="yellow",
+    risk_type="衔接资金",
+    tables=("ledger_fund_inspection", "funds_quarters"),
+    description="登记衔接资金下达的单位（一般为县），在有资金下达的年度里，某个已结束的季度（季度末早于检查基准日）"
+                "没有一条检查日期落在该季度的督查检查记录。",
+    sql="""
+        WITH done AS (
+            SELECT DISTINCT q.region_code, q.year, q.quarter
+            FROM funds_quarters q
+            JOIN ledger_fund_inspection i ON i.region_code = q.region_code
+             AND i.inspected_on >= q.start_on AND i.inspected_on <= q.end_on
+        )
+        SELECT q.region_code,
+               CAST(q.year AS VARCHAR) || ' 年第' || CAST(q.quarter AS VARCHAR) || '季度（'
+                 || CAST(q.start_on AS VARCHAR) || ' 至 ' || CAST(q.end_on AS VARCHAR)
+                 || '）没有衔接资金使用督查检查记录' AS detail,
+               q.year AS ev_year, q.quarter AS ev_quarter, CAST(q.end_on AS VARCHAR) AS ev_quarter_end
+        FROM funds_quarters q
+        LEFT JOIN done d ON d.region_code = q.region_code AND d.year = q.year AND d.quarter = q.quarter
+        WHERE q.end_on < {as_of} AND d.region_code IS NULL
     """,
 ))

@@ -81,7 +81,8 @@ def ledger_row_history(row) -> list[dict]:
         return []     # a list another format writes: each batch is kept whole, rows are never edited
     records = list(row.history.select_related("history_user").order_by("-history_date", "-history_id"))
     changes = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
+    # A row written outside the ORM (a database load) has no history yet: the page shows none, not an error.
+    for newer, older in zip(records, [*records[1:], None][:len(records)], strict=True):
         diff = []
         if older is not None:
             delta = newer.diff_against(older)

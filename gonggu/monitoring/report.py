@@ -12,26 +12,23 @@ before the month's last day, not eliminated by then), since the status column on
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from gonggu.core.codes import Level, in_scope_q
-from gonggu.core.errors import UserFacingError
-from gonggu.regions.models import Region
+from gonggu.core.codes import in_scope_q
+from gonggu.regions.monthly import TOWNSHIP_DIGITS, Month, parse_month, report_townships
 
 from .choices import Channel, MeasureCategory, split_risk_types
 from .models import Clue, Measure, MonitoringCase, Visit
 from .selectors import open_case_household_count
 from .workflow import CASE_APPROVED_OPEN, CaseStatus
 
-TOWNSHIP_DIGITS = 9
-MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+__all__ = ["COUNT_COLUMNS", "Month", "MonthlyReport", "monthly_report", "parse_month"]
+
 
 # (key, label) of the count columns, in the order the page, the workbook and the document show them.
 COUNT_COLUMNS = (
@@ -43,33 +40,6 @@ COUNT_COLUMNS = (
     ("warnings", "本月部门筛查预警（条）"),
     ("warnings_handled", "本月预警核实办结（条）"),
 )
-
-
-@dataclass(frozen=True)
-class Month:
-    first: dt.date
-    last: dt.date
-
-    @property
-    def label(self) -> str:
-        return f"{self.first.year}年{self.first.month}月"
-
-    @property
-    def param(self) -> str:
-        return f"{self.first:%Y-%m}"
-
-
-def parse_month(text: str | None, *, today: dt.date | None = None) -> Month:
-    """`2025-03` → that month; empty → the current month; anything else → a Chinese message naming the field."""
-    text = (text or "").strip()
-    if not text:
-        today = today or timezone.localdate()
-        text = f"{today:%Y-%m}"
-    m = MONTH_RE.match(text)
-    if not m or not 1 <= int(m.group(2)) <= 12 or not 2000 <= int(m.group(1)) <= 2100:
-        raise UserFacingError(f"月份“{text}”格式不对，应为“年-月”，例如 2025-03。")
-    year, month = int(m.group(1)), int(m.group(2))
-    return Month(dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1]))
 
 
 @dataclass
@@ -112,15 +82,6 @@ def _current_as_of(prefix: str | None, on: dt.date) -> Counter:
     return _by_township(qs, distinct="household_id")
 
 
-def _townships(prefix: str | None) -> list[Region]:
-    qs = Region.objects.filter(level=Level.TOWNSHIP)
-    if prefix is not None and len(prefix) > TOWNSHIP_DIGITS:
-        qs = qs.filter(prefix=prefix[:TOWNSHIP_DIGITS])
-    else:
-        qs = qs.filter(in_scope_q("code", prefix))
-    return list(qs.order_by("code"))
-
-
 def monthly_report(prefix: str | None, month: Month, *, today: dt.date | None = None) -> MonthlyReport:
     """The report of `month` over the region `prefix` (the user's scope)."""
     today = today or timezone.localdate()
@@ -153,7 +114,7 @@ def monthly_report(prefix: str | None, month: Month, *, today: dt.date | None = 
         measure_types[code[:TOWNSHIP_DIGITS]][category] += n
 
     rows = []
-    for township in _townships(prefix):
+    for township in report_townships(prefix):
         code = township.code[:TOWNSHIP_DIGITS]
         row = ReportRow(code=code, name=township.name, risks=risks.get(code, Counter()),
                         measure_types=measure_types.get(code, Counter()))

@@ -1,16 +1,11 @@
-"""The 月报 as a workbook and as a Word document, framed for printing by `gonggu.dataio.printing`."""
+"""The 月报 as a workbook and as a Word document (`regions.monthly.tables_docx`), framed for printing."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
-
-from gonggu.dataio.printing import frame_document
 from gonggu.dataio.writers import write_xlsx
+from gonggu.regions.monthly import tables_docx
 
 from .report import COUNT_COLUMNS, MonthlyReport
 
@@ -46,28 +41,8 @@ def report_xlsx(report: MonthlyReport, *, unit: str, on: dt.date) -> bytes:
 
 
 def report_docx(report: MonthlyReport, *, unit: str, on: dt.date) -> bytes:
-    doc = Document()
-    title = report_title(report)
-    frame_document(doc, title=title, unit=unit, on=on, landscape=True)
-    heading = doc.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = heading.add_run(title)
-    run.bold = True
-    run.font.size = Pt(18)
     t = report.total.counts
-    doc.add_paragraph(
-        f"{report.month.label}，{unit}新识别监测对象 {t['new']} 户，月末在监测 {t['current']} 户，"
-        f"风险消除 {t['eliminated']} 户；新落实帮扶措施 {t['measures']} 项，入户走访 {t['visits']} 次；"
-        f"部门筛查预警 {t['warnings']} 条，核实办结 {t['warnings_handled']} 条。")
-    for name, headers, rows in report_sheets(report):
-        doc.add_paragraph().add_run(name).bold = True
-        table = doc.add_table(rows=1, cols=len(headers))
-        table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, headers, strict=True):
-            cell.text = text
-        for values in rows:
-            for cell, value in zip(table.add_row().cells, values, strict=True):
-                cell.text = str(value)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    summary = (f"{report.month.label}，{unit}新识别监测对象 {t['new']} 户，月末在监测 {t['current']} 户，"
+               f"风险消除 {t['eliminated']} 户；新落实帮扶措施 {t['measures']} 项，入户走访 {t['visits']} 次；"
+               f"部门筛查预警 {t['warnings']} 条，核实办结 {t['warnings_handled']} 条。")
+    return tables_docx(report_sheets(report), title=report_title(report), unit=unit, on=on, summary=summary)

@@ -114,3 +114,20 @@ def test_income_against_the_nation_and_the_two_ratios(county_data, regions):
     # 监测户 against the province (重点关注): 西村's H3 has no income accounts, so there is nothing to compare.
     monitored = result("INCOME-RATIO-MONITORED", regions["county"])
     assert monitored.status == "na" and "没有监测户的收入记录" in monitored.missing.text()
+
+
+def test_four_batch_figure_counts_the_unclassified_industry_projects(regions):
+    import datetime as dt
+
+    from gonggu.funds.tests.factories import classified
+    from gonggu.rules.engine import run_rules
+
+    v, w = regions["village"].code, regions["village_c"].code
+    classified(v, completed=dt.date(2024, 5, 1), on=dt.date(2025, 2, 1), name="已分类")
+    classified(v, completed=dt.date(2023, 5, 1), on=dt.date(2024, 2, 1), name="去年分类")
+    classified(w, completed=dt.date(2024, 5, 1), on=None, name="从未分类")
+    run_rules(codes=["INDUSTRY-FOUR-BATCH"], as_of=dt.date(2025, 6, 30), prefix=regions["county"].prefix)
+    assert result("INDUSTRY-FOUR-BATCH", regions["county"]).value == 2
+    assert result("INDUSTRY-FOUR-BATCH", regions["township"]).value == 1
+    details = sorted(row.detail for row in drill_rows("INDUSTRY-FOUR-BATCH", regions["county"]))
+    assert len(details) == 2 and "「从未分类」2025 年未按“四个一批”分类，从未分类" in details[0]

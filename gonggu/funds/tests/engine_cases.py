@@ -7,9 +7,10 @@ other rules (in-time execution, projects long in the library, 省级 funds for t
 """
 
 import datetime as dt
+import itertools
 
 from ..rule_defs import working_days_after
-from .factories import allocation, asset, fund_use, funded, income, project, purchase
+from .factories import allocation, asset, classified, fund_use, funded, income, inspection, project, purchase
 
 PARAMS = []
 D = dt.date(2025, 6, 30)
@@ -130,6 +131,33 @@ def _purchase(platform: str):
     return build
 
 
+# Findings about a unit's year or its industry projects as a whole: each case gets a place of its own (a code
+# under the scenario village's township) so that other cases' allocations and projects do not answer for it.
+_places = itertools.count(0)
+
+
+def _own_place(sc) -> str:
+    return f"{sc.village().code[:9]}{100 + next(_places) % 900:03d}"
+
+
+def _four_batch(completed: dt.date, on: dt.date | None, project_type: str = "产业发展"):
+    def build(sc):
+        code = _own_place(sc)
+        classified(code, completed=completed, on=on, project_type=project_type)
+        return code
+    return build
+
+
+def _inspected(year: int, days: list[dt.date]):
+    def build(sc):
+        code = _own_place(sc)
+        fund_use(allocation(code, issued=dt.date(year, 2, 10)), project(code))
+        for day in days:
+            inspection(code, day)
+        return code
+    return build
+
+
 IND, INFRA = "产业发展", "基础设施"
 CASES = [
     ("FUND-EXEC-15WD", "executed a day after the 15th working day", _exec(1), True),
@@ -164,5 +192,19 @@ CASES = [
     ("ASSET-DISPOSAL", "evaluated and approved", _disposal(True, True), False),
     ("CONSUME-832-10", "9.99 % through the platform", _purchase("9999.99"), True),
     ("CONSUME-832-10", "10 %", _purchase("10000"), False),
+    ("INDUSTRY-FOUR-BATCH", "completed last year, classified this year",
+     _four_batch(dt.date(2024, 10, 8), dt.date(2025, 1, 1)), False),
+    ("INDUSTRY-FOUR-BATCH", "classified last year only", _four_batch(dt.date(2024, 10, 8), dt.date(2024, 12, 31)), True),
+    ("INDUSTRY-FOUR-BATCH", "never classified", _four_batch(dt.date(2024, 10, 8), None), True),
+    ("INDUSTRY-FOUR-BATCH", "classified after the as-of day", _four_batch(dt.date(2024, 10, 8), dt.date(2025, 7, 1)),
+     True),
+    ("INDUSTRY-FOUR-BATCH", "completed this year", _four_batch(dt.date(2025, 1, 2), None), False),
+    ("INDUSTRY-FOUR-BATCH", "not an industry project", _four_batch(dt.date(2024, 10, 8), None, INFRA), False),
+    ("FUND-INSPECT-QUARTER", "inspected on the last day of Q1", _inspected(2025, [dt.date(2025, 3, 31)]), False),
+    ("FUND-INSPECT-QUARTER", "first inspection on the first day of Q2", _inspected(2025, [dt.date(2025, 4, 1)]), True),
+    ("FUND-INSPECT-QUARTER", "last year without Q4", _inspected(
+        2024, [dt.date(2024, 1, 5), dt.date(2024, 6, 30), dt.date(2024, 7, 1)]), True),
+    ("FUND-INSPECT-QUARTER", "last year every quarter", _inspected(
+        2024, [dt.date(2024, 1, 5), dt.date(2024, 6, 30), dt.date(2024, 7, 1), dt.date(2024, 12, 31)]), False),
 ]
 

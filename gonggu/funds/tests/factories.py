@@ -6,7 +6,16 @@ import datetime as dt
 import itertools
 from decimal import Decimal
 
-from ..models import Asset, AssetIncome, ConsumptionPurchase, FundAllocation, FundUse, Payment, Project
+from ..models import (
+    Asset,
+    AssetIncome,
+    ConsumptionPurchase,
+    FundAllocation,
+    FundInspection,
+    FundUse,
+    Payment,
+    Project,
+)
 
 _seq = itertools.count(1)
 LONG_AGO = dt.date(2020, 1, 10)
@@ -72,3 +81,17 @@ def purchase(region_code: str, *, canteen: str = "100000", platform: str = "1000
              unit: str | None = None) -> ConsumptionPurchase:
     return ConsumptionPurchase.objects.create(region_code=region_code, unit=unit or f"单位{next(_seq)}", year=year,
                                               canteen_purchases=Decimal(canteen), platform_purchases=Decimal(platform))
+
+
+def inspection(region_code: str, on: dt.date, *, scope: str = "全县衔接资金项目", findings: str = "") -> FundInspection:
+    return FundInspection.objects.create(region_code=region_code, inspected_on=on, inspectors="县财政局督查组",
+                                         scope=scope, findings=findings)
+
+
+def classified(region_code: str, *, completed: dt.date, on: dt.date | None, batch: str = "巩固",
+               project_type: str = "产业发展", **fields) -> Project:
+    """A project completed on `completed`, classified 四个一批 on `on` (None: never)."""
+    extra = dict(four_batch=batch, four_batch_on=on, four_batch_by="县农业农村局",
+                 four_batch_basis="经营正常，带农效果好") if on else {}
+    return project(region_code, project_type=project_type, started_on=completed - dt.timedelta(days=90),
+                   completed_on=completed, **extra, **fields)

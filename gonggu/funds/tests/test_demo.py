@@ -11,7 +11,7 @@ import pytest
 
 from gonggu.funds import checks
 from gonggu.funds.demo import demo_clear, demo_funds
-from gonggu.funds.models import Asset, FundAllocation, FundUse, Payment, Project
+from gonggu.funds.models import Asset, FundAllocation, FundInspection, FundUse, Payment, Project
 from gonggu.funds.workflow import ORDER, dates_problem
 from gonggu.registry.demo import demo_registry
 from gonggu.rules.engine import run_rules
@@ -42,6 +42,11 @@ def test_demo_builds_every_ledger_with_findings(regions):
     pays = [checks.PaymentRow(x.pk, x.region_code, x.project_no, x.amount, x.pk) for x in Payment.objects.all()]
     assert checks.payment_problems(pays, prefix=None) == {}
     assert Asset.objects.filter(photovoltaic=True).count() == 4
+    for p in Project.objects.exclude(four_batch=""):
+        assert checks.four_batch_problem({f: getattr(p, f) for f in (
+            *checks.FOUR_BATCH_FIELDS, "project_type", "completed_on")}) is None, p.project_no
+    assert Project.objects.filter(four_batch_on__year=TODAY.year).exists()
+    assert FundInspection.objects.count() >= 8
 
     codes = sorted({rule for rule, *_ in CASES})
     result = run_rules(codes=codes, as_of=TODAY, prefix=regions["county"].prefix, store=False)
@@ -50,3 +55,4 @@ def test_demo_builds_every_ledger_with_findings(regions):
 
     demo_clear(prefix=regions["county"].prefix)
     assert not Project.objects.exists() and not FundAllocation.objects.exists()
+    assert not FundInspection.objects.exists()
