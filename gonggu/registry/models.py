@@ -61,7 +61,9 @@ class Household(TimeStampedModel):
 
 
 class Person(TimeStampedModel):
-    household = models.ForeignKey(Household, verbose_name="所在户", on_delete=models.PROTECT, related_name="members")
+    # No index of its own: person_household_idx leads with the household and serves every lookup by it.
+    household = models.ForeignKey(Household, verbose_name="所在户", on_delete=models.PROTECT, related_name="members",
+                                  db_index=False)
     region_code = models.CharField("行政区划代码", max_length=12)
     id_number = models.CharField("身份证号", max_length=18, unique=True)
     name = models.CharField("姓名", max_length=50)
@@ -110,7 +112,9 @@ class IncomeAccount(TimeStampedModel):
     per-capita figure of a past year does not change when the household does.
     """
 
-    household = models.ForeignKey(Household, verbose_name="农户", on_delete=models.CASCADE, related_name="incomes")
+    # No index of its own: the unique constraint one_income_per_year leads with the household.
+    household = models.ForeignKey(Household, verbose_name="农户", on_delete=models.CASCADE, related_name="incomes",
+                                  db_index=False)
     year = models.PositiveSmallIntegerField("收入年度")
     wage = models.DecimalField("工资性收入", default=Decimal(0), **MONEY)
     business = models.DecimalField("生产经营性收入", default=Decimal(0), **MONEY)

@@ -219,11 +219,11 @@ def _read_csv_as(path: Path, label: str, encoding: str) -> RawTable:
         odd.append((row.number, row.text))
         return "skip"
 
-    try:
-        table = pacsv.read_csv(
+    def read(threads: bool) -> pa.Table:
+        return pacsv.read_csv(
             path,
             read_options=pacsv.ReadOptions(
-                column_names=names, skip_rows=skip + 1, use_threads=False, block_size=8 << 20,
+                column_names=names, skip_rows=skip + 1, use_threads=threads, block_size=8 << 20,
                 encoding="utf8" if encoding == "utf-8" else encoding),
             parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
                                               invalid_row_handler=odd_row),
@@ -231,6 +231,14 @@ def _read_csv_as(path: Path, label: str, encoding: str) -> RawTable:
                 column_types={n: pa.string() for n in names}, include_columns=list(wanted),
                 strings_can_be_null=True),
         )
+
+    try:
+        # Both cores parse the file; rows come back in file order. A row of the wrong width is handed over without
+        # its number when reading in parallel, so a file with any is read again on one thread, which numbers them.
+        table = read(True)
+        if odd:
+            odd.clear()
+            table = read(False)
     except pa.ArrowInvalid as exc:
         if "utf8" in str(exc).lower() or "utf-8" in str(exc).lower():
             raise _NotThisEncoding from None
