@@ -70,9 +70,11 @@ WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 SIX_LISTS = ("mz_assistance", "yb_enrolment", "cl_disability", "jy_student", "rs_employment", "ga_deregistration")
 # The tables the bench county fills; vacuumed after it is removed or written, so that every run scans
 # tables without dead rows and with hint bits set (the first scan after a bulk write would set them).
-BENCH_TABLES = ("registry_household", "registry_person", "registry_incomeaccount", "sources_batch", "sources_fact",
+BENCH_TABLES = ("registry_household", "registry_person", "registry_incomeaccount", "dataio_intakebatch", "sources_fact",
                 "rules_rulerun", "rules_finding", "screening_screeningrun", "screening_warning",
                 "screening_warningevent")
+# The bench county's department-list batches (intake batches of a `dept.` format).
+DEPT_BATCH = "format LIKE 'dept.%%' AND region_code BETWEEN %s AND %s"
 STAGE_LINE = "stage {name} begins"   # bench/growth.py reads these lines to tell where a run stopped
 
 
@@ -347,9 +349,9 @@ def clear_bench() -> None:
     low, high = f"{COUNTY}000000", f"{COUNTY}999999"
     clear_results()
     statements = [
-        "DELETE FROM sources_fact WHERE batch_id IN (SELECT id FROM sources_batch WHERE region_code BETWEEN %s AND %s)",
-        "DELETE FROM sources_rejectedrow WHERE batch_id IN (SELECT id FROM sources_batch WHERE region_code BETWEEN %s AND %s)",
-        "DELETE FROM sources_batch WHERE region_code BETWEEN %s AND %s",
+        f"DELETE FROM sources_fact WHERE batch_id IN (SELECT id FROM dataio_intakebatch WHERE {DEPT_BATCH})",
+        f"DELETE FROM dataio_intakeissue WHERE batch_id IN (SELECT id FROM dataio_intakebatch WHERE {DEPT_BATCH})",
+        f"DELETE FROM dataio_intakebatch WHERE {DEPT_BATCH}",
         "DELETE FROM registry_incomeaccount WHERE household_id IN "
         "(SELECT id FROM registry_household WHERE region_code BETWEEN %s AND %s)",
         "DELETE FROM registry_person WHERE region_code BETWEEN %s AND %s",
@@ -491,6 +493,7 @@ def generate(n_persons: int) -> dict:
 def generate_facts(sql: Sql, p_base: int) -> dict:
     """The nine lists at realistic rates, one batch each (住建 two rounds), with rows of other counties."""
     from gonggu.sources.models import Batch
+    from gonggu.sources.specs import DEPT_PREFIX
 
     as_of = AS_OF - dt.timedelta(days=20)
     counts = {}
@@ -532,8 +535,9 @@ def generate_facts(sql: Sql, p_base: int) -> dict:
     for key, (where, category, status, grade, days, year, amount, amount2, months) in lists.items():
         source = "zj_housing" if key.startswith("zj_housing") else key
         batch_as_of = as_of - dt.timedelta(days=200) if key == "zj_housing_old" else as_of
-        batch = Batch.objects.create(source=source, region_code=f"{COUNTY}000000", file_name=f"{key}.xlsx",
-                                     checksum=f"bench-{key}-{time.time_ns()}", as_of=batch_as_of)
+        batch = Batch.objects.create(format=f"{DEPT_PREFIX}{source}", region_code=f"{COUNTY}000000",
+                                     file_name=f"{key}.xlsx", checksum=f"bench-{key}-{time.time_ns()}",
+                                     as_of=batch_as_of, status=Batch.Status.APPLIED)
         fact_date = "NULL" if days == "NULL" else sql.add_days(AS_OF.isoformat(), f"-({days})")
         select = (f"SELECT {batch.pk}, '{source}', '{batch_as_of.isoformat()}', ROW_NUMBER() OVER (ORDER BY p.id) + 1, "
                   f"{{id}}, CASE WHEN {rnd(i, 36, 1000)} < 3 THEN p.name || '甲' ELSE p.name END, {category}, {status}, {grade}, {fact_date}, {year}, {amount}, {amount2}, "
@@ -546,7 +550,7 @@ def generate_facts(sql: Sql, p_base: int) -> dict:
         stranger = "'419999' || substr(p.id_number, 7, 11)"
         stranger = f"{stranger} || {check_digit(stranger)}"
         n += execute(columns + select.format(id=stranger) + f" AND {rnd(i, 35)} < 1")
-        Batch.objects.filter(pk=batch.pk).update(rows_read=n, matched=n, unmatched=0)
+        Batch.objects.filter(pk=batch.pk).update(rows=n, accepted=n, unmatched=0)
         counts[key] = n
         note(f"{key}: {n} rows")
     return counts
