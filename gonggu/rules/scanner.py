@@ -1,18 +1,20 @@
-"""Snapshot queries read by DuckDB straight from the database, with its sqlite or postgres scanner.
+"""Snapshot queries read by DuckDB straight from PostgreSQL, with its postgres scanner.
 
-Pulling a million rows through Python costs a second or more per table (driver tuples, then Arrow
-arrays); DuckDB's scanners read the same rows in C++ (SQLite's file directly, PostgreSQL's binary COPY)
-in a fraction of that. The scanners are DuckDB extensions shipped as pip packages for one DuckDB
-version (`duckdb-ext-sqlite`, `duckdb-ext-postgres`, pinned with `duckdb` in pyproject.toml); they are
-loaded from site-packages, never downloaded at run time.
+Pulling a million rows through Python costs a second or more per table (COPY text parsed by Arrow, or
+driver tuples); DuckDB's postgres scanner reads the same rows as binary COPY in C++. The scanner is a
+DuckDB extension shipped as a pip package for one DuckDB version (`duckdb-ext-postgres`, pinned with
+`duckdb` in pyproject.toml), loaded from site-packages, never downloaded at run time.
 
-Each query is handed to the database verbatim (`sqlite_query` / `postgres_query` over the database
-attached read-only), so it means exactly what it means to the Python pull; DuckDB then casts every
-column to the snapshot's type. `scan` answers None — and the caller pulls through Python as before —
-when the scanner cannot serve the query:
+Each query is handed to PostgreSQL verbatim (`postgres_query` over the database attached read-only), so
+it means exactly what it means to the Python pull; DuckDB then casts every column to the snapshot's
+type. `scan` answers None — and the caller pulls through Python as before — when the scanner cannot
+serve the query:
 
 - the caller is inside a transaction: another connection would not see its uncommitted rows;
-- the database is an in-memory SQLite database, or of another vendor;
+- the database is SQLite. DuckDB's sqlite scanner carries its own copy of the SQLite library, and two
+  copies of SQLite using one database file in one process break each other's POSIX locks and the WAL
+  index (SQLite's "how to corrupt" 2.2): measured here, the run died with SIGBUS when the scanner
+  detached while Django's connection read the file. Reading SQLite this way needs a process of its own;
 - the extension is not installed or does not match the installed DuckDB;
 - the scan itself fails (a reason is logged).
 
@@ -35,8 +37,7 @@ from django.db import connection
 
 log = logging.getLogger("gonggu.rules")
 
-_EXTENSIONS = {"sqlite": ("duckdb-ext-sqlite", "sqlite_scanner", "sqlite_query"),
-               "postgresql": ("duckdb-ext-postgres", "postgres_scanner", "postgres_query")}
+_EXTENSIONS = {"postgresql": ("duckdb-ext-postgres", "postgres_scanner", "postgres_query")}
 _lock = threading.Lock()
 _state: dict = {"con": None, "vendor": None, "aliases": {}, "refused": {}}
 
@@ -63,23 +64,16 @@ def extension_path(vendor: str) -> Path | None:
 def unavailable_reason() -> str | None:
     """Why queries on the default connection cannot be scanned now (None: they can)."""
     vendor = connection.vendor
+    if vendor == "sqlite":
+        return "SQLite is read through Python (the scanner's own SQLite library must not share the file)"
     if vendor not in _EXTENSIONS:
         return f"no scanner for {vendor}"
     if connection.in_atomic_block:
         return "inside a transaction"
-    if vendor == "sqlite" and _sqlite_path() is None:
-        return "in-memory SQLite database"
     if extension_path(vendor) is None:
         return f"{_EXTENSIONS[vendor][0]} for DuckDB {duckdb.__version__} not installed"
     refused = _state["refused"].get(vendor)
     return f"extension failed to load: {refused}" if refused else None
-
-
-def _sqlite_path() -> str | None:
-    name = str(connection.settings_dict.get("NAME") or "")
-    if not name or name == ":memory:" or name.startswith("file:") or "mode=memory" in name:
-        return None
-    return str(Path(name).resolve())
 
 
 def _pg_dsn() -> str:
@@ -121,15 +115,12 @@ def _connect(vendor: str):
                 _state["refused"][vendor] = str(exc).splitlines()[0][:200]
                 raise
             _state.update(con=con, vendor=vendor)
-        if vendor == "sqlite":
-            target, kind = _sqlite_path(), "sqlite"
-        else:
-            target, kind = _pg_dsn(), "postgres"
+        target = _pg_dsn()
         alias = _state["aliases"].get(target)
         if alias is None:
             # A new alias per database (tests switch to a test database): nothing attached is ever reused wrongly.
             alias = f"gonggu_db{len(_state['aliases'])}"
-            con.execute(f"ATTACH {_sql_string(target)} AS {alias} (TYPE {kind}, READ_ONLY)")
+            con.execute(f"ATTACH {_sql_string(target)} AS {alias} (TYPE postgres, READ_ONLY)")
             _state["aliases"][target] = alias
         return con, alias
 

@@ -189,21 +189,19 @@ def _to_array(values: list, typ: pa.DataType) -> pa.Array:
 
 def build_tables(names: list[str], *, prefix: str | None, as_of: dt.date,
                  tally: Counter | None = None) -> dict[str, pa.Table]:
-    """Build the snapshot tables; two at a time where the database allows it.
+    """Build the snapshot tables; on PostgreSQL outside a transaction, two at a time.
 
-    Each table is one query that the database (or DuckDB's scanner) produces while the other thread
-    converts the previous one, so two threads keep both cores busy: on PostgreSQL always, on SQLite when
-    the scanner reads it (many readers of one file are fine; Python pulls on SQLite stay sequential).
-    Inside a transaction (tests, callers holding one) other connections would not see its rows, so the
-    tables are built one after the other on the caller's connection. `tally` counts the queries read by
-    the scanner and through Python ("scanner", "python", and the first "reason" for Python).
+    Each table is one query (binary COPY read by DuckDB's scanner, or a COPY parsed by Arrow) that a
+    PostgreSQL backend produces while the other thread converts the previous one, so two threads keep
+    both cores busy. Inside a transaction (tests, callers holding one) other connections would not see
+    its rows, so the tables are built one after the other on the caller's connection. `tally` counts
+    the queries read by the scanner and through Python ("scanner", "python", and the first "reason").
     """
     from django.db import connections
 
     tally = Counter() if tally is None else tally
     providers = [CATALOG.tables[n] for n in names]
-    parallel = (len(providers) >= 2 and not connection.in_atomic_block
-                and (connection.vendor == "postgresql" or scanner.unavailable_reason() is None))
+    parallel = len(providers) >= 2 and not connection.in_atomic_block and connection.vendor == "postgresql"
 
     def build(provider, *, own_connection: bool):
         _local.tally = tally
