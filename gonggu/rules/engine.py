@@ -22,6 +22,7 @@ import json
 import logging
 import re
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -90,6 +91,7 @@ class DuckDBRun:
 
     def __init__(self):
         self.dialect = Dialect()
+        self.export_method = ""   # how the snapshot was read (recorded on the run)
         self.con = duckdb.connect()
         self.dialect.setup(self)
 
@@ -109,13 +111,16 @@ class DuckDBRun:
                 files = ", ".join(self.dialect.string(f) for f in opened.files(name))
                 columns = ", ".join(opened.columns(name))
                 self.con.execute(f"CREATE VIEW {name} AS SELECT {columns} FROM read_parquet([{files}])")
+            self.export_method = "parquet"
         else:
-            from .snapshot import build_tables
+            from .snapshot import build_tables, export_method
 
             # Arrow tables are scanned in place (zero copy): copying them into DuckDB's own storage first
             # costs more than it saves for a dozen queries.
-            for name, table in build_tables(names, prefix=prefix, as_of=as_of).items():
+            tally = Counter()
+            for name, table in build_tables(names, prefix=prefix, as_of=as_of, tally=tally).items():
                 self.con.register(name, table)
+            self.export_method = export_method(tally)
         timings["export"] = time.perf_counter() - t0
 
     def set_params(self, table: pa.Table) -> None:
@@ -179,6 +184,7 @@ class RunResult:
     prefix: str | None = None
     runs: dict[str, int] = field(default_factory=dict)    # kind -> stored RuleRun id
     params_by_rule: dict[str, dict] = field(default_factory=dict)  # code -> parameter values used
+    export: str = ""   # how the snapshot tables were read: scanner, python (with why), mixed, parquet
 
     def summary(self) -> dict:
         return {
@@ -289,6 +295,8 @@ def run_rules(
         # 1. Snapshot tables, once per run.
         mark("export")
         run.load(tables, prefix=prefix, as_of=as_of, snapshot=snapshot, timings=timings)
+        export = getattr(run, "export_method", "")
+        log.info("snapshot of %d tables read in %.2f s (%s)", len(tables), timings["export"], export)
 
         mark("evaluate")
         t0 = time.perf_counter()
@@ -370,7 +378,7 @@ def run_rules(
             counts[entry["values"]] = entry["counts"]
     result = RunResult(as_of=as_of, findings=findings, skipped=skipped, timings=timings, counts_by_rule=counts,
                        rules=[r.code for r in rules], disabled=disabled, prefix=prefix,
-                       params_by_rule={rule.code: used for rule, _literals, used in plans})
+                       params_by_rule={rule.code: used for rule, _literals, used in plans}, export=export)
     if store:
         mark("write")
         t0 = time.perf_counter()

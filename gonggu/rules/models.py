@@ -54,6 +54,8 @@ class RuleRun(models.Model):
     counts = models.JSONField("各规则结果数", default=dict)
     skipped = models.JSONField("跳过", default=list)
     timings = models.JSONField("耗时（秒）", default=dict)
+    # How the snapshot was read: scanner (DuckDB read the database), python (with the reason), mixed, parquet.
+    export = models.CharField("快照读取方式", max_length=100, blank=True, default="")
     # Parameter values each rule used ({code: {name: value or {year: value}}}): kept once per run, not per finding.
     params = models.JSONField("各规则所用参数", default=dict)
     started_at = models.DateTimeField("开始时间", auto_now_add=True)

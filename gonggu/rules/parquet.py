@@ -70,8 +70,11 @@ def _partition_path(base: str, table: str, county: str) -> str:
     return posixpath.join(base, table, f"county={county}", "part-0.parquet")
 
 
-def snapshot_write(root: str, names: list[str], *, prefix: str | None, as_of: dt.date, progress=None) -> dict:
+def snapshot_write(root: str, names: list[str], *, prefix: str | None, as_of: dt.date, progress=None,
+                   tally=None) -> dict:
     """Pull `names` county by county from the database and write them under `root`; returns the manifest.
+
+    `tally` counts how the queries were read (`snapshot.build_tables`).
 
     The manifest is written last: a snapshot whose writing was interrupted has none and is refused.
     """
@@ -88,7 +91,7 @@ def snapshot_write(root: str, names: list[str], *, prefix: str | None, as_of: dt
     for i, county in enumerate(parts):
         # Below a county the run's own prefix scopes the pull; otherwise the county's code does.
         scope = prefix if prefix and len(prefix) > COUNTY_DIGITS else county
-        for name, table in build_tables(names, prefix=scope, as_of=as_of).items():
+        for name, table in build_tables(names, prefix=scope, as_of=as_of, tally=tally).items():
             entry = manifest["tables"].setdefault(name, {"columns": table.column_names, "rows": {}})
             path = _partition_path(base, name, county)
             try:

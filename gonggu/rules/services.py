@@ -119,6 +119,7 @@ def run_store(result, *, kinds: set[str], user=None) -> dict[str, int]:
                 counts={c: n for c, n in result.counts_by_rule.items() if c in codes},
                 skipped=[s for s in result.skipped if s["rule"] in codes],
                 timings={k: round(v, 3) for k, v in result.timings.items()}, created_by=user,
+                export=getattr(result, "export", ""),
                 params={c: p for c, p in result.params_by_rule.items() if c in codes},
             )
             # Findings of earlier runs of these rules over the same region are replaced, not accumulated.

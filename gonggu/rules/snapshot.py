@@ -29,6 +29,7 @@ import io
 import re
 import select
 import threading
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import duckdb
@@ -40,6 +41,7 @@ from psycopg import pq
 from gonggu.core.codes import code_range
 from gonggu.sources.specs import SOURCES, SourceDef
 
+from . import scanner
 from .catalog import CATALOG, TableProvider, register_table
 
 MONEY = pa.decimal128(14, 2)
@@ -48,6 +50,7 @@ MONEY = pa.decimal128(14, 2)
 CAT = pa.dictionary(pa.int32(), pa.string())
 _DIGITS = re.compile(r"^\d{1,12}$")
 _local = threading.local()
+_tally_lock = threading.Lock()
 
 
 def _reshape(raw: pa.Table, sql: str) -> pa.Table:
@@ -76,7 +79,19 @@ def scope_sql(column: str, prefix: str | None) -> str:
 
 
 def pull(sql: str, schema: list[tuple[str, pa.DataType]]) -> pa.Table:
-    """Run `sql` (no parameters) and return its rows as an Arrow table with the given column types."""
+    """Run `sql` (no parameters) and return its rows as an Arrow table with the given column types.
+
+    DuckDB's scanner reads them when it can (scanner.py); otherwise they come through Python.
+    """
+    tally = getattr(_local, "tally", None)
+    table = scanner.scan(sql, schema)
+    if tally is not None:
+        with _tally_lock:
+            tally["scanner" if table is not None else "python"] += 1
+            if table is None:
+                tally.setdefault("reason", scanner.unavailable_reason() or "scan failed")
+    if table is not None:
+        return table
     if connection.vendor == "postgresql":
         return _pull_copy(sql, schema)
     return _pull_fetch(sql, schema)
@@ -172,29 +187,48 @@ def _to_array(values: list, typ: pa.DataType) -> pa.Array:
     raise TypeError(f"cannot convert column to {typ}")
 
 
-def build_tables(names: list[str], *, prefix: str | None, as_of: dt.date) -> dict[str, pa.Table]:
+def build_tables(names: list[str], *, prefix: str | None, as_of: dt.date,
+                 tally: Counter | None = None) -> dict[str, pa.Table]:
     """Build the snapshot tables; on PostgreSQL outside a transaction, two at a time.
 
-    Each pull is a COPY that a PostgreSQL backend produces while Arrow parses the previous one, so two
-    threads keep both cores busy. Inside a transaction (tests, callers holding one) other connections
-    would not see its rows, so the tables are built one after the other on the caller's connection.
+    Each table is one query (binary COPY read by DuckDB's scanner, or a COPY parsed by Arrow) that a
+    PostgreSQL backend produces while the other thread converts the previous one, so two threads keep
+    both cores busy. Inside a transaction (tests, callers holding one) other connections would not see
+    its rows, so the tables are built one after the other on the caller's connection. `tally` counts
+    the queries read by the scanner and through Python ("scanner", "python", and the first "reason").
     """
     from django.db import connections
 
+    tally = Counter() if tally is None else tally
     providers = [CATALOG.tables[n] for n in names]
-    if connection.vendor != "postgresql" or connection.in_atomic_block or len(providers) < 2:
-        return {p.name: p.build(prefix=prefix, as_of=as_of) for p in providers}
+    parallel = len(providers) >= 2 and not connection.in_atomic_block and connection.vendor == "postgresql"
 
-    def build(provider):
+    def build(provider, *, own_connection: bool):
+        _local.tally = tally
         try:
             return provider.name, provider.build(prefix=prefix, as_of=as_of)
         finally:
-            connections.close_all()  # this thread's own connection
+            _local.tally = None
+            if own_connection:
+                connections.close_all()  # this thread's own connection
 
-    # Largest first, so the two workers finish at about the same time.
-    order = sorted(providers, key=lambda p: _EXPORT_WEIGHT.get(p.name, 0), reverse=True)
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="snapshot") as pool:
-        return dict(pool.map(build, order))
+    try:
+        if not parallel:
+            return dict(build(p, own_connection=False) for p in providers)
+        # Largest first, so the two workers finish at about the same time.
+        order = sorted(providers, key=lambda p: _EXPORT_WEIGHT.get(p.name, 0), reverse=True)
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="snapshot") as pool:
+            return dict(pool.map(lambda p: build(p, own_connection=True), order))
+    finally:
+        scanner.release()
+
+
+def export_method(tally: Counter) -> str:
+    """How a run's snapshot was read, as its record keeps it: scanner, python or mixed (with Python's reason)."""
+    if tally["scanner"] and not tally["python"]:
+        return "scanner"
+    method = "mixed" if tally["scanner"] else "python"
+    return f"{method}: {tally.get('reason', '')}"[:100] if tally["python"] else method
 
 
 _EXPORT_WEIGHT = {"persons": 10, "dept_yb_enrolment": 9, "incomes": 6, "households": 4}

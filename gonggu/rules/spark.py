@@ -28,6 +28,7 @@ import socket
 import threading
 import time
 import uuid
+from collections import Counter
 
 import pyarrow as pa
 from django.conf import settings
@@ -36,6 +37,7 @@ from gonggu.core.errors import UserFacingError
 
 from .engine import Dialect
 from .parquet import remove_snapshot, snapshot_open, snapshot_write
+from .snapshot import export_method
 
 log = logging.getLogger("gonggu.rules")
 
@@ -148,6 +150,7 @@ class SparkRun:
         self.dialect = SparkDialect()
         self.cached: list[str] = []
         self.staged: str | None = None
+        self.export_method = ""
         self.dialect.setup(self)
 
     def _guard(self, call):
@@ -166,10 +169,13 @@ class SparkRun:
              timings: dict) -> None:
         t0 = time.perf_counter()
         root = snapshot
+        self.export_method = "parquet"
         if root is None:
             root = posixpath.join(settings.SPARK_INPUT.rstrip("/"), f"run-{as_of:%Y%m%d}-{uuid.uuid4().hex[:12]}")
             self.staged = root
-            snapshot_write(root, names, prefix=prefix, as_of=as_of)
+            tally = Counter()
+            snapshot_write(root, names, prefix=prefix, as_of=as_of, tally=tally)
+            self.export_method = export_method(tally)
         timings["export"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         opened = snapshot_open(root, names, as_of=as_of, prefix=prefix)
