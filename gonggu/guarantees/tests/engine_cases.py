@@ -386,6 +386,19 @@ def _eliminated_with_problem(*, closed):
     return build
 
 
+def _own_round(found: int):
+    """A round in the scenario's own township this quarter (not the last one) finding more than its dropout cases
+    filed; the township still has no round of the last quarter."""
+    def build(sc):
+        from gonggu.guarantees.models import DropoutScreening
+
+        township = sc.villages[0].code[:9] + "000"
+        DropoutScreening.objects.create(region_code=township, screened_on=dt.date(2025, 4, 15), screeners="乡教办",
+                                        schools=4, children=600, found=found)
+        return township
+    return build
+
+
 Q1_END = dt.date(2025, 3, 31)
 CASES += [
     ("HOUSE-SIX-UNAPPRAISED", "脱贫户 never appraised", _six(), True),
@@ -400,6 +413,7 @@ CASES += [
     ("DROPOUT-SCREEN-QUARTER", "screened the day after the quarter", _screened(Q1_END + DAY), True),
     ("DROPOUT-SCREEN-UNFILED", "two found, two filed", _screened(Q1_END, found=2, files=2), False),
     ("DROPOUT-SCREEN-UNFILED", "two found, one filed", _screened(Q1_END, found=2, files=1), True),
+    ("DROPOUT-SCREEN-UNFILED", "the scenario's township found more than filed", _own_round(99), True),
     ("WATER-CASE-ELIMINATED-OPEN", "closed the day after elimination",
      _eliminated_with_problem(closed=dt.date(2025, 5, 21)), True),
     ("WATER-CASE-ELIMINATED-OPEN", "closed on the elimination day",
