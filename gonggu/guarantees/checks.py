@@ -121,6 +121,40 @@ def water_problem_check(values: dict, id_number: str = "") -> Problems:
     return problems
 
 
+def water_problem_rows(rows: list[dict]) -> dict[int, Problems]:
+    """The one-row checks, and the household a problem of one household is about: its number must be a member's of
+    a household in the row's village. The household is set on the row (import and form alike), so the problem
+    shows on the household page and on its monitoring record."""
+    from gonggu.core.idnumber import InvalidIdNumber, normalize
+    from gonggu.registry.models import Person
+
+    found: dict[int, Problems] = {}
+    numbers: dict[int, str] = {}
+    for index, row in enumerate(rows):
+        problems = water_problem_check(row)
+        given = (row.get("household_id_number") or "").strip()
+        if given:
+            try:
+                numbers[index] = normalize(given)
+            except InvalidIdNumber as exc:
+                problems.append(("household_id_number", f"涉及农户身份证号有误：{exc}"))
+        if problems:
+            found[index] = problems
+    members = {p.id_number: p for p in Person.objects.filter(id_number__in=set(numbers.values()))
+               .select_related("household")}
+    for index, row in enumerate(rows):
+        row["household"] = None
+        if index not in numbers:
+            continue
+        person = members.get(numbers[index])
+        if person is None or person.region_code != row.get("region_code"):
+            found.setdefault(index, []).append(
+                ("household_id_number", "涉及农户身份证号不在该村的农户台账中：请核对号码，或先在农户台账中登记"))
+        else:
+            row["household"] = person.household
+    return found
+
+
 def health_check(values: dict, id_number: str = "") -> Problems:
     problems = _in_order(values, (("signed_on", "签约日期"),))
     problems += _in_order(values, (("last_follow_up_on", "最近一次随访日期"),))
@@ -165,3 +199,14 @@ def training_check(values: dict, id_number: str = "") -> Problems:
 
 def illness_check(values: dict, id_number: str = "") -> Problems:
     return _in_order(values, (("diagnosed_on", "确诊日期"), ("treated_on", "救治日期")))
+
+
+def screening_check(values: dict, id_number: str = "") -> Problems:
+    """A screening round is a township's: its date not in the future, its code a township's."""
+    problems = _in_order(values, (("screened_on", "排查日期"),))
+    code = values.get("region_code") or ""
+    if len(code) != 12 or code[9:] != "000" or code[6:9] == "000":
+        problems.append(("screened_on", f"疑似辍学排查按乡镇登记：区划代码 {code} 不是乡镇的代码"))
+    if values.get("found") and values.get("children") is not None and values["found"] > values["children"]:
+        problems.append(("found", "发现的辍学人数多于排查的适龄儿童少年人数"))
+    return problems

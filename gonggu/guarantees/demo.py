@@ -19,6 +19,7 @@ from gonggu.sources.models import Fact
 
 from .models import (
     DropoutFile,
+    DropoutScreening,
     HealthService,
     HomeTeachingVisit,
     HouseInspection,
@@ -34,7 +35,7 @@ from .models import (
 from .workflow import min_floor_area
 
 MODELS = (HousingRenovation, HouseInspection, IdleDangerousHouse, DropoutFile, Persuasion, HomeTeachingVisit,
-          VillageWater, WaterProblem, WaterTraining, HealthService, VillageClinic, SeriousIllness)
+          VillageWater, WaterProblem, WaterTraining, HealthService, VillageClinic, SeriousIllness, DropoutScreening)
 # Where each demo renovation stands: the steps done, in order (status, date field), then what is odd about it.
 STEPS = [("已村级评议", "village_reviewed_on"), ("已乡镇审核", "township_reviewed_on"), ("已县级审批", "county_approved_on"),
          ("施工中", "started_on"), ("已竣工", "completed_on"), ("已验收", "accepted_on"), ("已拨付", "paid_on"),
@@ -224,6 +225,61 @@ def _water(ctx, rng, admin):
     return rows, problems, trainings
 
 
+def _quarter_start(day: dt.date, back: int) -> dt.date:
+    """The first day of the quarter `back` quarters before the one of `day`."""
+    index = day.year * 4 + (day.month - 1) // 3 - back
+    return dt.date(index // 4, index % 4 * 3 + 1, 1)
+
+
+def _screenings(ctx, rng, admin, files: list[DropoutFile]) -> list[DropoutScreening]:
+    """A screening round per township and quarter for the last year; the second township missed the last whole
+    quarter (DROPOUT-SCREEN-QUARTER), and the first one's round of that quarter found one more dropout than it
+    filed (DROPOUT-SCREEN-UNFILED). Each round reports the files its township opened in its quarter."""
+    rows = []
+    for t, township in enumerate(ctx.townships):
+        for back in range(4, -1, -1):
+            start = _quarter_start(ctx.today, back)
+            on = start + dt.timedelta(days=20 + rng.randint(0, 30))
+            if on > ctx.today or (t == 1 and back == 1):
+                continue
+            end = _quarter_start(ctx.today, back - 1)
+            found = sum(1 for f in files if f.region_code.startswith(township.prefix) and start <= f.found_on < end)
+            rows.append(DropoutScreening(
+                region_code=township.code, screened_on=on, screeners=f"{township.name}中心校、乡教办", schools=rng.randint(4, 9),
+                children=rng.randint(600, 1500), found=found + (1 if t == 0 and back == 1 else 0),
+                note="逐校核对学籍名单和在校名单，入户核实未到校学生", created_by=admin, updated_by=admin))
+    return rows
+
+
+def _household_water(ctx, admin) -> list[WaterProblem]:
+    """Water problems of single monitored households: one still open (its record cannot be eliminated), one closed;
+    and one a household's record was marked eliminated before it was closed (WATER-CASE-ELIMINATED-OPEN)."""
+    from gonggu.monitoring.models import MonitoringCase
+
+    scope = in_scope_q("region_code", ctx.county.prefix)
+    monitored = list(MonitoringCase.objects.filter(scope, status="monitoring").select_related("household")
+                     .order_by("id")[:2])
+    gone = MonitoringCase.objects.filter(scope, eliminated_on__isnull=False).order_by("-eliminated_on", "id").first()
+    rows = []
+    for i, case in enumerate(monitored + ([gone] if gone else [])):
+        head = case.household.members.order_by("id").first()
+        if head is None:
+            continue
+        if i == 2:
+            found = case.eliminated_on - dt.timedelta(days=10)
+            closed = min(case.eliminated_on + dt.timedelta(days=15), ctx.today)
+        else:
+            found = _d(ctx.today, 20 + 30 * i)
+            closed = None if i == 0 else found + dt.timedelta(days=12)
+        rows.append(WaterProblem(
+            region_code=case.region_code, household=case.household, household_id_number=head.id_number,
+            found_on=found, category=["水质", "方便程度", "水量"][i],
+            description=["自家水井水质浑浊", "入户管道损坏，需到邻居家取水", "入户水管冬季冻裂"][i],
+            deadline=found + dt.timedelta(days=30), measure="接通集中供水入户管道", closed_on=closed,
+            evidence="入户回访记录、照片" if closed else "", created_by=admin, updated_by=admin))
+    return rows
+
+
 def _health(ctx, rng, admin):
     """卫健's list: a family-doctor contract for adults of 脱贫户 and 监测户, some of them chronic patients (a few
     unsigned or not followed up last quarter); a clinic in every village (one without a licensed doctor, one small)."""
@@ -262,18 +318,21 @@ def demo_guarantees(ctx) -> dict:
     with transaction.atomic():
         renovations = _renovations(ctx, rng, admin)
         files, persuasions, visits = _education(ctx, rng, admin)
+        screenings = _screenings(ctx, rng, admin, files)
         water, problems, trainings = _water(ctx, rng, admin)
+        problems += _household_water(ctx, admin)
         inspections, idle = _houses(ctx, rng, admin)
         services, clinics, illnesses = _health(ctx, rng, admin)
         for model, rows in ((HousingRenovation, renovations), (DropoutFile, files), (Persuasion, persuasions),
                             (HomeTeachingVisit, visits), (VillageWater, water), (WaterProblem, problems),
                             (HealthService, services), (VillageClinic, clinics), (SeriousIllness, illnesses), (WaterTraining, trainings),
-                            (HouseInspection, inspections), (IdleDangerousHouse, idle)):
+                            (HouseInspection, inspections), (IdleDangerousHouse, idle),
+                            (DropoutScreening, screenings)):
             if rows:
                 bulk_create_with_history(rows, model, batch_size=2000, default_user=admin)
     return {"renovations": len(renovations), "house_inspections": len(inspections), "idle_houses": len(idle), "dropout_files": len(files), "home_teaching_visits": len(visits),
             "water_villages": len(water), "water_problems": len(problems), "health_services": len(services),
-            "village_clinics": len(clinics)}
+            "village_clinics": len(clinics), "dropout_screenings": len(screenings)}
 
 
 def demo_clear(*, prefix: str) -> None:

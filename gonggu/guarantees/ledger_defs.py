@@ -6,6 +6,7 @@ from gonggu.ledgers.kinds import LedgerKind, Match, field_column, per_row, regis
 from . import checks
 from .models import (
     DropoutFile,
+    DropoutScreening,
     HealthService,
     HomeTeachingVisit,
     HouseInspection,
@@ -168,13 +169,16 @@ WATER_PROBLEM = register_ledger(LedgerKind(
         _col(WaterProblem, "measure", "更换加压泵"),
         _col(WaterProblem, "closed_on", ""),
         _col(WaterProblem, "evidence", ""),
+        _col(WaterProblem, "household_id_number", "", kind=Kind.ID_NUMBER, width=22, aliases=("农户身份证号", "户主身份证号")),
     ),
-    natural_key=("found_on", "category"),
-    list_fields=("found_on", "category", "description", "deadline", "closed_on"),
+    natural_key=("found_on", "category", "household_id_number"),
+    list_fields=("found_on", "category", "description", "deadline", "closed_on", "household_id_number"),
     filter_fields=("category",),
     date_field="found_on",
     department="sl",
-    check_rows=per_row(checks.water_problem_check),
+    check_rows=checks.water_problem_rows,
+    notes=("只涉及一户的问题（入户水管、自家水井等）填该户任一成员的身份证号，该户须在所填村；该户是监测对象的，问题销号前不能"
+           "办理风险消除。",),
 ))
 
 HEALTH_SERVICE = register_ledger(LedgerKind(
@@ -292,4 +296,24 @@ SERIOUS_ILLNESS = register_ledger(LedgerKind(
     date_field="diagnosed_on",
     department="wj",
     check_rows=per_row(checks.illness_check),
+))
+
+DROPOUT_SCREENING = register_ledger(LedgerKind(
+    key="dropout_screening", title="疑似辍学学生排查台账", area=AREA, model=DropoutScreening, match=Match.REGION,
+    description="每季度每个乡镇的疑似辍学学生排查：日期、排查人员、覆盖的学校和适龄儿童少年、发现的辍学学生（各建一档）。",
+    source="001 第二部分 一(二)1②；000 教育帮扶 1",
+    columns=(
+        _col(DropoutScreening, "screened_on", "2025-03-20", aliases=("排查时间",)),
+        _col(DropoutScreening, "screeners", "中心校李校长、乡教办王某", aliases=("参与人员",)),
+        _col(DropoutScreening, "schools", "6", kind=Kind.INT, aliases=("学校数",)),
+        _col(DropoutScreening, "children", "1320", kind=Kind.INT, aliases=("适龄儿童少年人数", "排查人数")),
+        _col(DropoutScreening, "found", "1", kind=Kind.INT, aliases=("发现辍学人数", "疑似辍学人数")),
+        _col(DropoutScreening, "note", "逐校核对学籍和在校名单"),
+    ),
+    natural_key=("screened_on",),
+    list_fields=("screened_on", "screeners", "schools", "children", "found"),
+    date_field="screened_on",
+    department="jy",
+    check_rows=per_row(checks.screening_check),
+    notes=("按乡镇登记：行政区划代码填乡镇的代码。每季度至少一次；发现的辍学、疑似辍学学生在控辍保学台账中各建一档。",),
 ))

@@ -179,6 +179,10 @@ class WaterProblem(LedgerRow):
     measure = models.CharField("整改措施", max_length=200, blank=True)
     closed_on = models.DateField("销号日期", null=True, blank=True)
     evidence = models.CharField("销号佐证", max_length=200, blank=True, help_text="整改完成的照片、检测报告或回访记录")
+    # A problem of one household (its tap, its well) links to that household, and so to its monitoring record:
+    # the record's risk cannot be marked eliminated while the problem is open (monitoring.hooks).
+    household_id_number = models.CharField("涉及农户身份证号", max_length=18, blank=True,
+                                           help_text="只涉及一户的问题填该户任一成员的身份证号；整村、整片的问题不填")
 
     class Meta:
         verbose_name = "饮水安全问题"
@@ -309,3 +313,24 @@ class SeriousIllness(LedgerRow):
 
     def __str__(self) -> str:
         return f"{self.disease} {self.diagnosed_on}"
+
+
+class DropoutScreening(LedgerRow):
+    """疑似辍学学生排查: one township's screening round, recorded each quarter (001 第二部分 一(二)1②: 每季度开展
+    一次疑似辍学学生排查整改工作); the dropouts it finds get their files in the 控辍保学台账."""
+
+    screened_on = models.DateField("排查日期")
+    screeners = models.CharField("排查人员", max_length=100)
+    schools = models.PositiveSmallIntegerField("排查学校数")
+    children = models.PositiveIntegerField("排查适龄儿童少年人数")
+    found = models.PositiveSmallIntegerField("发现辍学、疑似辍学人数", default=0,
+                                             help_text="发现的每一名学生在控辍保学台账中建一档")
+    note = models.CharField("排查情况", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "疑似辍学学生排查"
+        verbose_name_plural = verbose_name
+        indexes = [models.Index(fields=["region_code", "screened_on"], name="dropout_screen_region_idx")]
+
+    def __str__(self) -> str:
+        return f"排查 {self.screened_on}"

@@ -568,3 +568,5 @@ register_rule(RuleDef(
     HAVING SUM(CASE WHEN s.treated_on <= {{as_of}} THEN 1 ELSE 0 END) * 100 < COUNT(*) * 95
     """,
 ))
+
+from . import followup_rule_defs  # noqa: E402,F401  (六类对象鉴定, 季度排查, 饮水问题与风险消除)

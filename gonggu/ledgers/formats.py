@@ -122,7 +122,9 @@ class LedgerFormat(IntakeFormat):
 
     def _value(self, row: StagedRow, field_name: str):
         column = next(c for c in self.kind.columns if c.key == field_name)
-        return row.values.get(column.name)
+        value = row.values.get(column.name)
+        # An empty text cell is stored as "" (`_instance`): the key of a stored row must compare equal.
+        return "" if value is None and _is_text(self.kind.model, field_name) else value
 
     def _no_repeats(self, staged: Staged) -> None:
         if not self.kind.natural_key:

@@ -10,7 +10,7 @@ from gonggu.core.access import get_in_scope
 from gonggu.core.codes import in_scope_q
 from gonggu.core.idnumber import InvalidIdNumber, mask, normalize
 
-from .kinds import LEDGERS, LedgerKind, Match
+from .kinds import LEDGERS, LedgerKind
 
 
 def kinds_for_user(user) -> list[LedgerKind]:
@@ -115,10 +115,11 @@ class HouseholdLedger:
 
 def household_ledgers(user, household) -> list[HouseholdLedger]:
     """The household's rows in every ledger kind the user may see (一户一档): one loop over the registered kinds,
-    so a new kind appears here without a line of code. Kinds about a village (Match.REGION) have no household."""
+    so a new kind appears here without a line of code. A row about a village (Match.REGION) shows when it names
+    one household (a water problem of one household's tap)."""
     out = []
     for kind in kinds_for_user(user):
-        if kind.match == Match.REGION or not kind.has_field("household"):
+        if not kind.has_field("household"):
             continue
         rows = list(ledger_rows_for_user(user, kind).filter(household=household)[:50])
         if not rows:

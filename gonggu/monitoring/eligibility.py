@@ -127,6 +127,7 @@ def elimination_verdict(case, *, user=None, today: dt.date | None = None) -> Eli
         measures_implemented,
         no_elimination_in_progress,
         no_open_guarantee_warnings,
+        no_open_linked_problems,
         three_months_since_approval,
     )
 
@@ -134,7 +135,7 @@ def elimination_verdict(case, *, user=None, today: dt.date | None = None) -> Eli
     ctx = Ctx(user=user, today=today)
     reasons = []
     for guard in (case_open, no_elimination_in_progress, three_months_since_approval, income_above_line,
-                  no_open_guarantee_warnings, measures_implemented):
+                  no_open_guarantee_warnings, no_open_linked_problems, measures_implemented):
         if case.status != CaseStatus.MONITORING and guard is not case_open:
             continue
         reason = guard(case, ctx)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import exports, import_views, report_views, views
+from . import changes_views, exports, import_views, report_views, views
 
 app_name = "monitoring"
 
@@ -46,6 +46,9 @@ urlpatterns = [
     path("report/", report_views.report_page, name="report"),
     path("report/xlsx/", report_views.report_xlsx_view, name="report_xlsx"),
     path("report/docx/", report_views.report_docx_view, name="report_docx"),
+    # 新增、退出名单 (001 第二部分 二(二)5): the month's persons for 财政、卫健、医保, downloads by POST.
+    path("changes/", changes_views.changes_page, name="changes"),
+    path("changes/export/", changes_views.changes_export, name="changes_export"),
     path("settings/", views.limits_view, name="limits"),
     # Monitoring history (formats.md): the intake pipeline's pages; the chooser, and the old addresses.
     path("imports/", import_views.import_home, name="import_home"),

@@ -255,6 +255,16 @@ def no_open_guarantee_warnings(obj, ctx: Ctx) -> str | None:
     return None
 
 
+def no_open_linked_problems(obj, ctx: Ctx) -> str | None:
+    """Problems the work areas link to the household and that are still open (a household-level water problem,
+    001 第三部分 一(二)4①: “三保障”和饮水安全持续巩固): each registered check gives its reason (monitoring.hooks)."""
+    from .hooks import elimination_checks
+
+    case = _case(obj)
+    found = [reason for check in elimination_checks() if (reason := check(case, ctx.today))]
+    return "；".join(found) if found else None
+
+
 def measures_implemented(obj, ctx: Ctx) -> str | None:
     from .eligibility import implemented_measure_count
 
@@ -368,19 +378,19 @@ E = EliminationStatus
 ELIMINATION = Workflow(Procedure.ELIMINATION, [
     # `start` creates the procedure: its source is the case's status, checked by `case_open`.
     T("start", "提出风险消除", set(), E.VERIFYING, village_user_or_officer, case_open, no_elimination_in_progress,
-      three_months_since_approval, income_above_line, no_open_guarantee_warnings, measures_implemented,
-      level="village", form="ApplicationForm"),
-    T("verify", "入户核查", E.VERIFYING, E.SELECTING, village_user, guarantees_confirmed,
+      three_months_since_approval, income_above_line, no_open_guarantee_warnings, no_open_linked_problems,
+      measures_implemented, level="village", form="ApplicationForm"),
+    T("verify", "入户核查", E.VERIFYING, E.SELECTING, village_user, guarantees_confirmed, no_open_linked_problems,
       level="village", form="EliminationVerifyForm"),
     T("select", "村级初选并公示", E.SELECTING, E.NOTICE, village_user, notice_period_valid,
       level="village", form="SelectForm"),
     T("township_review", "乡级审核", E.NOTICE, E.COUNTY, township_user, notice_closed_cleanly,
       level="township", form="NoteForm"),
     T("county_approve", "县级审批（或抽查确定）", E.COUNTY, E.ANNOUNCE, county_user, notice_closed_cleanly,
-      three_months_since_approval, level="county", form="NoteForm"),
+      three_months_since_approval, no_open_linked_problems, level="county", form="NoteForm"),
     T("announce", "结果公告", E.ANNOUNCE, E.MARKING, township_user, level="township", form="AnnounceForm"),
     T("mark", "系统标注风险消除", E.MARKING, E.DONE, village_user, method_chosen, three_months_since_approval,
-      level="village", form="MarkForm"),
+      no_open_linked_problems, level="village", form="MarkForm"),
     T("return", "退回修改", {E.NOTICE, E.COUNTY}, E.RETURNED, reviewer_of_current_step, reason_given,
       level="reviewer", form="ReasonForm"),
     T("resubmit", "修改后重新报送", E.RETURNED, E.NOTICE, village_user, notice_closed_cleanly,

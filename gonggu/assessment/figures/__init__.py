@@ -9,7 +9,7 @@ Missing data is never a zero: the figure reports "暂无数据（自…起）" w
 
 Modules: `base` (definitions, context, helpers), `findings` (figures that count
 the stored findings of work-area ledger rules), one module per area of figures
-(`stationing` 指标1/7, `guarantees` and `guarantee_ledgers` 指标2, `funds` 指标3/8,
+(`stationing` 指标1/7, `guarantees`, `housing_groups` and `guarantee_ledgers` 指标2, `funds` 指标3/8,
 `employment` 指标4/6, `monitoring` 指标7, `rectification` 指标9, `risk` 指标10, `income` 指标11, `surveys` 指标12),
 each with its FIGURES list, and `evaluation` (the registry and the evaluation).
 The order below is the order figures are shown in.
@@ -20,6 +20,7 @@ from . import (
     funds,
     guarantee_ledgers,
     guarantees,
+    housing_groups,
     income,
     monitoring,
     rectification,
@@ -30,7 +31,7 @@ from . import (
 from .base import Drill, DrillRow, EvalContext, Figure, FigureData, Missing, Target, low_income_line
 from .evaluation import FIGURES, Result, evaluate, evaluate_region, register_figure
 
-for _module in (stationing, guarantees, guarantee_ledgers, funds, employment, monitoring, rectification, risk,
+for _module in (stationing, guarantees, housing_groups, guarantee_ledgers, funds, employment, monitoring, rectification, risk,
                 income, surveys):
     for _figure in _module.FIGURES:
         register_figure(_figure)

@@ -10,9 +10,10 @@ IND2 = "002 附件2 指标2"
 
 FIGURES: list[Figure] = [
     findings_figure(
-        code="EDU-LEDGERS", title="控辍保学（劝返、延缓入学、送教上门）", indicator="2",
-        rules=("DROPOUT-PERSUADE-3", "DROPOUT-DEFER-IRREGULAR", "HOME-TEACH-MONTHLY"),
-        source=IND2 + "；001 第二部分 一（二）", quote="各地控辍保学、教育资助等情况", needs="控辍保学台账"),
+        code="EDU-LEDGERS", title="控辍保学（季度排查、劝返、延缓入学、送教上门）", indicator="2",
+        rules=("DROPOUT-SCREEN-QUARTER", "DROPOUT-SCREEN-UNFILED", "DROPOUT-PERSUADE-3", "DROPOUT-DEFER-IRREGULAR",
+               "HOME-TEACH-MONTHLY"),
+        source=IND2 + "；001 第二部分 一（二）", quote="各地控辍保学、教育资助等情况", needs="疑似辍学排查台账、控辍保学台账"),
     findings_figure(
         code="HEALTH-LEDGERS", title="乡村医疗服务、慢病签约和大病救治", indicator="2",
         rules=("CLINIC-GAP", "CLINIC-AREA", "CLINIC-PUBLIC-SHARE", "HEALTH-CHRONIC-UNSIGNED", "HEALTH-FOLLOWUP-QUARTER",
@@ -28,7 +29,7 @@ FIGURES: list[Figure] = [
     findings_figure(
         code="WATER-SAFETY", title="农村饮水安全（水量、水质、方便程度、保证率、问题清零、运行管护）", indicator="2",
         rules=("WATER-QUANTITY-LOW", "WATER-QUALITY", "WATER-FETCH-FAR", "WATER-SHORT-DAYS", "WATER-PROBLEM-OPEN",
-               "WATER-MANAGEMENT", "WATER-TRAINING-TOWNSHIP"),
+               "WATER-CASE-ELIMINATED-OPEN", "WATER-MANAGEMENT", "WATER-TRAINING-TOWNSHIP"),
         source=IND2 + "；001 第二部分 四（二）2；004 任务25",
         quote="农村饮水的水量、水质、用水方便程度和供水保证率，安全排查和问题动态清零、供水运行管护等情况",
         needs="农村供水台账"),

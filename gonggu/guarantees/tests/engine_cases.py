@@ -327,3 +327,96 @@ CASES = [
     ("ILLNESS-TREAT-RATE", "19 of 20 treated", _illness_rate(19, 1, own_township=False), False),
     ("ILLNESS-TREAT-RATE", "18 of 19 treated", _illness_rate(18, 1, own_township=False), True),
 ]
+
+
+# --- what follows a warning: 六类对象鉴定, 季度排查, 饮水问题与风险消除 (followup_rule_defs.py) ---------------------
+
+def _six(kind="脱贫户", *, mz=None, zj=False, inspected=False):
+    def build(sc):
+        h = sc.household(kind=kind, monitoring_type="边缘易致贫户" if kind == "监测户" else None)
+        p = person(h)
+        if mz:
+            fact("mz_assistance", p, as_of=dt.date(2025, 3, 1), category=mz[0], status=mz[1])
+        if zj:
+            fact("zj_housing", p, as_of=dt.date(2025, 3, 10), grade="B", appraisal_date=dt.date(2025, 3, 1))
+        if inspected:
+            inspection(p, appraised=inspected)
+        return h
+    return build
+
+
+def _screened(*dates, found: int = 0, files: int = 0, own_township: bool = False):
+    """A township of its own (a Region with a village and a household), its screening rounds, and dropout files
+    found in 2025's first quarter; or the scenario's own township, which records no round."""
+    def build(sc):
+        if own_township:
+            sc.household(kind="脱贫户")
+            return sc.villages[0].code[:9] + "000"
+        from gonggu.guarantees.models import DropoutFile, DropoutScreening
+
+        code = f"{sc.villages[0].code[:6]}{next(_townships)}"
+        county = sc.villages[0].parent.parent
+        township = make_region(f"{code}000", f"排查乡{code[-3:]}", Level.TOWNSHIP, county)
+        village = make_region(f"{code}201", f"排查村{code[-3:]}", Level.VILLAGE, township)
+        h = builders.household(village, kind="脱贫户", no=f"S{code[-6:]}")
+        p = person(h)
+        for on in dates:
+            DropoutScreening.objects.create(region_code=township.code, screened_on=on, screeners="乡教办", schools=4,
+                                            children=600, found=found)
+        for k in range(files):
+            DropoutFile.objects.create(region_code=village.code, household_id=h.pk, id_number=p.id_number,
+                                       found_on=dt.date(2025, 2, 10 + k), kind="辍学", status="已复学",
+                                       returned_on=dt.date(2025, 3, 1))
+        return township.code
+    return build
+
+
+def _eliminated_with_problem(*, closed):
+    def build(sc):
+        from gonggu.guarantees.models import WaterProblem
+        from gonggu.monitoring.tests.factories import CaseFactory
+
+        h = sc.household(kind="监测户")
+        person(h)
+        CaseFactory(household=h, status="eliminated", eliminated_on=dt.date(2025, 5, 20), elimination_method="稳定消除")
+        WaterProblem.objects.create(region_code=h.region_code, household=h, found_on=dt.date(2025, 5, 1),
+                                    category="水量", description="入户水管冻裂", deadline=dt.date(2025, 5, 30),
+                                    closed_on=closed, evidence="回访" if closed else "")
+        return h
+    return build
+
+
+def _own_round(found: int):
+    """A round in the scenario's own township this quarter (not the last one) finding more than its dropout cases
+    filed; the township still has no round of the last quarter."""
+    def build(sc):
+        from gonggu.guarantees.models import DropoutScreening
+
+        township = sc.villages[0].code[:9] + "000"
+        DropoutScreening.objects.create(region_code=township, screened_on=dt.date(2025, 4, 15), screeners="乡教办",
+                                        schools=4, children=600, found=found)
+        return township
+    return build
+
+
+Q1_END = dt.date(2025, 3, 31)
+CASES += [
+    ("HOUSE-SIX-UNAPPRAISED", "脱贫户 never appraised", _six(), True),
+    ("HOUSE-SIX-UNAPPRAISED", "监测户 on the 住建 list", _six("监测户", zj=True), False),
+    ("HOUSE-SIX-UNAPPRAISED", "低保户 re-appraised on D", _six("一般农户", mz=("低保", "在保"), inspected=D), False),
+    ("HOUSE-SIX-UNAPPRAISED", "低保户 re-appraised after D", _six("一般农户", mz=("低保", "在保"), inspected=D + DAY), True),
+    ("HOUSE-SIX-UNAPPRAISED", "低保边缘 family", _six("一般农户", mz=("低保边缘", "在保")), True),
+    ("HOUSE-SIX-UNAPPRAISED", "低保 stopped", _six("一般农户", mz=("低保", "停保")), False),
+    ("HOUSE-SIX-UNAPPRAISED", "ordinary household", _six("一般农户"), False),
+    ("DROPOUT-SCREEN-QUARTER", "the scenario's township screened nothing", _screened(own_township=True), True),
+    ("DROPOUT-SCREEN-QUARTER", "screened on the quarter's last day", _screened(Q1_END), False),
+    ("DROPOUT-SCREEN-QUARTER", "screened the day after the quarter", _screened(Q1_END + DAY), True),
+    ("DROPOUT-SCREEN-UNFILED", "two found, two filed", _screened(Q1_END, found=2, files=2), False),
+    ("DROPOUT-SCREEN-UNFILED", "two found, one filed", _screened(Q1_END, found=2, files=1), True),
+    ("DROPOUT-SCREEN-UNFILED", "the scenario's township found more than filed", _own_round(99), True),
+    ("WATER-CASE-ELIMINATED-OPEN", "closed the day after elimination",
+     _eliminated_with_problem(closed=dt.date(2025, 5, 21)), True),
+    ("WATER-CASE-ELIMINATED-OPEN", "closed on the elimination day",
+     _eliminated_with_problem(closed=dt.date(2025, 5, 20)), False),
+    ("WATER-CASE-ELIMINATED-OPEN", "never closed", _eliminated_with_problem(closed=None), True),
+]

@@ -41,7 +41,8 @@ def test_demo_fills_every_ledger_with_findings(ctx, time_machine):
     for code in ("HOUSE-NOT-PLANNED", "HOUSE-AREA-LOW", "HOUSE-MOVED-IN-EARLY", "DROPOUT-PERSUADE-3",
                  "HOME-TEACH-MONTHLY", "WATER-PROBLEM-OPEN", "HEALTH-FOLLOWUP-QUARTER", "HEALTH-CHRONIC-UNSIGNED",
                  "CLINIC-AREA", "HOUSE-REAPPRAISE", "IDLE-HOUSE-OCCUPIED", "IDLE-HOUSE-UNWATCHED",
-                 "WATER-TRAINING-TOWNSHIP", "ILLNESS-UNTREATED", "ILLNESS-TREAT-RATE"):
+                 "WATER-TRAINING-TOWNSHIP", "ILLNESS-UNTREATED", "ILLNESS-TREAT-RATE", "DROPOUT-SCREEN-QUARTER",
+                 "DROPOUT-SCREEN-UNFILED", "HOUSE-SIX-UNAPPRAISED"):
         assert code in found, code
     assert any(code.startswith("WATER-") and code != "WATER-PROBLEM-OPEN" for code in found)
     demo_clear(prefix=ctx.county.prefix)

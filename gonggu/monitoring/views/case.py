@@ -21,6 +21,7 @@ from .. import services as s
 from ..choices import MeasureCategory
 from ..deadlines import Clocks
 from ..eligibility import elimination_verdict, plan_checks
+from ..hooks import case_sections
 from ..models import MonitoringCase
 from ..panels import case_panels
 from ..selectors import (
@@ -111,6 +112,7 @@ def case_detail(request, pk: int):
         "assistance_open": s._assistance_allowed(case) is None,
         "measure_categories": MeasureCategory.choices,
         "comparison": case.comparison_results or {},
+        "sections": case_sections(user, case),   # from the work areas (a household's water problems …)
     })
 
 

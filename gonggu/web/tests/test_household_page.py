@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from gonggu.guarantees.models import DropoutFile
-from gonggu.ledgers.kinds import LEDGERS, Match
+from gonggu.ledgers.kinds import LEDGERS
 from gonggu.ledgers.selectors import household_ledgers
 from gonggu.monitoring.tests.factories import CaseFactory, household, measure, visit
 from gonggu.registry.panels import HOUSEHOLD_PANELS
@@ -50,7 +50,7 @@ def test_ledger_rows_come_from_one_loop_over_kinds(home, village_clerk):
     shown = household_ledgers(village_clerk, home["household"])
     assert [item.kind.key for item in shown] == ["dropout"]
     assert shown[0].rows[0]["values"][0][0] == LEDGERS["dropout"].label(LEDGERS["dropout"].shown_fields[0])
-    assert all(k.match != Match.REGION for k in LEDGERS.values() if k.key in {i.kind.key for i in shown})
+    assert all(k.has_field("household") for k in LEDGERS.values() if k.key in {i.kind.key for i in shown})
 
 
 def test_ledger_rows_are_scoped(home, regions, login):
