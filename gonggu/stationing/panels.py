@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gonggu.monitoring.panels import CasePanel, register_case_panel
+from gonggu.monitoring.hooks import CaseSection, register_case_section
 from gonggu.registry.panels import HouseholdPanel, register_household_panel
 
 from .selectors import meetings_of_case, meetings_of_household
@@ -21,4 +21,4 @@ def _case(user, case) -> dict:
 
 def register() -> None:
     register_household_panel(HouseholdPanel("meetings", "研判会议", TEMPLATE, _household, 35))
-    register_case_panel(CasePanel("meetings", "研判会议", TEMPLATE, _case, 10))
+    register_case_section(CaseSection("meetings", "研判会议", TEMPLATE, _case, 10))

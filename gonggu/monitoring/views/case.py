@@ -23,7 +23,6 @@ from ..deadlines import Clocks
 from ..eligibility import elimination_verdict, plan_checks
 from ..hooks import case_sections
 from ..models import MonitoringCase
-from ..panels import case_panels
 from ..selectors import (
     case_events,
     case_get_for_user,
@@ -77,7 +76,6 @@ def case_detail(request, pk: int):
     nolabour_steps = available(Procedure.NOLABOUR, nolabour, user) if nolabour else []
     return render(request, "monitoring/case_detail.html", {
         "case": case, "household": household, "members": members, "clocks": Clocks().for_case(case),
-        "panels": case_panels(user, case),
         # Imported records carry only the dates of their ledger: the notice start stands for the selection.
         "steps": [(label, getattr(case, field) or (case.notice_start if field == "selected_on" else None))
                   for label, field in IDENT_STEPS],
@@ -112,7 +110,7 @@ def case_detail(request, pk: int):
         "assistance_open": s._assistance_allowed(case) is None,
         "measure_categories": MeasureCategory.choices,
         "comparison": case.comparison_results or {},
-        "sections": case_sections(user, case),   # from the work areas (a household's water problems …)
+        "sections": case_sections(user, case),   # from the work areas (meetings, a household's water problems …)
     })
 
 
