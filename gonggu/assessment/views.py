@@ -216,7 +216,7 @@ def problem_detail(request, pk: int):
     region = Region.objects.filter(code=problem.region_code).first()
     transitions = workflow.available(problem, request.user)
     return render(request, "assessment/problem_detail.html", {
-        "problem": problem, "region": region, "events": problem.events.select_related("by"),
+        "problem": problem, "region": region, "events": problem.events.select_related("actor"),
         "evidence": problem.evidence.select_related("uploaded_by"), "flag": workflow.overdue_flag(problem, today),
         "transitions": [t.name for t in transitions], "reopen_form": ReopenForm(initial={
             "new_deadline": today + dt.timedelta(days=30)}),
