@@ -1,4 +1,4 @@
-"""Migration 0007: problem events take the one event shape — `by` becomes `actor` and the Chinese words in
+"""Migrations 0007–0008: problem events take the one event shape — `by` becomes `actor` and the Chinese words in
 `action` become the codes of ProblemEvent.Action, both ways, keeping every row."""
 
 import pytest
