@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from gonggu.core.events import Event
 from gonggu.core.models import TimeStampedModel
 
 from .workflow import ProblemStatus
@@ -225,25 +226,26 @@ class Problem(TimeStampedModel):
         return self.title
 
 
-class ProblemEvent(models.Model):
-    """The trail of a problem: every transition, progress update and evidence file (Saleor-style event rows)."""
+class ProblemEvent(Event):
+    """The trail of a problem: every transition, progress update and evidence file."""
+
+    class Action(models.TextChoices):
+        REGISTER = "register", "登记"
+        DEADLINE = "deadline", "调整时限"
+        EDIT = "edit", "修改"
+        PROGRESS = "progress", "更新进展"
+        EVIDENCE = "evidence", "上传材料"
+        RECTIFY = "rectify", "报整改完成"
+        VERIFY = "verify", "回头看核实"
+        REOPEN = "reopen", "回炉整改"
+
+    subject_field = "problem"
 
     problem = models.ForeignKey(Problem, verbose_name="问题", on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField("时间", auto_now_add=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
-                           on_delete=models.SET_NULL, related_name="+")
-    action = models.CharField("操作", max_length=20)
-    from_status = models.CharField("原状态", max_length=8, blank=True)
-    to_status = models.CharField("新状态", max_length=8, blank=True)
-    note = models.TextField("说明", blank=True)
 
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = "整改记录"
         verbose_name_plural = verbose_name
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.action} {self.note[:30]}"
 
 
 class ProblemEvidence(models.Model):

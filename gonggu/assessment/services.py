@@ -202,11 +202,6 @@ def negative_items_import(*, user, path, file_label: str, year: int, region_code
 # --- rectification problems (问题整改) -------------------------------------------------------------------
 
 
-def _event(problem: Problem, *, user, action: str, note: str = "", from_status: str = "", to_status: str = ""):
-    return ProblemEvent.objects.create(problem=problem, by=user, action=action, note=note,
-                                       from_status=from_status, to_status=to_status)
-
-
 @transaction.atomic
 def problem_create(*, user, source: str, title: str, region_code: str, owner_unit: str, deadline: dt.date,
                    year: int | None = None, kind: str = ProblemKind.INDIVIDUAL, description: str = "",
@@ -236,8 +231,8 @@ def problem_create(*, user, source: str, title: str, region_code: str, owner_uni
         indicator_code=indicator_code, cause=cause.strip(), measures=measures.strip(), deadline=deadline,
         figure_code=figure_code, figure_snapshot=figure_snapshot or {}, created_by=user, updated_by=user,
     )
-    _event(problem, user=user, action="登记", to_status=problem.status,
-           note=f"来源：{source}；责任单位：{problem.owner_unit}；时限：{deadline:%Y-%m-%d}")
+    ProblemEvent.record(problem, user, ProblemEvent.Action.REGISTER, to_status=problem.status,
+                        note=f"来源：{source}；责任单位：{problem.owner_unit}；时限：{deadline:%Y-%m-%d}")
     audit_log(user=user, action=A.CREATE, object_type="problem", object_id=problem.pk, region_code=region.code,
               summary=f"登记整改问题：{problem.title[:80]}")
     return problem
@@ -257,12 +252,13 @@ def problem_update(*, user, problem: Problem, owner_unit: str, owner_person: str
     if deadline != problem.deadline:
         if deadline < today:
             raise UserFacingError(f"整改时限 {deadline:%Y-%m-%d} 早于今天。")
-        _event(problem, user=user, action="调整时限", note=f"{problem.deadline:%Y-%m-%d} → {deadline:%Y-%m-%d}")
+        ProblemEvent.record(problem, user, ProblemEvent.Action.DEADLINE,
+                            f"{problem.deadline:%Y-%m-%d} → {deadline:%Y-%m-%d}")
     problem.owner_unit, problem.owner_person = owner_unit.strip(), owner_person.strip()
     problem.cause, problem.measures, problem.deadline = cause.strip(), measures.strip(), deadline
     problem.updated_by = user
     problem.save()
-    _event(problem, user=user, action="修改", note="修改责任单位、原因剖析或整改措施")
+    ProblemEvent.record(problem, user, ProblemEvent.Action.EDIT, note="修改责任单位、原因剖析或整改措施")
     audit_log(user=user, action=A.UPDATE, object_type="problem", object_id=problem.pk,
               region_code=problem.region_code, summary=f"修改整改问题：{problem.title[:80]}")
     return problem
@@ -278,7 +274,7 @@ def problem_progress(*, user, problem: Problem, note: str) -> ProblemEvent:
     problem.progress = note.strip()
     problem.updated_by = user
     problem.save(update_fields=["progress", "updated_by", "updated_at"])
-    return _event(problem, user=user, action="更新进展", note=note.strip())
+    return ProblemEvent.record(problem, user, ProblemEvent.Action.PROGRESS, note=note.strip())
 
 
 @transaction.atomic
@@ -288,7 +284,7 @@ def problem_evidence_add(*, user, problem: Problem, uploaded) -> ProblemEvidence
     path, digest = upload_save(uploaded, kind="rectification", accept=EVIDENCE)
     evidence = ProblemEvidence.objects.create(problem=problem, path=stored_name(path), name=uploaded.name[:200],
                                               sha256=digest, size=uploaded.size, uploaded_by=user)
-    _event(problem, user=user, action="上传材料", note=evidence.name)
+    ProblemEvent.record(problem, user, ProblemEvent.Action.EVIDENCE, note=evidence.name)
     return evidence
 
 
@@ -315,7 +311,8 @@ def problem_rectify(*, user, problem: Problem, note: str, today: dt.date | None 
     problem.progress = note.strip()
     problem.updated_by = user
     problem.save()
-    _event(problem, user=user, action="报整改完成", from_status=source, to_status=target, note=note.strip() + late)
+    ProblemEvent.record(problem, user, ProblemEvent.Action.RECTIFY, note.strip() + late, from_status=source,
+                        to_status=target)
     audit_log(user=user, action=A.UPDATE, object_type="problem", object_id=problem.pk,
               region_code=problem.region_code, summary=f"报整改完成：{problem.title[:80]}{late}")
     return problem
@@ -331,7 +328,8 @@ def problem_verify(*, user, problem: Problem, note: str, today: dt.date | None =
     problem.status, problem.verified_at, problem.verified_by = target, timezone.now(), user
     problem.updated_by = user
     problem.save()
-    _event(problem, user=user, action="回头看核实", from_status=source, to_status=target, note=note.strip())
+    ProblemEvent.record(problem, user, ProblemEvent.Action.VERIFY, note.strip(), from_status=source,
+                        to_status=target)
     audit_log(user=user, action=A.UPDATE, object_type="problem", object_id=problem.pk,
               region_code=problem.region_code, summary=f"回头看核实：{problem.title[:80]}")
     return problem
@@ -351,8 +349,8 @@ def problem_reopen(*, user, problem: Problem, reason: str, note: str, new_deadli
     problem.verified_at = problem.verified_by = None
     problem.updated_by = user
     problem.save()
-    _event(problem, user=user, action="回炉整改", from_status=source, to_status=target,
-           note=f"{reason}：{note.strip()}（新时限 {new_deadline:%Y-%m-%d}）")
+    ProblemEvent.record(problem, user, ProblemEvent.Action.REOPEN, from_status=source, to_status=target,
+                        note=f"{reason}：{note.strip()}（新时限 {new_deadline:%Y-%m-%d}）")
     audit_log(user=user, action=A.UPDATE, object_type="problem", object_id=problem.pk,
               region_code=problem.region_code, summary=f"回炉整改（{reason}）：{problem.title[:80]}")
     return problem

@@ -215,7 +215,7 @@ def problem_detail(request, pk: int):
     today = _today()
     region = Region.objects.filter(code=problem.region_code).first()
     return render(request, "assessment/problem_detail.html", {
-        "problem": problem, "region": region, "events": problem.events.select_related("by"),
+        "problem": problem, "region": region, "events": problem.events.select_related("actor"),
         "evidence": problem.evidence.select_related("uploaded_by"), "flag": workflow.overdue_flag(problem, today),
         "step_forms": _step_forms(problem, request.user, today),
         "can_manage": request.user.has_perm_code(Perm.MANAGE_ASSESSMENT),

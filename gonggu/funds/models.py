@@ -16,6 +16,7 @@ county offices write them; imports and services check that the number exists in 
 
 from django.db import models
 
+from gonggu.core.events import StepEvent
 from gonggu.ledgers.models import LedgerRow
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2}
@@ -107,28 +108,24 @@ class Project(LedgerRow):
                 + self.other_funds)
 
 
-class ProjectEvent(models.Model):
-    """One step of a project's life (who, when, what), in the order it happened."""
+class ProjectEvent(StepEvent):
+    """One step of a project's life (who, when, what), in the order it happened; its actions are the steps
+    of the project table (workflow.PROJECT)."""
+
+    subject_field = "project"
 
     project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="events")
-    action = models.CharField("操作", max_length=30)
-    label = models.CharField("步骤", max_length=40)
-    from_status = models.CharField("原状态", max_length=10, blank=True)
-    to_status = models.CharField("新状态", max_length=10, blank=True)
-    actor = models.ForeignKey("accounts.User", verbose_name="办理人", null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
-    actor_name = models.CharField("办理人姓名", max_length=60, blank=True)
-    on_date = models.DateField("办理日期")
-    at = models.DateTimeField("记录时间", auto_now_add=True)
-    note = models.CharField("说明", max_length=300, blank=True)
 
-    class Meta:
+    class Meta(StepEvent.Meta):
         verbose_name = "项目办理记录"
         verbose_name_plural = verbose_name
         ordering = ["on_date", "id"]
 
-    def __str__(self) -> str:
-        return f"{self.on_date} {self.label}"
+    @classmethod
+    def actions(cls) -> dict[str, str]:
+        from .workflow import PROJECT
+
+        return {name: t.label for name, t in PROJECT.items()}
 
 
 class ProjectBeneficiary(LedgerRow):

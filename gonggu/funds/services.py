@@ -25,16 +25,6 @@ def transition_service(name: str):
     return PROJECT.service(name)
 
 
-def _actor_name(user) -> str:
-    return (getattr(user, "full_name", "") or user.get_username()) if user is not None else ""
-
-
-def _event(project: Project, name: str, *, user, on: dt.date, from_status: str, note: str = "") -> ProjectEvent:
-    return ProjectEvent.objects.create(project=project, action=name, label=PROJECT[name].label,
-                                       from_status=from_status, to_status=project.status, actor=user,
-                                       actor_name=_actor_name(user), on_date=on, note=note[:300])
-
-
 def _step(name: str, *, user, project: Project, on: dt.date | None, today: dt.date | None = None,
           note: str = "", fields: dict | None = None, **data) -> Project:
     today = today or timezone.localdate()
@@ -50,7 +40,8 @@ def _step(name: str, *, user, project: Project, on: dt.date | None, today: dt.da
         project.updated_by = user
         project._history_user = user
         project.save()
-        _event(project, name, user=user, on=on or today, from_status=before, note=note)
+        ProjectEvent.record(project, user, name, note, on_date=on or today, from_status=before,
+                            to_status=project.status)
     return project
 
 
@@ -71,7 +62,7 @@ def project_propose(*, user, region_code: str, values: dict, today: dt.date | No
     with transaction.atomic():
         project._history_user = user
         project.save()
-        _event(project, "propose", user=user, on=project.proposed_on, from_status="")
+        ProjectEvent.record(project, user, "propose", on_date=project.proposed_on, to_status=project.status)
     return project
 
 

@@ -194,9 +194,8 @@ def _live_procedure(ctx, rng, clerk, reviewer, admin, officer) -> int:
             Measure.objects.create(household=hh, case=case, region_code=hh.region_code,
                                    category=MeasureCategory.SOCIAL_PROTECTION, start_on=found, content="临时救助 3000 元")
         case.save()
-        CaseEvent.objects.bulk_create([CaseEvent(case=case, procedure=Procedure.IDENTIFICATION, action=a, label=label,
-                                                 actor=u, actor_name=(u.full_name if u else ""), on_date=on)
-                                       for a, label, on, u in events])
+        CaseEvent.objects.bulk_create([CaseEvent.build(case, u, a, procedure=Procedure.IDENTIFICATION, label=label,
+                                                       on_date=on) for a, label, on, u in events])
     return len(stages) + _officer_cases(ctx, ordinary[8:10], village, clerk, admin, officer)
 
 

@@ -46,6 +46,13 @@ def household_warnings(household) -> list[dict]:
     return [_warning_row(w) for w in warnings_for_household(household)[:200]]
 
 
+def household_warning_events(household) -> list:
+    """The events of the household's warnings (verification, lapse, grade changes) for the timeline."""
+    from gonggu.screening.selectors import warning_events_for_household
+
+    return list(warning_events_for_household(household)[:500])
+
+
 # Screening risk types (rules.md) → the monitoring risk type a clue proposes; the village decides at 入户核实.
 SCREENING_RISK_TO_CASE = {
     "因病": "因病", "因残": "因残", "因灾": "因灾", "住房安全": "住房安全", "义务教育": "因学",

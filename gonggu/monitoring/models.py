@@ -12,6 +12,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from gonggu.core.departments import Department
+from gonggu.core.events import StepEvent
 from gonggu.core.models import TimeStampedModel
 
 from .choices import Channel, EliminationMethod, MeasureCategory, MonitoringType, split_risk_types
@@ -304,29 +305,45 @@ class NoLabourDesignation(TimeStampedModel):
         return f"{self.case_id} {self.get_status_display()}"
 
 
-class CaseEvent(models.Model):
-    """One row per transition of any procedure: who, when, from → to, note."""
+class CaseEvent(StepEvent):
+    """One row per step of any procedure: the steps of its workflow table, and the `Action`s besides them."""
+
+    class Action(models.TextChoices):
+        NOTICE_POSTED = "notice_posted", "登记公示张贴"
+        OBJECTION = "objection", "收到公示异议"
+        OBJECTION_RESOLVED = "objection_resolved", "异议处理"
+        OFFICER = "officer", "明确帮扶责任人"
+        PLAN = "plan", "制定帮扶计划"
+        MEASURE = "measure", "新增帮扶措施"
+        MEASURE_END = "measure_end", "帮扶措施结束"
+        GREEN_CHANNEL = "green_channel", "启用绿色通道"
+        ELIMINATED = "eliminated", "风险消除"
+
+    subject_field = "case"
 
     case = models.ForeignKey(MonitoringCase, verbose_name="监测对象", on_delete=models.CASCADE, related_name="events")
     procedure = models.CharField("程序", max_length=16, choices=Procedure.choices)
-    action = models.CharField("操作", max_length=30)
-    label = models.CharField("步骤", max_length=60)
-    from_status = models.CharField("原状态", max_length=30, blank=True)
-    to_status = models.CharField("新状态", max_length=30, blank=True)
-    actor = models.ForeignKey(USER, verbose_name="办理人", null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
-    actor_name = models.CharField("办理人姓名", max_length=150, blank=True)
-    at = models.DateTimeField("办理时间", auto_now_add=True)
-    on_date = models.DateField("业务日期")
-    note = models.TextField("说明", blank=True)
 
-    class Meta:
+    class Meta(StepEvent.Meta):
         verbose_name = "办理记录"
         verbose_name_plural = verbose_name
-        ordering = ["at", "id"]
 
-    def __str__(self) -> str:
-        return f"{self.case_id} {self.label}"
+    @classmethod
+    def actions(cls) -> dict[str, str]:
+        """The steps of every procedure's table, and the actions besides them."""
+        from .workflow import TABLES
+
+        steps = {name: t.label for table in TABLES.values() for name, t in table.items()}
+        return {**steps, **dict(cls.Action.choices)}
+
+    @property
+    def kind_label(self) -> str:
+        return self.get_procedure_display()
+
+    def subject_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("monitoring:case_detail", args=[self.case_id])
 
 
 class Measure(TimeStampedModel):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from gonggu.core.access import Perm, get_in_scope
 from gonggu.core.codes import Level, in_scope_q
+from gonggu.core.events import TimelineItem, event_timeline
 from gonggu.registry.models import Household
 
 from .deadlines import Clock, Clocks
@@ -360,21 +361,13 @@ def officers_for_case(case):
 # --- household timeline ---------------------------------------------------------------------------
 
 
-@dataclass
-class TimelineItem:
-    on: dt.date
-    kind: str
-    title: str
-    detail: str = ""
-    url: str = ""
-    badge: str = ""
-
-
 def household_timeline(household: Household) -> list[TimelineItem]:
-    """Clues, warnings, procedure steps, notices, measures, visits and incomes of one household, by date."""
+    """Clues, warnings, procedure steps, notices, measures, visits and incomes of one household, by date.
+
+    The events of its cases and warnings are read through `event_timeline`, whatever their model."""
     from django.urls import reverse
 
-    from .integration import household_warnings
+    from .integration import household_warning_events, household_warnings
 
     items: list[TimelineItem] = []
     for clue in Clue.objects.filter(household=household):
@@ -387,23 +380,17 @@ def household_timeline(household: Household) -> list[TimelineItem]:
             items.append(TimelineItem(w["raised_on"], "预警", f"部门筛查预警：{w['title']}",
                                       f"{w.get('risk_type') or ''} {w.get('detail') or ''}".strip(),
                                       reverse("warning_detail", args=[w["id"]]), w.get("status") or ""))
-        if w.get("verified_on"):
-            items.append(TimelineItem(w["verified_on"], "预警", f"预警核实：{w.get('outcome') or ''}",
-                                      w["title"], reverse("warning_detail", args=[w["id"]])))
-    cases = list(MonitoringCase.objects.filter(household=household))
-    for case in cases:
+    events = [*CaseEvent.objects.filter(case__household=household), *household_warning_events(household)]
+    items += event_timeline(events)
+    for case in MonitoringCase.objects.filter(household=household, imported=True):
         url = reverse("monitoring:case_detail", args=[case.pk])
-        for e in CaseEvent.objects.filter(case=case).select_related("actor"):
-            items.append(TimelineItem(e.on_date, e.get_procedure_display(), e.label,
-                                      (e.note or "") + (f"（{e.actor_name}）" if e.actor_name else ""), url))
-        if case.imported:
-            for on, title in ((case.discovered_on, "发现风险线索（导入）"), (case.notice_start, "村内公示（导入）"),
-                              (case.county_approved_on, "县级审批纳入（导入）"),
-                              (case.entered_on, "录入系统（导入）"), (case.plan_on, "制定帮扶计划（导入）"),
-                              (case.elim_notice_start, "风险消除公示（导入）"),
-                              (case.eliminated_on, f"风险消除（{case.elimination_method or '导入'}）")):
-                if on:
-                    items.append(TimelineItem(on, "监测记录", title, case.risk_types, url))
+        for on, title in ((case.discovered_on, "发现风险线索（导入）"), (case.notice_start, "村内公示（导入）"),
+                          (case.county_approved_on, "县级审批纳入（导入）"),
+                          (case.entered_on, "录入系统（导入）"), (case.plan_on, "制定帮扶计划（导入）"),
+                          (case.elim_notice_start, "风险消除公示（导入）"),
+                          (case.eliminated_on, f"风险消除（{case.elimination_method or '导入'}）")):
+            if on:
+                items.append(TimelineItem(on, "监测记录", title, case.risk_types, url))
     for notice in Notice.objects.filter(cases__household=household).distinct():
         items.append(TimelineItem(notice.start_on, "公示公告", notice.get_kind_display(),
                                   f"{notice.start_on:%Y-%m-%d}" + (f" 至 {notice.end_on:%Y-%m-%d}" if notice.end_on

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from gonggu.core.events import Event
 from gonggu.core.models import TimeStampedModel
 
 
@@ -185,35 +186,38 @@ class Warning(TimeStampedModel):
         return ""
 
 
-class WarningEvent(models.Model):
+class WarningEvent(Event):
     """What changed on a warning after it was raised: grade, verification, inclusion, lapse (Saleor style).
 
     Raising is not an event row — a run creates warnings in bulk, and the warning itself keeps when and by
     which run it was raised (`first_raised_on`, `first_run`); the detail page shows it as the first line.
     """
 
-    class Type(models.TextChoices):
+    class Action(models.TextChoices):
         GRADE_CHANGED = "grade_changed", "预警等级变化"
         VERIFIED = "verified", "核实办结"
         LAPSED = "lapsed", "条件已消失"
         INCLUSION = "inclusion", "转入监测"
 
+    subject_field = "warning"
+    timeline_kind = "预警"
+
     warning = models.ForeignKey(Warning, verbose_name="预警", on_delete=models.CASCADE, related_name="events")
-    type = models.CharField("事件", max_length=20, choices=Type.choices)
-    at = models.DateTimeField("时间", default=timezone.now)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+", db_index=False)
+    # Not indexed: runs write these rows in bulk and nobody looks events up by who did them.
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+", db_index=False)
     run = models.ForeignKey(ScreeningRun, verbose_name="筛查运行", null=True, blank=True, on_delete=models.SET_NULL,
                             related_name="+", db_index=False, db_constraint=False)
-    from_status = models.CharField("原状态", max_length=10, blank=True)
-    to_status = models.CharField("新状态", max_length=10, blank=True)
-    note = models.TextField("说明", blank=True)
-    data = models.JSONField("数据", default=dict, blank=True)
 
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = "预警事件"
         verbose_name_plural = verbose_name
-        ordering = ["at", "id"]
 
-    def __str__(self) -> str:
-        return f"{self.warning_id} {self.get_type_display()}"
+    @property
+    def title(self) -> str:
+        return f"{self.action_label}：{self.to_status}" if self.action == self.Action.VERIFIED else self.action_label
+
+    def subject_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("warning_detail", args=[self.warning_id])

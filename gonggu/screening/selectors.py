@@ -13,7 +13,7 @@ from gonggu.core.codes import in_scope_q
 from gonggu.regions.models import Region
 
 from .evidence import department_label
-from .models import GRADE_ORDER, VERIFIED_STATUSES, Grade, ScreeningRun, Warning, WarningStatus
+from .models import GRADE_ORDER, VERIFIED_STATUSES, Grade, ScreeningRun, Warning, WarningEvent, WarningStatus
 
 CATEGORIES = {"risk": "风险预警", "quality": "数据质量提示", "all": "全部"}
 
@@ -93,6 +93,11 @@ def open_warnings_for_household(household) -> QuerySet[Warning]:
 
 def warnings_for_household(household) -> QuerySet[Warning]:
     return Warning.objects.filter(household=household).order_by("-first_raised_on", "-id")
+
+
+def warning_events_for_household(household) -> QuerySet[WarningEvent]:
+    """For other apps (the household timeline): what happened to the household's warnings after raising."""
+    return WarningEvent.objects.filter(warning__household=household).select_related("actor").order_by("at", "id")
 
 
 def latest_runs(user, limit: int = 5) -> list[ScreeningRun]:

@@ -160,16 +160,16 @@ def warning_verify(*, warning: Warning, user, outcome: str, note: str = "") -> W
         locked.updated_by = user
         locked.save(update_fields=["status", "ended_on", "verified_by", "verified_at", "verification_note",
                                    "updated_by", "updated_at"])
-        WarningEvent.objects.create(warning=locked, type=WarningEvent.Type.VERIFIED, at=now, user=user,
-                                    from_status=before, to_status=outcome, note=note)
+        WarningEvent.record(locked, user, WarningEvent.Action.VERIFIED, note, at=now, from_status=before,
+                            to_status=outcome)
         if outcome == WarningStatus.INCLUDED:
             handlers = inclusion_handlers()
             for handler in handlers:
                 handler(locked, user=user)
-            WarningEvent.objects.create(
-                warning=locked, type=WarningEvent.Type.INCLUSION, at=now, user=user, from_status=outcome,
-                to_status=outcome, note="已转入监测" if handlers else "监测模块尚未接入，待转入监测",
-                data={"handlers": [getattr(h, "__qualname__", str(h)) for h in handlers]},
+            WarningEvent.record(
+                locked, user, WarningEvent.Action.INCLUSION, "已转入监测" if handlers else "监测模块尚未接入，待转入监测",
+                at=now, from_status=outcome, to_status=outcome,
+                payload={"handlers": [getattr(h, "__qualname__", str(h)) for h in handlers]},
             )
         audit_log(user=user, action=AuditEvent.Action.UPDATE, object_type="screening_warning", object_id=locked.pk,
                   region_code=locked.region_code,

@@ -117,7 +117,7 @@ def _detail_context(request, warning, form=None):
         "w": warning, "rule": rule, "id_text": shown(warning.id_number) if warning.id_number else "—",
         "show_id": show_id, "can_unmask": user.has_perm_code(Perm.UNMASK_ID) and bool(warning.id_number),
         "evidence": render_items(warning.evidence, shown), "params": render_params(warning.params),
-        "events": warning.events.select_related("user").order_by("at", "id"),
+        "events": warning.events.select_related("actor").order_by("at", "id"),
         "form": (form or VerifyForm()) if can_verify else None,
         "department": department_label(warning.department), "earlier": earlier,
         "reraised": any(e.status in VERIFIED_STATUSES for e in earlier),

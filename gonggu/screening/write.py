@@ -242,7 +242,7 @@ def warnings_write(findings, *, as_of: dt.date, run=None, evaluated: Iterable[st
     run_id = getattr(run, "pk", None)
     user_id = getattr(user, "pk", None) or getattr(run, "created_by_id", None)
     w = Warning._meta.db_table
-    e = WarningEvent._meta.db_table
+    e = WarningEvent._meta.db_table   # event rows written set-based: the columns `core.events.Event.build` fills
     h = Warning._meta.get_field("household").related_model._meta.db_table
     verified_in, verified_params = _in(VERIFIED)
     deadline_case = ("CASE s.grade WHEN 'red' THEN %s WHEN 'orange' THEN %s WHEN 'yellow' THEN %s "
@@ -296,9 +296,9 @@ def warnings_write(findings, *, as_of: dt.date, run=None, evaluated: Iterable[st
                 [PENDING, *rules_params, lo, hi],
             )
             cursor.execute(
-                f"INSERT INTO {e} (warning_id, type, at, user_id, run_id, from_status, to_status, note, data) "
+                f"INSERT INTO {e} (warning_id, action, at, actor_id, run_id, from_status, to_status, note, payload) "
                 f"SELECT l.id, %s, %s, NULL, %s, %s, %s, %s, {json_empty} FROM {STAGE_LAPSE} AS l",
-                [WarningEvent.Type.LAPSED.value, now, run_id, PENDING, LAPSED, f"{as_of} 的筛查未再命中"],
+                [WarningEvent.Action.LAPSED.value, now, run_id, PENDING, LAPSED, f"{as_of} 的筛查未再命中"],
             )
             result.lapsed = cursor.rowcount
             cursor.execute(
@@ -310,12 +310,12 @@ def warnings_write(findings, *, as_of: dt.date, run=None, evaluated: Iterable[st
 
         # Seen again: a grade change is an event; the deadline may only come closer.
         cursor.execute(
-            f"INSERT INTO {e} (warning_id, type, at, user_id, run_id, from_status, to_status, note, data) "
+            f"INSERT INTO {e} (warning_id, action, at, actor_id, run_id, from_status, to_status, note, payload) "
             f"SELECT w.id, %s, %s, NULL, %s, w.status, w.status, "
             f"'等级 ' || w.grade || ' → ' || s.grade, {json_empty} "
             f"FROM {w} AS w JOIN {STAGE} AS s ON s.warning_id = w.id "
             f"WHERE s.outcome = 'open' AND w.grade <> s.grade",
-            [WarningEvent.Type.GRADE_CHANGED.value, now, run_id],
+            [WarningEvent.Action.GRADE_CHANGED.value, now, run_id],
         )
         # Only rows with something new are rewritten: a rerun on the same day and facts writes nothing.
         changed = " OR ".join([

@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from gonggu.core.events import Event
 from gonggu.core.models import TimeStampedModel
 
 
@@ -322,10 +323,10 @@ class ConcernCheck(models.Model):
         return f"{self.unit_id}:{'✓' if self.checked else '—'}"
 
 
-class TaskEvent(models.Model):
+class TaskEvent(Event):
     """What happened to a task, in order: imported, assigned, reported, reminded, closed …"""
 
-    class Kind(models.TextChoices):
+    class Action(models.TextChoices):
         IMPORTED = "imported", "导入"
         ASSIGNED = "assigned", "分配单位"
         DEADLINE = "deadline", "确定时限"
@@ -337,22 +338,20 @@ class TaskEvent(models.Model):
         CONCERNS = "concerns", "关联关注问题"
         CHECKED = "checked", "自查"
 
+    subject_field = "task"
+
     task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField("事件", max_length=12, choices=Kind.choices)
     unit = models.ForeignKey(Unit, verbose_name="单位", null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="+")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField("时间", auto_now_add=True)
-    note = models.TextField("说明", blank=True)
 
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = "任务事件"
         verbose_name_plural = verbose_name
-        ordering = ["at", "id"]
 
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.note[:40]}"
+    @classmethod
+    def build(cls, task, actor, action, note="", **kwargs) -> TaskEvent:
+        # Notes quote what people typed (reports, reminders); the full text stays on its own row.
+        return super().build(task, actor, action, (note or "")[:2000], **kwargs)
 
 
 class ImportDraft(TimeStampedModel):

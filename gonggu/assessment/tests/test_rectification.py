@@ -40,8 +40,8 @@ def test_full_cycle_open_rectified_verified(county_admin, township_reviewer, reg
     p = services.problem_verify(user=county_admin, problem=p, note="入户核实 3 户，群众认可")
     assert p.status == ProblemStatus.VERIFIED and p.verified_by == county_admin
     actions = list(ProblemEvent.objects.filter(problem=p).values_list("action", "from_status", "to_status"))
-    assert actions == [("登记", "", "整改中"), ("上传材料", "", ""), ("报整改完成", "整改中", "已整改"),
-                       ("回头看核实", "已整改", "已核实")]
+    assert actions == [("register", "", "整改中"), ("evidence", "", ""), ("rectify", "整改中", "已整改"),
+                       ("verify", "已整改", "已核实")]
     assert AuditEvent.objects.filter(object_type="problem", object_id=str(p.pk)).count() == 3
 
 
@@ -131,7 +131,7 @@ def test_overdue_flags_follow_the_clock(county_admin, regions):
     evidence(county_admin, p)
     p = services.problem_rectify(user=county_admin, problem=p, note="已整改", today=dt.date(2025, 11, 25))
     assert workflow.overdue_flag(p, dt.date(2025, 11, 25)) == ""
-    assert "逾期 5 天完成" in ProblemEvent.objects.filter(problem=p, action="报整改完成").get().note
+    assert "逾期 5 天完成" in ProblemEvent.objects.filter(problem=p, action=ProblemEvent.Action.RECTIFY).get().note
 
 
 @pytest.mark.django_db
@@ -139,7 +139,7 @@ def test_deadline_change_is_an_event(county_admin, regions):
     p = make(county_admin, regions["village"])
     services.problem_update(user=county_admin, problem=p, owner_unit="东村两委", owner_person="张三", cause="排查不细",
                             measures="再排查", deadline=dt.date(2025, 12, 20), today=TODAY)
-    assert ProblemEvent.objects.filter(problem=p, action="调整时限", note="2025-11-30 → 2025-12-20").exists()
+    assert ProblemEvent.objects.filter(problem=p, action=ProblemEvent.Action.DEADLINE, note="2025-11-30 → 2025-12-20").exists()
 
 
 @pytest.mark.django_db

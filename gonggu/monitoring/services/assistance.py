@@ -15,6 +15,7 @@ from gonggu.registry.models import Person
 from ..choices import MeasureCategory
 from ..eligibility import NO_LABOUR
 from ..models import (
+    CaseEvent,
     Measure,
     MonitoringCase,
     Visit,
@@ -28,7 +29,7 @@ from ..workflow import (
     township_user,
     village_user,
 )
-from .common import _actor_name, _check_date, _event, _locked, _save_upload, _today
+from .common import _actor_name, _check_date, _locked, _save_upload, _today
 
 # --- assistance -----------------------------------------------------------------------------------
 
@@ -81,8 +82,8 @@ def case_assign_officer(*, case: MonitoringCase, user, officer=None, name: str =
     case.officer_assigned_on = assigned_on
     case.updated_by = user
     case.save()
-    _event(case, Procedure.ASSISTANCE, "officer", "明确帮扶责任人", user=user, on_date=assigned_on,
-           note=f"{case.officer_name}（{case.officer_unit}）")
+    CaseEvent.record(case, user, CaseEvent.Action.OFFICER, f"{case.officer_name}（{case.officer_unit}）",
+                     procedure=Procedure.ASSISTANCE, on_date=assigned_on)
     return case
 
 
@@ -103,8 +104,8 @@ def case_set_plan(*, case: MonitoringCase, user, plan_on: dt.date, summary: str)
     case.plan_on, case.plan_summary = plan_on, summary.strip()
     case.updated_by = user
     case.save(update_fields=["plan_on", "plan_summary", "updated_by", "updated_at"])
-    _event(case, Procedure.ASSISTANCE, "plan", "制定帮扶计划" if first else "修改帮扶计划", user=user, on_date=plan_on,
-           note=summary.strip()[:200])
+    CaseEvent.record(case, user, CaseEvent.Action.PLAN, summary.strip()[:200], procedure=Procedure.ASSISTANCE,
+                     label="制定帮扶计划" if first else "修改帮扶计划", on_date=plan_on)
     return case
 
 
@@ -138,8 +139,8 @@ def measure_add(*, case: MonitoringCase, user, category: str, start_on: dt.date,
         beneficiary_id_number=beneficiary.id_number if beneficiary else "", content=(content or "").strip(),
         created_by=user, updated_by=user,
     )
-    _event(case, Procedure.ASSISTANCE, "measure", f"新增帮扶措施：{category}", user=user, on_date=start_on,
-           note=measure.content[:200])
+    CaseEvent.record(case, user, CaseEvent.Action.MEASURE, measure.content[:200], procedure=Procedure.ASSISTANCE,
+                     label=f"新增帮扶措施：{category}", on_date=start_on)
     return measure
 
 
@@ -156,7 +157,8 @@ def measure_end(*, measure: Measure, user, end_on: dt.date) -> Measure:
         raise UserFacingError("结束日期不能早于开始日期。")
     measure.end_on, measure.updated_by = end_on, user
     measure.save(update_fields=["end_on", "updated_by", "updated_at"])
-    _event(case, Procedure.ASSISTANCE, "measure_end", f"帮扶措施结束：{measure.category}", user=user, on_date=end_on)
+    CaseEvent.record(case, user, CaseEvent.Action.MEASURE_END, procedure=Procedure.ASSISTANCE,
+                     label=f"帮扶措施结束：{measure.category}", on_date=end_on)
     return measure
 
 

@@ -13,7 +13,6 @@ from gonggu.core.uploads import stored_name, upload_save
 from ..choices import RiskType, join_risk_types
 from ..models import (
     CaseEvent,
-    MonitoringCase,
 )
 from ..workflow import (
     TABLES,
@@ -37,13 +36,6 @@ def _actor_name(user) -> str:
     return getattr(user, "full_name", "") or user.get_username()
 
 
-def _event(case: MonitoringCase, procedure: str, action: str, label: str, *, user, on_date: dt.date,
-           from_status: str = "", to_status: str = "", note: str = "") -> CaseEvent:
-    return CaseEvent.objects.create(case=case, procedure=procedure, action=action, label=label,
-                                    from_status=from_status, to_status=to_status, actor=user,
-                                    actor_name=_actor_name(user), on_date=on_date, note=note or "")
-
-
 def _locked(model, pk):
     return model.objects.select_for_update().get(pk=pk)
 
@@ -57,8 +49,8 @@ def _move(procedure: str, name: str, obj, *, user, on_date: dt.date, note: str =
     obj.updated_by = user
     obj.save(update_fields=["status", "updated_by", "updated_at", *save_fields])
     case = getattr(obj, "case", None) or obj
-    return _event(case, procedure, name, t.label, user=user, on_date=on_date, from_status=from_status,
-                  to_status=obj.get_status_display(), note=note)
+    return CaseEvent.record(case, user, name, note, procedure=procedure, label=t.label, on_date=on_date,
+                            from_status=from_status, to_status=obj.get_status_display())
 
 
 def _dated_step(procedure, action: str, model, pk: int, *, user, note: str, field: str):

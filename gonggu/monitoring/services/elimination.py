@@ -8,6 +8,7 @@ from django.db import transaction
 
 from ..eligibility import income_check
 from ..models import (
+    CaseEvent,
     Elimination,
     MonitoringCase,
     Notice,
@@ -19,7 +20,7 @@ from ..workflow import (
     check,
     transition,
 )
-from .common import _dated_step, _event, _locked, _move, _today, transition_service
+from .common import _dated_step, _locked, _move, _today, transition_service
 from .identification import _announce, _reject, _reselect, _resubmit, _return, _select
 
 # --- elimination ----------------------------------------------------------------------------------
@@ -37,8 +38,9 @@ def elimination_start(*, case: MonitoringCase, user, application: str = "") -> E
                                       application=(application or "").strip(), income_year=income.year,
                                       income_per_capita=income.per_capita, line_value=income.line,
                                       created_by=user, updated_by=user)
-    _event(case, Procedure.ELIMINATION, "start", transition(Procedure.ELIMINATION, "start").label, user=user,
-           on_date=today, to_status=elim.get_status_display(), note=f"{income.text}。{elim.application}".strip())
+    CaseEvent.record(case, user, "start", f"{income.text}。{elim.application}".strip(),
+                     procedure=Procedure.ELIMINATION, label=transition(Procedure.ELIMINATION, "start").label,
+                     on_date=today, to_status=elim.get_status_display())
     return elim
 
 
@@ -106,8 +108,8 @@ def elimination_mark(*, elimination: Elimination, user, method: str, marked_on: 
     case.elim_notice_start, case.elim_notice_end = elim.notice_start, elim.notice_end
     case.updated_by = user
     case.save()
-    _event(case, Procedure.ELIMINATION, "eliminated", "风险消除", user=user, on_date=marked_on,
-           from_status=from_status, to_status=case.get_status_display(), note=method)
+    CaseEvent.record(case, user, CaseEvent.Action.ELIMINATED, method, procedure=Procedure.ELIMINATION,
+                     on_date=marked_on, from_status=from_status, to_status=case.get_status_display())
     return elim
 
 

@@ -17,6 +17,7 @@ from gonggu.registry.models import Household
 from ..choices import MonitoringType
 from ..integration import latest_findings, open_warnings
 from ..models import (
+    CaseEvent,
     Clue,
     MonitoringCase,
     Notice,
@@ -35,7 +36,6 @@ from ..workflow import (
 from .common import (
     _check_date,
     _dated_step,
-    _event,
     _locked,
     _move,
     _risk_types,
@@ -79,9 +79,9 @@ def case_open(*, clue: Clue, user, household: Household | None = None, green_cha
     clue.handled_on = today
     clue.handled_by = user
     clue.save()
-    _event(case, Procedure.IDENTIFICATION, "open", transition(Procedure.IDENTIFICATION, "open").label, user=user,
-           on_date=today, to_status=case.get_status_display(),
-           note=("绿色通道：" + green_channel_reason.strip()) if green_channel else "")
+    CaseEvent.record(case, user, "open", ("绿色通道：" + green_channel_reason.strip()) if green_channel else "",
+                     procedure=Procedure.IDENTIFICATION, label=transition(Procedure.IDENTIFICATION, "open").label,
+                     on_date=today, to_status=case.get_status_display())
     return case
 
 
@@ -359,5 +359,6 @@ def case_set_green_channel(*, case: MonitoringCase, user, reason: str) -> Monito
     case.green_channel, case.green_channel_reason = True, reason.strip()[:200]
     case.updated_by = user
     case.save(update_fields=["green_channel", "green_channel_reason", "updated_by", "updated_at"])
-    _event(case, Procedure.ASSISTANCE, "green_channel", "启用绿色通道", user=user, on_date=today, note=reason.strip())
+    CaseEvent.record(case, user, CaseEvent.Action.GREEN_CHANNEL, reason.strip(), procedure=Procedure.ASSISTANCE,
+                     on_date=today)
     return case

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import (
+    CaseEvent,
     MonitoringCase,
     NoLabourDesignation,
     Notice,
@@ -18,7 +19,7 @@ from ..workflow import (
     check,
     transition,
 )
-from .common import _check_date, _dated_step, _event, _locked, _move, _today, transition_service
+from .common import _check_date, _dated_step, _locked, _move, _today, transition_service
 from .identification import _reject, _reselect, _resubmit, _return, _select
 
 # --- 整户无劳动能力兜底保障户 ---------------------------------------------------------------------------
@@ -32,8 +33,9 @@ def nolabour_start(*, case: MonitoringCase, user) -> NoLabourDesignation:
     check(Procedure.NOLABOUR, "start", case, Ctx(user=user, today=today), skip_status=True)
     obj = NoLabourDesignation.objects.create(case=case, region_code=case.region_code, started_on=today,
                                              created_by=user, updated_by=user)
-    _event(case, Procedure.NOLABOUR, "start", transition(Procedure.NOLABOUR, "start").label, user=user,
-           on_date=today, to_status=obj.get_status_display())
+    CaseEvent.record(case, user, "start", procedure=Procedure.NOLABOUR,
+                     label=transition(Procedure.NOLABOUR, "start").label, on_date=today,
+                     to_status=obj.get_status_display())
     return obj
 
 

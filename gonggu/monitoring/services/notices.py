@@ -10,6 +10,7 @@ from gonggu.core.errors import UserFacingError
 from gonggu.core.uploads import PHOTO
 
 from ..models import (
+    CaseEvent,
     MonitoringCase,
     Notice,
     Objection,
@@ -21,7 +22,7 @@ from ..workflow import (
     township_user,
     village_user,
 )
-from .common import _check_date, _event, _locked, _save_upload, _today
+from .common import _check_date, _locked, _save_upload, _today
 
 # --- notices and objections -----------------------------------------------------------------------
 
@@ -55,10 +56,10 @@ def notice_record_posting(*, notice: Notice, user, posted_on: dt.date, place: st
     notice.updated_by = user
     notice.save()
     for case in notice.cases.all():
-        _event(case, Procedure.IDENTIFICATION if notice.kind.startswith("ident") else
-               Procedure.ELIMINATION if notice.kind.startswith("elim") else Procedure.NOLABOUR,
-               "notice_posted", "登记公示张贴", user=user, on_date=posted_on,
-               note=f"{notice.title}，张贴于{notice.posted_place}")
+        CaseEvent.record(case, user, CaseEvent.Action.NOTICE_POSTED, f"{notice.title}，张贴于{notice.posted_place}",
+                         procedure=Procedure.IDENTIFICATION if notice.kind.startswith("ident") else
+                         Procedure.ELIMINATION if notice.kind.startswith("elim") else Procedure.NOLABOUR,
+                         on_date=posted_on)
     return notice
 
 
@@ -77,8 +78,8 @@ def objection_register(*, notice: Notice, user, received_on: dt.date, content: s
     obj = Objection.objects.create(notice=notice, case=case, received_on=received_on, raised_by=raised_by[:100],
                                    content=content.strip(), created_by=user, updated_by=user)
     for c in ([case] if case else notice.cases.all()):
-        _event(c, _procedure_of_notice(notice), "objection", "收到公示异议", user=user, on_date=received_on,
-               note=content.strip()[:200])
+        CaseEvent.record(c, user, CaseEvent.Action.OBJECTION, content.strip()[:200],
+                         procedure=_procedure_of_notice(notice), on_date=received_on)
     return obj
 
 
@@ -108,6 +109,7 @@ def objection_resolve(*, objection: Objection, user, upheld: bool, handling: str
     objection.save()
     targets = [objection.case] if objection.case_id else list(objection.notice.cases.all())
     for c in targets:
-        _event(c, _procedure_of_notice(objection.notice), "objection_resolved",
-               f"异议处理：{objection.get_status_display()}", user=user, on_date=today, note=handling.strip()[:200])
+        CaseEvent.record(c, user, CaseEvent.Action.OBJECTION_RESOLVED, handling.strip()[:200],
+                         procedure=_procedure_of_notice(objection.notice),
+                         label=f"异议处理：{objection.get_status_display()}", on_date=today)
     return objection

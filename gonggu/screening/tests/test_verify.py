@@ -42,7 +42,7 @@ def test_each_outcome_through_the_page(warnings, village_clerk, login, outcome):
     w.refresh_from_db()
     assert w.status == outcome and w.verified_by == village_clerk and w.verification_note == "入户核实情况"
     assert w.ended_on is not None and w.verified_at is not None
-    assert w.events.filter(type=WarningEvent.Type.VERIFIED, from_status="待核实", to_status=outcome).exists()
+    assert w.events.filter(action=WarningEvent.Action.VERIFIED, from_status="待核实", to_status=outcome).exists()
     assert AuditEvent.objects.filter(object_type="screening_warning", object_id=str(w.pk)).exists()
     # Ended: out of the inbox, and cannot be verified twice.
     assert f'data-warning="{w.pk}"' not in client.get(reverse("warning_inbox")).content.decode()
@@ -98,7 +98,7 @@ def test_inclusion_handler_runs_in_the_transaction(warnings, village_clerk, audi
     w = warning_verify(warning=warnings["village"], user=village_clerk, outcome="纳入监测")
     clue = AuditEvent.objects.get(object_type="monitoring_clue")
     assert clue.object_id == str(w.pk) and clue.user == village_clerk
-    assert w.events.filter(type=WarningEvent.Type.INCLUSION).exists()
+    assert w.events.filter(action=WarningEvent.Action.INCLUSION).exists()
 
 
 def test_inclusion_handler_not_called_for_other_outcomes(warnings, village_clerk, audit_handler):
@@ -112,5 +112,5 @@ def test_failing_inclusion_handler_rolls_back_the_verification(warnings, village
         warning_verify(warning=w, user=village_clerk, outcome="纳入监测")
     w.refresh_from_db()
     assert w.status == WarningStatus.PENDING and w.verified_by is None
-    assert not w.events.filter(type=WarningEvent.Type.VERIFIED).exists()
+    assert not w.events.filter(action=WarningEvent.Action.VERIFIED).exists()
     assert not AuditEvent.objects.filter(object_type__in=["monitoring_clue", "screening_warning"]).exists()

@@ -104,7 +104,7 @@ def test_condition_gone_lapses_open_warning_of_evaluated_rule_only(regions):
     assert result.lapsed == 1
     lapsed = Warning.objects.get(rule="MED-UNINSURED")
     assert lapsed.status == WarningStatus.LAPSED and lapsed.ended_on is not None
-    assert lapsed.events.last().type == WarningEvent.Type.LAPSED
+    assert lapsed.events.last().action == WarningEvent.Action.LAPSED
     assert Warning.objects.get(rule="JOB-LOSS").status == WarningStatus.PENDING
     # The condition comes back on the same facts: a lapsed warning does not block it.
     back = warnings_write(table(finding(a)), as_of=AS_OF)
@@ -151,7 +151,7 @@ def test_grade_escalation_brings_deadline_closer(regions):
     warnings_write(table(finding(hh, rule="HOUSE-UNSAFE", grade="red", evidence=d)), as_of=AS_OF + dt.timedelta(days=2))
     w = Warning.objects.get()
     assert w.grade == "red" and w.deadline == AS_OF + dt.timedelta(days=5)
-    assert w.events.filter(type=WarningEvent.Type.GRADE_CHANGED).exists()
+    assert w.events.filter(action=WarningEvent.Action.GRADE_CHANGED).exists()
 
 
 @pytest.mark.parametrize(("grade", "days"), [("red", 3), ("orange", 7), ("yellow", 15), ("info", 30)])

@@ -26,7 +26,7 @@ from ..models import (
     UnitRole,
 )
 from ..units import guess_kind, guess_region, is_townships_collective, match_units, unit_key
-from .guards import _ensure_manager, _event
+from .guards import _ensure_manager
 from .schedule import report_slots_generate
 
 # --------------------------------------------------------------------------- units directory
@@ -209,7 +209,7 @@ def task_assign(*, user, task: Task, unit: Unit, role: str) -> TaskUnit:
     else:
         link.unit = unit
         link.save(update_fields=["unit"])
-    _event(task, TaskEvent.Kind.ASSIGNED, user, unit=unit, note=f"{UnitRole(role).label}：{unit.name}")
+    TaskEvent.record(task, user, TaskEvent.Action.ASSIGNED, unit=unit, note=f"{UnitRole(role).label}：{unit.name}")
     report_slots_generate(on=timezone.localdate(), tasks=Task.objects.filter(pk=task.pk))
     return link
 
@@ -249,8 +249,8 @@ def task_townships_expand(*, user, task_list: TaskList, name: str) -> int:
     for link in links:
         added = [u.name for u in new if u.task_id == link.task_id and u.role == link.role]
         if added:
-            _event(link.task, TaskEvent.Kind.ASSIGNED, user,
-                   note=f"{link.get_role_display()}“{link.name}”展开为：{'、'.join(added)}")
+            TaskEvent.record(link.task, user, TaskEvent.Action.ASSIGNED,
+                             note=f"{link.get_role_display()}“{link.name}”展开为：{'、'.join(added)}")
     report_slots_generate(on=timezone.localdate(), tasks=Task.objects.filter(pk__in={link.task_id for link in links}))
     return len(new)
 
@@ -263,5 +263,6 @@ def task_unit_remove(*, user, task: Task, link: TaskUnit) -> None:
     if link.unit_id:
         ReportSlot.objects.filter(task=task, unit_id=link.unit_id, submitted_at__isnull=True).exclude(
             unit_id__in=task.assignments.exclude(pk=link.pk).filter(unit__isnull=False).values("unit_id")).delete()
-    _event(task, TaskEvent.Kind.ASSIGNED, user, unit=link.unit, note=f"移除{link.get_role_display()}：{link.name}")
+    TaskEvent.record(task, user, TaskEvent.Action.ASSIGNED, f"移除{link.get_role_display()}：{link.name}",
+                     unit=link.unit)
     link.delete()

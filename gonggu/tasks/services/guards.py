@@ -8,7 +8,6 @@ from gonggu.core.errors import UserFacingError
 
 from ..models import (
     Task,
-    TaskEvent,
     TaskStatus,
     Unit,
 )
@@ -44,5 +43,3 @@ def _ensure_open(task: Task) -> None:
         raise UserFacingError("该任务已办结销号。")
 
 
-def _event(task: Task, kind: str, user=None, *, unit: Unit | None = None, note: str = "") -> TaskEvent:
-    return TaskEvent.objects.create(task=task, kind=kind, actor=user, unit=unit, note=note[:2000])

@@ -110,8 +110,8 @@ def task_list_create(
                                           position=position))
     TaskUnit.objects.bulk_create(links, batch_size=1000)
     TaskEvent.objects.bulk_create(
-        [TaskEvent(task=t, kind=TaskEvent.Kind.IMPORTED, actor=user, note=f"从“{task_list.document}”导入")
-         for t in tasks], batch_size=1000)
+        [TaskEvent.build(t, user, TaskEvent.Action.IMPORTED, f"从“{task_list.document}”导入") for t in tasks],
+        batch_size=1000)
     mapped = _map_names({link.key for link in links}, prefix=region.prefix, task_list=task_list)
     report_slots_generate(on=timezone.localdate(), task_list=task_list)
     audit_log(user=user, action=AuditEvent.Action.IMPORT, object_type="task_list", object_id=task_list.pk,

@@ -21,7 +21,7 @@ from ..models import (
     UnitRole,
 )
 from ..periods import period_of
-from .guards import _ensure_manager, _event
+from .guards import _ensure_manager
 
 # --------------------------------------------------------------------------- deadlines and report periods
 
@@ -40,7 +40,7 @@ def task_deadline_set(*, user, task: Task, due_date: dt.date | None, recurrence:
     task.updated_by = user
     task.save()
     label = due_date.isoformat() if due_date else "按周期报送"
-    _event(task, TaskEvent.Kind.DEADLINE, user, note=f"确定时限：{label}" + (f"（{note}）" if note else ""))
+    TaskEvent.record(task, user, TaskEvent.Action.DEADLINE, note=f"确定时限：{label}" + (f"（{note}）" if note else ""))
     report_slots_generate(on=timezone.localdate(), tasks=Task.objects.filter(pk=task.pk))
     return task
 

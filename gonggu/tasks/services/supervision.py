@@ -18,7 +18,7 @@ from ..models import (
     Unit,
 )
 from ..notify import enabled_channels
-from .guards import _ensure_assigned, _ensure_manager, _ensure_member, _ensure_open, _event
+from .guards import _ensure_assigned, _ensure_manager, _ensure_member, _ensure_open
 
 # --------------------------------------------------------------------------- supervision
 
@@ -38,7 +38,7 @@ def reminder_send(*, user, task: Task, unit: Unit, message: str = "") -> Reminde
     reminder.save(update_fields=["deliveries"])
     if len(channels) > 1:
         transaction.on_commit(lambda: _deliver_elsewhere(reminder.pk, [c.name for c in channels[1:]]))
-    _event(task, TaskEvent.Kind.REMINDED, user, unit=unit, note=message)
+    TaskEvent.record(task, user, TaskEvent.Action.REMINDED, unit=unit, note=message)
     audit_log(user=user, action=AuditEvent.Action.UPDATE, object_type="task", object_id=task.pk,
               region_code=task.region_code, summary=f"催办“{unit.name}”：{task.title[:60]}")
     return reminder
@@ -77,7 +77,7 @@ def task_close(*, user, task: Task, note: str) -> Task:
     task.close_note = note.strip()
     task.updated_by = user
     task.save()
-    _event(task, TaskEvent.Kind.CLOSED, user, note=task.close_note)
+    TaskEvent.record(task, user, TaskEvent.Action.CLOSED, note=task.close_note)
     audit_log(user=user, action=AuditEvent.Action.UPDATE, object_type="task", object_id=task.pk,
               region_code=task.region_code, summary=f"办结销号：{task.title[:80]}")
     return task
@@ -95,7 +95,7 @@ def task_reopen(*, user, task: Task, note: str) -> Task:
     task.closed_by = None
     task.updated_by = user
     task.save()
-    _event(task, TaskEvent.Kind.REOPENED, user, note=note.strip())
+    TaskEvent.record(task, user, TaskEvent.Action.REOPENED, note=note.strip())
     audit_log(user=user, action=AuditEvent.Action.UPDATE, object_type="task", object_id=task.pk,
               region_code=task.region_code, summary=f"撤销销号：{task.title[:80]}")
     return task

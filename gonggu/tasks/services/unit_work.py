@@ -28,7 +28,7 @@ from ..models import (
     Unit,
     YearTarget,
 )
-from .guards import EVIDENCE_SUFFIXES, _ensure_assigned, _ensure_manager, _ensure_member, _ensure_open, _event
+from .guards import EVIDENCE_SUFFIXES, _ensure_assigned, _ensure_manager, _ensure_member, _ensure_open
 
 # --------------------------------------------------------------------------- unit work: breakdown, reports, self-check
 
@@ -46,14 +46,14 @@ def target_add(*, user, task: Task, unit: Unit, year: int, target: str, measures
     item = YearTarget.objects.create(task=task, unit=unit, year=year, target=target.strip(), measures=measures.strip(),
                                      time_node=time_node, leader=leader.strip()[:50], person=person.strip()[:50],
                                      created_by=user, updated_by=user)
-    _event(task, TaskEvent.Kind.TARGET, user, unit=unit, note=f"{year}年度：{item.target[:100]}")
+    TaskEvent.record(task, user, TaskEvent.Action.TARGET, unit=unit, note=f"{year}年度：{item.target[:100]}")
     return item
 
 
 @transaction.atomic
 def target_delete(*, user, target: YearTarget) -> None:
     _ensure_member(user, target.unit)
-    _event(target.task, TaskEvent.Kind.TARGET, user, unit=target.unit, note=f"删除{target.year}年度目标")
+    TaskEvent.record(target.task, user, TaskEvent.Action.TARGET, unit=target.unit, note=f"删除{target.year}年度目标")
     target.delete()
 
 
@@ -99,7 +99,7 @@ def report_submit(*, user, task: Task, unit: Unit, progress: str, problems: str 
                                  path=stored_name(path), sha256=sha, size=uploaded.size))
     Evidence.objects.bulk_create(evidence)
     note = progress.strip()[:200] + (f"（{slot.period_key} 期）" if slot else "")
-    _event(task, TaskEvent.Kind.REPORTED, user, unit=unit, note=("申请办结。" if claims_done else "") + note)
+    TaskEvent.record(task, user, TaskEvent.Action.REPORTED, unit=unit, note=("申请办结。" if claims_done else "") + note)
     return report
 
 
@@ -113,7 +113,7 @@ def concerns_attach(*, user, task: Task, area_key: str) -> int:
         ignore_conflicts=True)
     added = task.concerns.count() - before
     if added:
-        _event(task, TaskEvent.Kind.CONCERNS, user, note=f"关联“{area['key']}”关注问题 {added} 条")
+        TaskEvent.record(task, user, TaskEvent.Action.CONCERNS, note=f"关联“{area['key']}”关注问题 {added} 条")
     return added
 
 
@@ -121,7 +121,7 @@ def concerns_attach(*, user, task: Task, area_key: str) -> int:
 def concerns_detach(*, user, task: Task, area_key: str) -> None:
     _ensure_manager(user)
     task.concerns.filter(area=area_key).delete()
-    _event(task, TaskEvent.Kind.CONCERNS, user, note=f"取消关联“{area_key}”关注问题")
+    TaskEvent.record(task, user, TaskEvent.Action.CONCERNS, note=f"取消关联“{area_key}”关注问题")
 
 
 @transaction.atomic
@@ -149,6 +149,6 @@ def concern_check(*, user, concern: TaskConcern, unit: Unit, checked: bool, note
     check, _created = ConcernCheck.objects.update_or_create(
         concern=concern, unit=unit,
         defaults={"checked": checked, "note": note.strip()[:500], "checked_at": timezone.now(), "checked_by": user})
-    _event(concern.task, TaskEvent.Kind.CHECKED, user, unit=unit,
-           note=("已自查：" if checked else "取消自查：") + concern.text[:80])
+    TaskEvent.record(concern.task, user, TaskEvent.Action.CHECKED, unit=unit,
+                     note=("已自查：" if checked else "取消自查：") + concern.text[:80])
     return check

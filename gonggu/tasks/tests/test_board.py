@@ -144,7 +144,7 @@ def test_reminder_reaches_the_unit_inbox(board, county_admin, department_user, t
     assert not inbox_for_user(township_reviewer).exists()  # another unit's staff see nothing
     reminder_mark_read(user=department_user, reminder=reminder)
     assert unread_count(department_user) == 0
-    assert task.events.filter(kind="reminded").exists()
+    assert task.events.filter(action="reminded").exists()
     with pytest.raises(UserFacingError):
         reminder_mark_read(user=township_reviewer, reminder=reminder)
 

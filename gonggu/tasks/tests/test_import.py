@@ -48,7 +48,7 @@ def test_seed_documents_import_with_their_counts(name, count, regions, county_ad
     task_list = task_list_import(user=county_admin, region=regions["county"], parsed=parse_file(path))
     assert task_list.tasks.count() == count
     assert task_list.region_code == regions["county"].code
-    assert TaskEvent.objects.filter(task__task_list=task_list, kind="imported").count() == count
+    assert TaskEvent.objects.filter(task__task_list=task_list, action="imported").count() == count
     assert AuditEvent.objects.filter(action="import", object_type="task_list", object_id=str(task_list.pk)).exists()
 
 
