@@ -212,7 +212,7 @@ class BulkWriter:
 
         def produce(cursor) -> None:
             try:
-                for batch in cursor.sql(query).to_arrow_reader(chunk_rows):
+                for batch in cursor.sql(query).fetch_arrow_reader(chunk_rows):
                     chunks.put(batch)
             except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which raises it
                 chunks.put(exc)
@@ -254,7 +254,7 @@ class BulkWriter:
         duck_cursor = self.duck.cursor()
         total = 0
         try:
-            reader = duck_cursor.sql(query).to_arrow_reader(CHUNK_ROWS)
+            reader = duck_cursor.sql(query).fetch_arrow_reader(CHUNK_ROWS)
             options = pacsv.WriteOptions(include_header=False)
             with self.raw.cursor() as cur:
                 with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT csv)") as copy:
