@@ -14,7 +14,9 @@ from decimal import Decimal
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Value, When
 
 from gonggu.core.codes import in_scope_q
+from gonggu.guarantees.models import HouseInspection, HousingRenovation
 from gonggu.registry.models import Household, Person
+from gonggu.sources.models import Fact
 
 from .. import inputs
 from .base import (
@@ -37,25 +39,15 @@ def _on_mz_list(category: str):
     """A member whose latest 民政 fact is `category`, 在保."""
     members = Person.objects.filter(household=OuterRef("pk"))
     cat = inputs.latest_fact("mz_assistance", OuterRef("id_number"), "category")
-    if cat is None:
-        return Value(False)
     status = inputs.latest_fact("mz_assistance", OuterRef("id_number"), "status")
     return Exists(members.annotate(mz_cat=cat, mz_status=status).filter(mz_cat=category, mz_status="在保"))
 
 
 def _appraised():
     members = Person.objects.filter(household=OuterRef(OuterRef("pk"))).values("id_number")
-    found = Q()
-    Fact = inputs.fact_model()
-    if Fact is not None:
-        found |= Q(Exists(Fact.objects.filter(source="zj_housing", id_number__in=members)))
-    inspection = inputs.model("guarantees", "HouseInspection")
-    if inspection is not None:
-        found |= Q(Exists(inspection.objects.filter(household=OuterRef("pk"), appraised_on__isnull=False)))
-    renovation = inputs.model("guarantees", "HousingRenovation")
-    if renovation is not None:
-        found |= Q(Exists(renovation.objects.filter(household=OuterRef("pk"), grade__in=("C级", "D级"))))
-    return found
+    return (Q(Exists(Fact.objects.filter(source="zj_housing", id_number__in=members)))
+            | Q(Exists(HouseInspection.objects.filter(household=OuterRef("pk"), appraised_on__isnull=False)))
+            | Q(Exists(HousingRenovation.objects.filter(household=OuterRef("pk"), grade__in=("C级", "D级")))))
 
 
 def six_group_households(prefix):
