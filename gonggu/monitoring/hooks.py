@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+
+from gonggu.core.panels import Panels
 
 EliminationCheck = Callable[[object, dt.date], str | None]
 
@@ -29,27 +30,4 @@ def elimination_checks() -> tuple[EliminationCheck, ...]:
     return tuple(_elimination_checks)
 
 
-@dataclass(frozen=True)
-class CaseSection:
-    key: str
-    title: str
-    template: str
-    context: Callable[[object, object], dict | None]   # (user, case) -> context, or None: not shown
-    order: int = 100
-
-
-CASE_SECTIONS: dict[str, CaseSection] = {}
-
-
-def register_case_section(section: CaseSection) -> CaseSection:
-    CASE_SECTIONS[section.key] = section
-    return section
-
-
-def case_sections(user, case) -> list[dict]:
-    shown = []
-    for section in sorted(CASE_SECTIONS.values(), key=lambda s: (s.order, s.key)):
-        context = section.context(user, case)
-        if context is not None:
-            shown.append({"section": section, "context": context})
-    return shown
+CASE_PANELS = Panels()   # sections of a monitoring record's page (`core.panels`)

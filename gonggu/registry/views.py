@@ -42,7 +42,7 @@ from .forms import (
     yes_no_text,
     yes_no_value,
 )
-from .panels import household_panels
+from .panels import HOUSEHOLD_PANELS
 from .selectors import (
     HouseholdFilters,
     active_member_count,
@@ -111,7 +111,7 @@ def household_detail(request, pk: int):
         "extra_keys": extra_keys, "extra_rows": extra_rows,
         "active_count": sum(1 for m in members if m["p"].status == PersonStatus.ACTIVE),
         "history": household_history(household),
-        "panels": household_panels(user, household),
+        "panels": HOUSEHOLD_PANELS.shown(user, household),
         "can_edit": user.has_perm_code(Perm.EDIT_REGISTRY),
         "can_unmask": user.has_perm_code(Perm.UNMASK_ID),
     })

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from gonggu.monitoring.hooks import CaseSection, register_case_section
-from gonggu.registry.panels import HouseholdPanel, register_household_panel
+from gonggu.core.panels import Panel
+from gonggu.monitoring.hooks import CASE_PANELS
+from gonggu.registry.panels import HOUSEHOLD_PANELS
 
 from .selectors import meetings_of_case, meetings_of_household
 
@@ -20,5 +21,5 @@ def _case(user, case) -> dict:
 
 
 def register() -> None:
-    register_household_panel(HouseholdPanel("meetings", "研判会议", TEMPLATE, _household, 35))
-    register_case_section(CaseSection("meetings", "研判会议", TEMPLATE, _case, 10))
+    HOUSEHOLD_PANELS.register(Panel("meetings", "研判会议", TEMPLATE, _household, 35))
+    CASE_PANELS.register(Panel("meetings", "研判会议", TEMPLATE, _case, 10))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from gonggu.core.panels import Panel
 from gonggu.ledgers.selectors import household_ledgers
 from gonggu.monitoring.deadlines import Clocks
 from gonggu.monitoring.selectors import (
@@ -17,7 +18,7 @@ from gonggu.monitoring.selectors import (
     household_timeline,
     household_visits,
 )
-from gonggu.registry.panels import HouseholdPanel, register_household_panel
+from gonggu.registry.panels import HOUSEHOLD_PANELS
 from gonggu.rules.catalog import CATALOG
 from gonggu.screening.selectors import warnings_for_household
 
@@ -45,8 +46,8 @@ def _ledgers(user, household) -> dict:
 
 
 def register() -> None:
-    register_household_panel(HouseholdPanel("warnings", "预警", "web/dossier/warnings.html", _warnings, 10))
-    register_household_panel(HouseholdPanel("monitoring", "监测帮扶", "web/dossier/monitoring.html", _monitoring, 20))
-    register_household_panel(HouseholdPanel("assistance", "帮扶措施和走访", "web/dossier/assistance.html",
+    HOUSEHOLD_PANELS.register(Panel("warnings", "预警", "web/dossier/warnings.html", _warnings, 10))
+    HOUSEHOLD_PANELS.register(Panel("monitoring", "监测帮扶", "web/dossier/monitoring.html", _monitoring, 20))
+    HOUSEHOLD_PANELS.register(Panel("assistance", "帮扶措施和走访", "web/dossier/assistance.html",
                                             _assistance, 30))
-    register_household_panel(HouseholdPanel("ledgers", "各项台账", "web/dossier/ledgers.html", _ledgers, 40))
+    HOUSEHOLD_PANELS.register(Panel("ledgers", "各项台账", "web/dossier/ledgers.html", _ledgers, 40))

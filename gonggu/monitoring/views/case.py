@@ -21,7 +21,7 @@ from .. import services as s
 from ..choices import MeasureCategory
 from ..deadlines import Clocks
 from ..eligibility import elimination_verdict, plan_checks
-from ..hooks import case_sections
+from ..hooks import CASE_PANELS
 from ..models import MonitoringCase
 from ..selectors import (
     case_events,
@@ -110,7 +110,7 @@ def case_detail(request, pk: int):
         "assistance_open": s._assistance_allowed(case) is None,
         "measure_categories": MeasureCategory.choices,
         "comparison": case.comparison_results or {},
-        "sections": case_sections(user, case),   # from the work areas (meetings, a household's water problems …)
+        "panels": CASE_PANELS.shown(user, case),   # from the work areas (meetings, a household's water problems …)
     })
 
 

@@ -63,5 +63,5 @@ def test_ledger_rows_are_scoped(home, regions, login):
 
 
 def test_panels_registered_in_order():
-    assert [p.key for p in sorted(HOUSEHOLD_PANELS.values(), key=lambda p: p.order)] == [
+    assert [p.key for p in HOUSEHOLD_PANELS.ordered()] == [
         "warnings", "monitoring", "assistance", "ledgers"]
