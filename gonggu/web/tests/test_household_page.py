@@ -64,4 +64,4 @@ def test_ledger_rows_are_scoped(home, regions, login):
 
 def test_panels_registered_in_order():
     assert [p.key for p in HOUSEHOLD_PANELS.ordered()] == [
-        "warnings", "monitoring", "assistance", "ledgers"]
+        "warnings", "monitoring", "assistance", "meetings", "ledgers"]
