@@ -2,23 +2,13 @@
 `action` become the codes of ProblemEvent.Action, both ways, keeping every row."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from gonggu.assessment.models import ProblemEvent
+from gonggu.core.tests.migrating import migrate_to
 
 from .test_rectification import evidence, make
 
 BEFORE = [("assessment", "0006_assessment_runs")]
-
-
-def _migrate(targets=None):
-    """Migrate to `targets` (None: every app's latest); the models as they were there."""
-    executor = MigrationExecutor(connection)
-    targets = targets or executor.loader.graph.leaf_nodes()
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -28,7 +18,7 @@ def test_problem_events_keep_their_rows_and_actors_across_the_rename(county_admi
     made = list(ProblemEvent.objects.filter(problem=p).values_list("pk", "action", "actor_id", "note"))
     assert [a for _, a, _, _ in made] == ["register", "evidence"]
     try:
-        old = _migrate(BEFORE)
+        old = migrate_to(BEFORE)
         Old = old.get_model("assessment", "ProblemEvent")
         rows = list(Old.objects.filter(problem_id=p.pk).order_by("pk").values_list("pk", "action", "by_id", "note"))
         assert rows == [(pk, {"register": "登记", "evidence": "上传材料"}[a], actor, note)
@@ -37,7 +27,7 @@ def test_problem_events_keep_their_rows_and_actors_across_the_rename(county_admi
         Old.objects.create(problem_id=p.pk, by_id=county_admin.pk, action="回炉整改", from_status="已整改",
                            to_status="回炉整改", note="举一反三不到位")
     finally:
-        _migrate()
+        migrate_to()
     after = list(ProblemEvent.objects.filter(problem=p).order_by("pk").values_list("action", "actor_id", "payload"))
     assert after == [("register", county_admin.pk, {}), ("evidence", county_admin.pk, {}),
                      ("reopen", county_admin.pk, {})]

@@ -4,25 +4,15 @@ history) points to its batch's copy."""
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
+from gonggu.core.tests.migrating import migrate_to
 from gonggu.dataio.models import IntakeBatch, IntakeIssue
 
 from ..models import Measure, MonitoringCase
 from .factories import CaseFactory, household, measure
 
 BEFORE = [("monitoring", "0001_initial")]
-
-
-def _migrate(targets=None):
-    """Migrate to `targets` (None: every app's latest); the models as they were there."""
-    executor = MigrationExecutor(connection)
-    targets = targets or executor.loader.graph.leaf_nodes()
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -34,7 +24,7 @@ def test_old_batches_are_copied_with_their_rejected_rows_and_records_follow(regi
     earlier = IntakeBatch.objects.create(format="dept.jy_student", file_name="学生.xlsx", checksum="1" * 64,
                                          status=IntakeBatch.Status.APPLIED)
     try:
-        old = _migrate(BEFORE)
+        old = migrate_to(BEFORE)
         ImportBatch = old.get_model("monitoring", "ImportBatch")
         cases = ImportBatch.objects.create(
             kind="cases", file_name="监测记录.xlsx", file_path="/data/uploads/a.xlsx", sha256="a" * 64, rows=3,
@@ -51,7 +41,7 @@ def test_old_batches_are_copied_with_their_rejected_rows_and_records_follow(regi
         old.get_model("monitoring", "Measure").objects.filter(pk=kept.pk).update(import_batch_id=measures.pk)
         old_ids = (cases.pk, measures.pk)
     finally:
-        _migrate()
+        migrate_to()
 
     copied = IntakeBatch.objects.filter(format__startswith="monitoring.").order_by("id")
     assert [b.pk for b in copied] == [pk + earlier.pk for pk in old_ids]

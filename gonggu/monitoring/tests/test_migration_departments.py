@@ -4,10 +4,9 @@ stored before (and their change history) are mapped, and a label typed today is 
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from gonggu.core.departments import Department
+from gonggu.core.tests.migrating import migrate_to
 
 from ..models import Measure
 from .factories import CaseFactory, household, measure
@@ -15,29 +14,21 @@ from .factories import CaseFactory, household, measure
 BEFORE = [("monitoring", "0003_relative_file_paths")]
 
 
-def _migrate(targets=None):
-    executor = MigrationExecutor(connection)
-    targets = targets or executor.loader.graph.leaf_nodes()
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_old_department_labels_become_codes_in_measures_and_their_history(regions):
     case = CaseFactory(household=household(regions["village"]))
     ids = [measure(case, "就业帮扶", dt.date(2025, 2, 1)).pk for _ in range(3)]
     try:
-        old = _migrate(BEFORE)
+        old = migrate_to(BEFORE)
         for pk, label in zip(ids, ("人社", "乡村振兴", ""), strict=True):
             old.get_model("monitoring", "Measure").objects.filter(pk=pk).update(department=label)
             old.get_model("monitoring", "HistoricalMeasure").objects.filter(id=pk).update(department=label)
-        _migrate()
+        migrate_to()
         assert [Measure.objects.get(pk=pk).department for pk in ids] == ["rs", "xczx", ""]
         assert set(Measure.history.filter(id=ids[0]).values_list("department", flat=True)) == {"rs"}
         assert Measure.objects.get(pk=ids[1]).get_department_display() == "乡村振兴"
     finally:
-        _migrate()
+        migrate_to()
 
 
 def test_a_department_is_found_by_its_code_or_its_label():

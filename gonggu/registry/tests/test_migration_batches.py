@@ -4,24 +4,14 @@ per-household outcomes and missing persons point to the batch's copy."""
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
+from gonggu.core.tests.migrating import migrate_to
 from gonggu.dataio.models import IntakeBatch, IntakeIssue
 
 from ..models import RegistryBatch, RegistryBatchHousehold, RegistryBatchMissing
 
 BEFORE = [("registry", "0003_list_indexes")]
-
-
-def _migrate(targets=None):
-    """Migrate to `targets` (None: every app's latest); the models as they were there."""
-    executor = MigrationExecutor(connection)
-    targets = targets or executor.loader.graph.leaf_nodes()
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -30,7 +20,7 @@ def test_old_batches_are_copied_with_their_issues_and_outcomes_follow(sample_reg
     earlier = IntakeBatch.objects.create(format="dept.jy_student", file_name="学生.xlsx", checksum="1" * 64,
                                          status=IntakeBatch.Status.APPLIED)
     try:
-        old = _migrate(BEFORE)
+        old = migrate_to(BEFORE)
         Batch = old.get_model("registry", "RegistryBatch")
         applied = Batch.objects.create(
             file_name="台账.xlsx", sha256="a" * 64, stored_path="/data/uploads/registry/a.xlsx",
@@ -57,7 +47,7 @@ def test_old_batches_are_copied_with_their_issues_and_outcomes_follow(sample_reg
             region_code="410122100201")
         old_ids = (applied.pk, validated.pk)
     finally:
-        _migrate()
+        migrate_to()
 
     copied = RegistryBatch.objects.order_by("id")
     assert [b.pk for b in copied] == [pk + earlier.pk for pk in old_ids]
