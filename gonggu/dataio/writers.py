@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import xlsxwriter
 
@@ -15,6 +16,13 @@ MAX_ROWS = 1_048_575  # one header row leaves this many data rows per worksheet
 # A text cell starting with one of these is a formula to Excel or WPS once the sheet is re-saved as CSV and
 # opened again: such cells get a leading apostrophe, so they stay inert text.
 FORMULA_START = ("=", "+", "-", "@")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A cell that opens a page: the office sees `text`, the address stays behind it."""
+    url: str
+    text: str = "打开"
 
 
 def _inert(text: str) -> str:
@@ -69,7 +77,9 @@ def write_xlsx(
             for c, value in enumerate(row):
                 if value is None or value == "":
                     continue
-                if headers[c] in text_columns or isinstance(value, str):
+                if isinstance(value, Link):
+                    ws.write_url(top + count, c, value.url, string=value.text)
+                elif headers[c] in text_columns or isinstance(value, str):
                     ws.write_string(top + count, c, _inert(str(value)),
                                     text_fmt if headers[c] in text_columns else None)
                 else:

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import zipfile
 
 import pytest
 from django.urls import reverse
@@ -43,7 +44,11 @@ def test_the_to_do_list_exports_in_the_page_order(regions, village_clerk, login,
     items = [r for r in rows[header + 1:] if r and r[0]]
     # The first row is the overdue warning of the clerk's own village (the neighbour's is not theirs).
     assert items[0][0] == "逾期" and items[0][1] == "核实筛查预警（1 条）" and items[0][5] == -3
-    assert items[0][7].endswith(reverse("warning_inbox"))
+    # The link column shows 办理; the page's address is the cell's hyperlink.
+    assert items[0][7] == "办理"
+    with zipfile.ZipFile(io.BytesIO(response.content)) as book:
+        links = book.read("xl/worksheets/_rels/sheet1.xml.rels").decode()
+    assert f'{reverse("warning_inbox")}"' in links
     assert any(hh.head_name in (r[6] or "") for r in items)           # the clue names its household
     event = AuditEvent.objects.get(action="export", object_type="workbench")
     assert f"{len(items)} 条" in event.summary

@@ -20,7 +20,7 @@ from gonggu.core.codes import Level
 from gonggu.core.errors import NotFoundInScope
 from gonggu.core.web import on_refusal, returns_to
 from gonggu.dataio.responses import xlsx_response
-from gonggu.dataio.writers import write_xlsx
+from gonggu.dataio.writers import Link, write_xlsx
 from gonggu.regions.exports import ListExport, list_export
 
 from . import cockpit as cp
@@ -51,7 +51,7 @@ def home_export(request):
     today = timezone.localdate()
     shown = items_for(request.user, today=today)
     rows = ((s.label, s.item.title, s.item.area, s.item.count if s.item.count is not None else "", s.item.due or "",
-             "" if s.days is None else s.days, s.item.detail, request.build_absolute_uri(s.item.url)) for s in shown)
+             "" if s.days is None else s.days, s.item.detail, Link(request.build_absolute_uri(s.item.url), "办理")) for s in shown)
     return list_export(request, ListExport(
         title="我的工作台待办事项", headers=("紧急程度", "事项", "工作领域", "数量", "期限", "剩余天数（负数为已逾期）",
                                    "说明", "办理链接"),
