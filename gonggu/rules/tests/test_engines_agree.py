@@ -22,6 +22,7 @@ scopes) are made then and kept for both tests.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import importlib
 import importlib.util
@@ -429,16 +430,32 @@ def build_cases(sc: Scenario) -> None:
             sc.expect(rule, build(sc), fires, label)
 
 
+def _counters(modules) -> dict:
+    return {(m, name): copy.copy(value) for m in modules for name, value in vars(m).items()
+            if isinstance(value, itertools.count)}
+
+
+# The work areas' cases number their own townships, villages and members from module counters (each its own
+# range); taken here, at collection, before any scenario drew from them.
+_FIRST_NUMBERS = _counters(work_area_cases())
+
+
 @contextmanager
 def _numbered_from_one():
     """The builders number households, persons and batches from counters shared by every test of the process;
-    restarted here, the scenario has the same numbers and names whichever tests ran before."""
+    restarted here, the scenario has the same numbers and names whichever tests ran before — and a second
+    scenario in one process does not run one work area's range of region codes into another's."""
     saved = builders._hh, builders._seq, fact_factories._seq
+    saved_cases = {key: getattr(*key) for key in _FIRST_NUMBERS}
     builders._hh, builders._seq, fact_factories._seq = itertools.count(1), itertools.count(1), itertools.count(1)
+    for (module, name), first in _FIRST_NUMBERS.items():
+        setattr(module, name, copy.copy(first))
     try:
         yield
     finally:
         builders._hh, builders._seq, fact_factories._seq = saved
+        for (module, name), value in saved_cases.items():
+            setattr(module, name, value)
 
 
 def build_scenario() -> list[Expected]:
