@@ -300,6 +300,7 @@ SERIOUS_ILLNESS = register_ledger(LedgerKind(
 
 DROPOUT_SCREENING = register_ledger(LedgerKind(
     key="dropout_screening", title="疑似辍学学生排查台账", area=AREA, model=DropoutScreening, match=Match.REGION,
+    region_example="410122101000",
     description="每季度每个乡镇的疑似辍学学生排查：日期、排查人员、覆盖的学校和适龄儿童少年、发现的辍学学生（各建一档）。",
     source="001 第二部分 一(二)1②；000 教育帮扶 1",
     columns=(

@@ -96,6 +96,7 @@ class LedgerKind:
     region_field: str = "region_code"
     department_only: bool = False         # a department user sees it only when it names their department
     links: tuple[tuple[str, str], ...] = ()   # (label, URL name) of pages of the kind's app, shown on its list
+    region_example: str = "410122101201"      # the template's example code (Match.REGION): a village's, or a township's
     _spec: ColumnSpec | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -138,7 +139,7 @@ class LedgerKind:
     def match_columns(self) -> tuple[Column, ...]:
         if self.match == Match.REGION:
             return (Column("行政区划代码", required=True, aliases=("村代码", "区划代码"), kind=Kind.CODE, key="region_code",
-                           width=16, help="12 位村（社区）或乡镇代码", example="410122101201"),)
+                           width=16, help="12 位村（社区）或乡镇代码", example=self.region_example),)
         help_text = "18 位；15 位老号码自动升级；请设为文本格式"
         aliases = ID_ALIASES
         if self.match == Match.HOUSEHOLD:
